@@ -1,0 +1,31 @@
+"""Live numeric exercises: a registry of generators, each drawing fresh friendly numbers.
+
+``make("batch_norm.train_forward", seed=7, level=1)`` gives the same exercise for the same seed,
+forever.  Importing this package registers every generator module listed below.
+"""
+
+from engine.exercises.base import (
+    REGISTRY,
+    Draft,
+    Exercise,
+    Generator,
+    Step,
+    UnknownGenerator,
+    Variant,
+    generator,
+    get,
+    make,
+)
+
+__all__ = [
+    "REGISTRY",
+    "Draft",
+    "Exercise",
+    "Generator",
+    "Step",
+    "UnknownGenerator",
+    "Variant",
+    "generator",
+    "get",
+    "make",
+]

@@ -1,0 +1,147 @@
+"""The cards and topics a deck is made of, as plain frozen dataclasses.
+
+A card's ``id`` is its identity forever: the review history is keyed by it, so the text of a card
+can be corrected without losing what the user has learned.  ``source`` ("content/bn.yaml:12") says
+where the card was read from, for messages.
+
+Kinds:
+
+- :class:`Flashcard`  front and back, graded by the user (Again/Hard/Good/Easy)
+- :class:`Choice`     a prompt and options; one or several correct (``answer`` holds 0-based indices)
+- :class:`TrueFalse`  a statement (often a popular misconception) and whether it is true
+- :class:`ExerciseCard`  an engine generator and its params: fresh numbers at every review
+- :class:`CodeCard`   implement a function in NumPy, checked against the engine (``task`` id)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+KINDS = ("flashcard", "choice", "truefalse", "exercise", "code")
+#: Kinds graded by the app (right -> Good, wrong -> Again) rather than by the user.
+AUTO_GRADED = frozenset({"choice", "truefalse", "exercise", "code"})
+
+
+@dataclass(frozen=True)
+class Card:
+    """What every card has. Subclasses add the fields of their kind."""
+
+    kind: ClassVar[str] = ""
+
+    id: str
+    topic: str
+    explain: str
+    tags: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    level: int = 1
+    teaches: tuple[str, ...] = ()  # names of misconceptions this card corrects
+    source: str = ""  # "path:line" where the card starts
+
+    @property
+    def auto_graded(self) -> bool:
+        return self.kind in AUTO_GRADED
+
+    @property
+    def title(self) -> str:
+        """A one-line summary, for lists and the browser."""
+        return " ".join(self.question.split())[:120]
+
+    @property
+    def question(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Flashcard(Card):
+    kind: ClassVar[str] = "flashcard"
+
+    front: str = ""
+    back: str = ""
+
+    @property
+    def question(self) -> str:
+        return self.front
+
+
+@dataclass(frozen=True)
+class Choice(Card):
+    kind: ClassVar[str] = "choice"
+
+    prompt: str = ""
+    options: tuple[str, ...] = ()
+    answer: frozenset[int] = frozenset()  # 0-based indices of the correct options
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+    @property
+    def multiple(self) -> bool:
+        return len(self.answer) > 1
+
+
+@dataclass(frozen=True)
+class TrueFalse(Card):
+    kind: ClassVar[str] = "truefalse"
+
+    statement: str = ""
+    answer: bool = True
+
+    @property
+    def question(self) -> str:
+        return self.statement
+
+
+@dataclass(frozen=True)
+class ExerciseCard(Card):
+    kind: ClassVar[str] = "exercise"
+
+    generator: str = ""
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    intro: str = ""  # optional line shown above the generated prompt
+
+    @property
+    def question(self) -> str:
+        return self.intro or f"Exercise: {self.generator}"
+
+
+@dataclass(frozen=True)
+class CodeCard(Card):
+    kind: ClassVar[str] = "code"
+
+    task: str = ""
+    prompt: str = ""
+
+    @property
+    def question(self) -> str:
+        return self.prompt or f"Implement: {self.task}"
+
+
+CARD_CLASSES: dict[str, type[Card]] = {
+    cls.kind: cls for cls in (Flashcard, Choice, TrueFalse, ExerciseCard, CodeCard)
+}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One deck file: a topic with its cards."""
+
+    id: str
+    title: str
+    summary: str
+    cards: tuple[Card, ...]
+    refs: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found while loading content, printed as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
