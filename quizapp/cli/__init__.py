@@ -1,0 +1,74 @@
+"""The ``quizapp`` command: the TUI by default, plain-text subcommands for scripts and tests.
+
+Each subcommand lives in its own module under ``quizapp.cli`` and exposes
+``register(subparsers, common)`` (add its parser; ``common`` is the parent parser holding the
+global options) and sets ``func`` on its parser: ``func(args) -> int`` is the exit code
+(0 ok, 1 a problem was found or the answer was wrong, 2 a usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: Subcommand modules, in the order ``quizapp --help`` lists them.
+COMMANDS: list[str] = []
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, before or after the subcommand name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the SQLite file with your reviews (default: QUIZAPP_DB or the user data dir)",
+    )
+    common.add_argument(
+        "--content",
+        metavar="DIR",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="a folder of your own decks, served beside the shipped ones (repeatable)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description="Study normalization and regularization for ML interviews. "
+        "With no command, opens the terminal app.",
+        parents=[common],
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"quizapp.cli.{name}").register(subparsers, common)
+    return parser
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from quizapp.tui.app import QuizApp
+
+    QuizApp().run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.db = getattr(args, "db", None)
+    args.content = getattr(args, "content", None) or []
+    func = getattr(args, "func", run_tui)
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `quizapp exercise list | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
