@@ -1,0 +1,255 @@
+"""Dropout and its relatives: inverted and original dropout, Dropout2d, DropPath, MC dropout.
+
+Dropout (Srivastava et al., 2014) zeroes each unit independently at train time, so no unit can
+rely on a particular partner being present (less co-adaptation), and training samples a different
+thinned network at every step (an implicit ensemble of exponentially many sub-networks).
+
+Two conventions exist, and interviews like to compare them:
+
+- **Inverted dropout** (PyTorch, Keras, every modern framework): ``p`` is the probability of
+  *dropping* a unit; kept units are scaled by ``1/(1-p)`` during training so that the expectation
+  ``E[y] = x`` is preserved, and evaluation is the identity: nothing to rescale at test time.
+  See :func:`dropout`.
+- **Original dropout** (the paper): a unit is *kept* with probability ``p_keep``; no scaling at
+  train time; at test time every activation (equivalently, every outgoing weight) is multiplied by
+  ``p_keep``. Same expectations, but the test-time network must know about dropout.
+  See :func:`dropout_original`.
+
+Masks.  Every random op here draws its keep-mask from ``rng`` (a ``numpy.random.Generator``;
+there is no global random state), or takes it ready-made through ``mask=`` so an exercise can state
+it.  A mask is a ``bool`` array, ``True`` = kept.  ``return_mask=True`` returns ``(output, mask)``
+so the same mask can be handed to the backward pass, exactly as autograd reuses it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+__all__ = [
+    "dropout",
+    "dropout_backward",
+    "dropout_original",
+    "dropout2d",
+    "drop_path",
+    "drop_path_rates",
+    "mc_dropout_predict",
+]
+
+
+def _as_float(x) -> np.ndarray:
+    """A floating array: float64 unless the input already is floating (float32 stays float32)."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
+def _check_probability(value: float, name: str, where: str) -> float:
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        raise ValueError(f"{where}: {name} must be between 0 and 1, got {value}")
+    return value
+
+
+def _require_rng(rng, where: str) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"{where}: pass rng=numpy.random.default_rng(seed) to draw the mask (or give mask=)"
+        )
+    return rng
+
+
+def _given_mask(mask, shape: tuple[int, ...], where: str) -> np.ndarray:
+    mask = np.asarray(mask)
+    if mask.dtype != np.bool_:
+        if not np.isin(mask, (0, 1)).all():
+            raise ValueError(f"{where}: mask must hold only True/False (or 1/0)")
+        mask = mask.astype(bool)
+    if mask.shape != shape:
+        raise ValueError(f"{where}: mask has shape {mask.shape}, expected {shape}")
+    return mask
+
+
+def _bernoulli(keep_prob: float, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """True with probability ``keep_prob``: u < keep for u ~ U[0, 1) (keep=1 always, keep=0 never)."""
+    return rng.random(shape) < keep_prob
+
+
+def _inverted_scale(p: float) -> float:
+    """1/(1-p), and 0 when p == 1: everything is dropped, so there is nothing to rescale."""
+    return 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+
+
+def dropout(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None,
+            return_mask: bool = False):
+    """Inverted dropout, as ``torch.nn.functional.dropout``.
+
+    Training:  ``y = x * m / (1 - p)`` with ``m ~ Bernoulli(1 - p)`` drawn per element.
+    Evaluation (``training=False``):  ``y = x``.  No rescaling at test time: the ``1/(1-p)`` at
+    train time already keeps ``E[y] = x``.
+
+    ``p`` is the probability of **dropping** a unit (not keeping it).  ``p=0`` is the identity,
+    ``p=1`` gives zeros (PyTorch does the same; there is no division by zero).
+
+    ``mask`` (bool, same shape as ``input``, True = kept) replaces the random draw;
+    ``return_mask=True`` returns ``(output, mask)``.  In evaluation the mask is all True.
+    """
+    where = "dropout"
+    p = _check_probability(p, "dropout probability p", where)
+    x = _as_float(input)
+    if not training:
+        return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
+    if mask is None:
+        mask = _bernoulli(1.0 - p, x.shape, _require_rng(rng, where))
+    else:
+        mask = _given_mask(mask, x.shape, where)
+    out = x * mask * x.dtype.type(_inverted_scale(p))
+    return (out, mask) if return_mask else out
+
+
+def dropout_backward(grad_output, mask, p: float):
+    """Gradient of inverted dropout: ``dL/dx = dL/dy * m / (1 - p)``.
+
+    Dropout is a fixed elementwise scaling once the mask is drawn, so the backward pass reuses the
+    **same** mask and scale: a dropped unit passes no gradient.  ``p=1`` gives a zero gradient.
+    """
+    where = "dropout_backward"
+    p = _check_probability(p, "dropout probability p", where)
+    g = _as_float(grad_output)
+    mask = _given_mask(mask, g.shape, where)
+    return g * mask * g.dtype.type(_inverted_scale(p))
+
+
+def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, mask=None,
+                     return_mask: bool = False):
+    """Dropout in the original paper's (non-inverted) convention (Srivastava et al., 2014).
+
+    Training:  ``y = x * r`` with ``r ~ Bernoulli(p_keep)``: **no** scaling.
+    Test:      ``y = p_keep * x``: the whole net is scaled down to match the train-time expectation.
+
+    Note the parameter is the **keep** probability, the opposite of PyTorch's ``p``.
+    Both conventions give ``E[y_train] = y_test`` up to a constant; inverted dropout
+    (:func:`dropout`) puts the constant in training so inference needs no change.
+    """
+    where = "dropout_original"
+    p_keep = _check_probability(p_keep, "keep probability p_keep", where)
+    x = _as_float(input)
+    if not training:
+        out = x * x.dtype.type(p_keep)
+        return (out, np.ones(x.shape, dtype=bool)) if return_mask else out
+    if mask is None:
+        mask = _bernoulli(p_keep, x.shape, _require_rng(rng, where))
+    else:
+        mask = _given_mask(mask, x.shape, where)
+    out = x * mask
+    return (out, mask) if return_mask else out
+
+
+def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None,
+              return_mask: bool = False):
+    """Channel dropout (``torch.nn.functional.dropout2d``, "spatial dropout", Tompson et al. 2015).
+
+    For input ``(N, C, ...)`` one keep decision per sample and channel, ``m[n, c] ~ Bernoulli(1-p)``,
+    broadcast over the spatial axes: ``y[n, c] = x[n, c] * m[n, c] / (1 - p)``.
+
+    Why: neighbouring pixels of a feature map are strongly correlated, so dropping single pixels
+    removes almost no information (the neighbours carry it); dropping whole feature maps does.
+
+    The mask has shape ``(N, C)`` (``True`` = channel kept); ``mask=`` also accepts
+    ``(N, C, 1, ..., 1)``.  Identity when ``training=False``.
+    """
+    where = "dropout2d"
+    p = _check_probability(p, "dropout probability p", where)
+    x = _as_float(input)
+    if x.ndim < 2:
+        raise ValueError(f"{where}: input must be (N, C, ...), got shape {x.shape}")
+    n, c = x.shape[:2]
+    if not training:
+        return (x, np.ones((n, c), dtype=bool)) if return_mask else x
+    if mask is None:
+        mask = _bernoulli(1.0 - p, (n, c), _require_rng(rng, where))
+    else:
+        given = np.asarray(mask)
+        if given.shape == (n, c) + (1,) * (x.ndim - 2):
+            given = given.reshape(n, c)
+        mask = _given_mask(given, (n, c), where)
+    broadcast = mask.reshape((n, c) + (1,) * (x.ndim - 2))
+    out = x * broadcast * x.dtype.type(_inverted_scale(p))
+    return (out, mask) if return_mask else out
+
+
+def drop_path(x, drop_prob: float = 0.0, training: bool = False, scale_by_keep: bool = True, *,
+              rng=None, mask=None, return_mask: bool = False):
+    """Stochastic depth / DropPath on a residual branch, as ``timm.layers.drop_path``.
+
+    One decision **per sample**: ``m[n] ~ Bernoulli(keep_prob)``, ``keep_prob = 1 - drop_prob``,
+    broadcast over every other axis (shape ``(N, 1, 1, ...)``), and
+    ``y = x * m / keep_prob`` (division only when ``scale_by_keep`` and ``keep_prob > 0``).
+    Applied to the branch output ``F(x)`` in ``x + drop_path(F(x))``: a dropped sample skips the
+    whole block through the identity path (Huang et al., 2016), so each sample trains a random
+    shallower network.
+
+    Note timm's defaults: ``training=False`` (unlike :func:`dropout`); identity when
+    ``drop_prob == 0`` or not training.  The mask has shape ``(N,)``.
+    """
+    where = "drop_path"
+    drop_prob = _check_probability(drop_prob, "drop_prob", where)
+    x = _as_float(x)
+    if x.ndim < 1:
+        raise ValueError(f"{where}: input needs a batch axis, got a scalar")
+    n = x.shape[0]
+    if drop_prob == 0.0 or not training:
+        return (x, np.ones(n, dtype=bool)) if return_mask else x
+    keep_prob = 1.0 - drop_prob
+    if mask is None:
+        mask = _bernoulli(keep_prob, (n,), _require_rng(rng, where))
+    else:
+        given = np.asarray(mask)
+        if given.shape == (n,) + (1,) * (x.ndim - 1):
+            given = given.reshape(n)
+        mask = _given_mask(given, (n,), where)
+    factor = mask.reshape((n,) + (1,) * (x.ndim - 1)).astype(x.dtype)
+    if scale_by_keep and keep_prob > 0.0:
+        factor = factor / x.dtype.type(keep_prob)
+    out = x * factor
+    return (out, mask) if return_mask else out
+
+
+def drop_path_rates(drop_path_rate: float, depth: int) -> list[float]:
+    """The stochastic-depth rule used by timm (and the paper): rates grow linearly with depth.
+
+    ``rates[i] = drop_path_rate * i / (depth - 1)``: block 0 is never dropped, the last block is
+    dropped with ``drop_path_rate``.  Early blocks compute low-level features every later block
+    needs, so they are dropped least.  timm writes ``torch.linspace(0, drop_path_rate, depth)``
+    (evaluated in float32 there; these are the exact float64 values).
+    """
+    where = "drop_path_rates"
+    drop_path_rate = _check_probability(drop_path_rate, "drop_path_rate", where)
+    if int(depth) != depth or depth < 0:
+        raise ValueError(f"{where}: depth must be a non-negative integer, got {depth}")
+    return np.linspace(0.0, drop_path_rate, int(depth)).tolist()
+
+
+def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
+    """Monte Carlo dropout (Gal & Ghahramani, 2016): keep dropout on at test time and average.
+
+    Calls ``forward(x, rng)`` ``passes`` (T) times; ``forward`` must apply dropout in training mode
+    with the ``rng`` it is given, so each pass samples a different thinned network.  Returns
+    ``(mean, variance)`` over the passes, elementwise:
+
+        mean     = (1/T) * sum_t y_t
+        variance = (1/T) * sum_t y_t**2 - mean**2          (biased: divides by T, not T-1)
+
+    This is the paper's predictive-variance estimate without its ``tau^-1`` term (the model's
+    inherent noise precision, a property of the likelihood rather than of the passes); add
+    ``1/tau`` yourself for a regression model with known noise.
+    """
+    where = "mc_dropout_predict"
+    if int(passes) != passes or passes < 1:
+        raise ValueError(f"{where}: passes must be a positive integer, got {passes}")
+    rng = _require_rng(rng, where)
+    # One forward call per pass: a loop over passes (T networks), never over elements.
+    samples = np.stack([_as_float(forward(x, rng)) for _ in range(int(passes))])
+    mean = samples.mean(axis=0)
+    variance = ((samples - mean) ** 2).mean(axis=0)
+    return mean, variance
