@@ -1,0 +1,736 @@
+"""Reading and checking what a person types as the answer to a numeric exercise.
+
+A person answers the way they would on paper or in a REPL: ``1.5``, ``-1/3``, ``sqrt(2)/2``,
+``[1, 2; 3, 4]``, or a matrix typed one row per line.  :func:`parse` reads that with a small
+hand-written grammar (a tokenizer and a recursive-descent parser that computes as it reads).
+Nothing the person types is ever handed to ``eval``, ``exec``, ``compile`` or
+``ast.literal_eval``: a name the grammar does not know, such as ``__import__``, is an error.
+
+The grammar
+-----------
+::
+
+    answer  := rows                          (a single number, a vector or a matrix)
+    rows    := row (rowsep row)*             rowsep: ';' or a line break (blank rows ignored)
+    row     := item (','? item)* ','?        entries split by commas or by spaces
+    item    := expr | '[' rows ']'
+    expr    := term (('+' | '-') term)*
+    term    := unary (('*' | '/') unary)*
+    unary   := ('+' | '-')* power
+    power   := atom (('^' | '**') unary)?    right-associative: 2^3^2 = 2^9, -2^2 = -4
+    atom    := number | 'pi' | 'inf' | 'nan' | func '(' expr ')' | '(' expr ')' | '√' atom
+    func    := 'sqrt' | 'exp' | 'log' | 'ln'   (log and ln are both the natural log)
+
+- Numbers: ``1.5``, ``.5``, ``2.``, ``2e-3``, ``1E+6``.  Names are case-insensitive (``Inf``,
+  ``NaN``, ``SQRT``).  ``e`` is not a name (``2e`` would be a typo for ``2e-3`` as often as
+  Euler's number): write ``exp(1)``.  The characters ``−`` (Unicode minus), ``×``, ``·``, ``÷``,
+  ``π`` and ``√`` are read as ``-``, ``*``, ``*``, ``/``, ``pi`` and ``sqrt``, so a value copied
+  from a formatted page still reads.
+- A comma always separates numbers; it is never a decimal mark: ``1,5`` is the two numbers 1 and 5.
+- Spaces separate entries, as in MATLAB: ``1 2 3`` is three numbers.  A ``+`` or ``-`` with a space
+  before it and none after starts a new entry: ``1 -2`` is ``[1, -2]`` while ``1 - 2``, ``1-2``
+  and ``1- 2`` are ``-1``.  Inside parentheses spaces never split: ``(1 -2)`` is ``-1``.
+- No implicit multiplication: ``2pi`` and ``2(3)`` are errors that say to use ``*``.
+- Arithmetic works on single numbers only; brackets build vectors and matrices.
+- Shapes: one number is a scalar (shape ``()``); one row is a vector; several rows (``;`` or line
+  breaks) are a matrix, MATLAB style, so ``[1; 2; 3]`` is a 3x1 column.  ``[[1, 2], [3, 4]]`` is
+  a 2x2 matrix, as is ``[1, 2]`` and ``[3, 4]`` typed on two lines, and ``[[1, 2]]`` is 1x2.
+  Rows of different lengths are an error (``row 2 has 3 numbers, row 1 has 2``).
+
+Checking
+--------
+:func:`check` grades a typed answer against an exercise: an entry is right when
+``|got - expected| <= atol + rtol * |expected|`` (``inf`` only matches ``inf`` of the same sign,
+``nan`` matches nothing).  It forgives the arrangements a person expects to be forgiven (a row or
+column for a vector, a flat list of 6 numbers for a 2x3 matrix, read row by row, a ``[x]`` for a
+single number) and says what is wrong in one line: the count, which entries are off (numbered from
+1, as people count), that the answer is close but rounded too coarsely, or the misconception that
+produces exactly this wrong answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, NamedTuple, Sequence
+
+import numpy as np
+
+from engine.exercises.misconceptions import CATALOG
+
+__all__ = ["ParseError", "Verdict", "parse", "check", "grade", "format_answer", "MAX_LENGTH"]
+
+#: Longer input is refused outright: no exercise answer needs more, and it bounds the work.
+MAX_LENGTH = 10_000
+#: Nesting of parentheses, brackets and powers; bounds the parser's recursion.
+MAX_DEPTH = 64
+#: An answer that is off by at most this many tolerances is "close" (rounded too coarsely).
+CLOSE_FACTOR = 10.0
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+class ParseError(ValueError):
+    """The typed answer could not be read.  ``str(err)`` says where: ``col 7: unexpected '('``.
+
+    ``line`` and ``col`` are 1-based (``None`` for an error about the whole answer, such as
+    ``empty answer``); ``reason`` is the message without the location.
+    """
+
+    def __init__(self, reason: str, line: int | None = None, col: int | None = None,
+                 multiline: bool = False) -> None:
+        self.reason = reason
+        self.line = line
+        self.col = col
+        if col is None:
+            where = ""
+        elif multiline:
+            where = f"line {line}, col {col}: "
+        else:
+            where = f"col {col}: "
+        super().__init__(where + reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------------
+
+_NUM, _NAME, _OP, _NL, _END, _BAD = "number", "name", "op", "newline", "end", "bad"
+
+_TOKEN = re.compile(
+    r"(?P<nl>\r\n|\r|\n)"
+    r"|(?P<ws>[^\S\r\n]+)"
+    r"|(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|\u03c0)"
+    r"|(?P<op>\*\*|[-+*/^()\[\],;\u2212\u00d7\u00b7\u22c5\u00f7\u221a])"
+)
+
+# Look-alike characters a formatted page uses, mapped to the operator they mean.
+_CANONICAL_OP = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/", "**": "^"}
+
+
+class _Tok(NamedTuple):
+    kind: str
+    text: str  # as typed (for messages); operators are canonical in ``op``
+    op: str  # canonical operator, or "" for non-operators
+    line: int
+    col: int
+    space_before: bool
+    space_after: bool
+
+
+def _tokenize(text: str, multiline: bool) -> list[_Tok]:
+    """Split ``text`` into tokens, each knowing its line, column and surrounding spaces."""
+    raw: list[tuple[str, str, int, int]] = []  # kind, text, line, col; "ws" kept for now
+    pos, line, line_start, n = 0, 1, 0, len(text)
+    match = _TOKEN.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:  # reported when the parser reaches it, so errors come in reading order
+            raw.append(("bad", text[pos], line, pos - line_start + 1))
+            break
+        kind = m.lastgroup
+        raw.append((kind, m.group(), line, pos - line_start + 1))
+        pos = m.end()
+        if kind == "nl":
+            line, line_start = line + 1, pos
+    if not raw or raw[-1][0] != "bad":
+        raw.append(("end", "", line, pos - line_start + 1))
+    else:  # nothing after an unreadable character is read; the parser stops there
+        raw.append(("end", "", raw[-1][2], raw[-1][3]))
+
+    tokens: list[_Tok] = []
+    for k, (kind, tok_text, tok_line, col) in enumerate(raw):
+        if kind == "ws":
+            continue
+        before = k > 0 and raw[k - 1][0] == "ws"
+        after = raw[k + 1][0] in ("ws", "nl", "end") if kind != "end" else True
+        if kind == "num":
+            tokens.append(_Tok(_NUM, tok_text, "", tok_line, col, before, after))
+        elif kind == "name":
+            tokens.append(_Tok(_NAME, tok_text, "", tok_line, col, before, after))
+        elif kind == "op":
+            op = _CANONICAL_OP.get(tok_text, tok_text)
+            tokens.append(_Tok(_OP, tok_text, op, tok_line, col, before, after))
+        elif kind == "nl":
+            tokens.append(_Tok(_NL, "line break", "", tok_line, col, before, True))
+        elif kind == "bad":
+            tokens.append(_Tok(_BAD, tok_text, "", tok_line, col, before, False))
+        else:
+            tokens.append(_Tok(_END, "end", "", tok_line, col, before, True))
+    return tokens
+
+
+# --------------------------------------------------------------------------------------------
+# Parser
+# --------------------------------------------------------------------------------------------
+
+_CONSTANTS = {"pi": math.pi, "\u03c0": math.pi, "inf": math.inf, "nan": math.nan}
+_FUNCTIONS = ("sqrt", "exp", "log", "ln")
+_KNOWN = "sqrt, exp, log, pi, inf, nan"
+
+
+class _Block(NamedTuple):
+    """A bracketed (or top-level) value: its shape and its numbers as nested lists."""
+
+    shape: tuple[int, ...]
+    data: list
+
+
+class _Row(NamedTuple):
+    items: list  # floats (numbers) or _Block (bracketed lists)
+    toks: list[_Tok]  # the first token of each item, for messages
+    start: _Tok
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+def _count(n: int, word: str = "number") -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class _Parser:
+    """Recursive descent over the token list; values are computed while parsing (no AST)."""
+
+    def __init__(self, text: str) -> None:
+        self.multiline = "\n" in text.strip() or "\r" in text.strip()
+        self.tokens = _tokenize(text, self.multiline)
+        self.i = 0
+        self.parens = 0  # inside parentheses spaces and line breaks do not split entries
+        self.depth = 0
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def error(self, reason: str, tok: _Tok) -> ParseError:
+        return ParseError(reason, tok.line, tok.col, self.multiline)
+
+    def peek(self) -> _Tok:
+        tok = self.tokens[self.i]
+        if self.parens:
+            while tok.kind == _NL:
+                self.i += 1
+                tok = self.tokens[self.i]
+        return tok
+
+    def advance(self) -> _Tok:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def enter(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"too deeply nested (at most {MAX_DEPTH} levels)", tok)
+
+    def unexpected(self, tok: _Tok, after: Any = None) -> ParseError:
+        if tok.kind == _NAME:
+            self.check_name(tok)  # an unknown name is the clearer message
+        if tok.kind in (_END, _NL):
+            return self.error("unexpected end of answer" if tok.kind == _END
+                              else "unexpected line break", tok)
+        hint = ""
+        if after is not None and not tok.space_before and (
+            tok.kind in (_NUM, _NAME) or tok.op in ("(", "\u221a")
+        ):
+            hint = " (use * to multiply)"
+        return self.error(f"unexpected {tok.text!r}{hint}", tok)
+
+    def check_name(self, tok: _Tok) -> str:
+        name = tok.text.lower()
+        if name in _CONSTANTS or name in _FUNCTIONS:
+            return name
+        if name == "e":
+            raise self.error("unknown name 'e' (write 1e-3 for powers of ten, exp(1) for e)", tok)
+        raise self.error(f"unknown name {tok.text!r} (known: {_KNOWN})", tok)
+
+    # -- structure: rows, items, brackets -------------------------------------------------
+
+    def answer(self) -> np.ndarray:
+        rows = self.rows(closer=None)
+        tok = self.peek()
+        if tok.kind != _END:  # only a stray ']' can stop the top-level rows early
+            raise self.unexpected(tok)
+        if not rows:
+            raise ParseError("empty answer")
+        value = self.block_value(rows, bracketed=False)
+        if isinstance(value, float):
+            return np.array(value, dtype=np.float64)
+        return np.array(value.data, dtype=np.float64).reshape(value.shape)
+
+    def rows(self, closer: str | None) -> list[_Row]:
+        rows: list[_Row] = []
+        while True:
+            tok = self.peek()
+            if tok.kind == _NL or tok.op == ";":
+                self.i += 1
+                continue
+            if tok.kind == _END or tok.op == "]":
+                return rows
+            rows.append(self.row())
+            tok = self.peek()
+            if not (tok.kind in (_NL, _END) or tok.op in (";", "]")):
+                raise self.unexpected(tok)
+
+    def row(self) -> _Row:
+        start = self.peek()
+        items = [self.item()]
+        toks = [start]
+        while True:
+            tok = self.peek()
+            if tok.op == ",":
+                self.i += 1
+                nxt = self.peek()
+                if nxt.kind in (_NL, _END) or nxt.op in (";", "]"):
+                    break  # a trailing comma, as Python allows
+                toks.append(nxt)
+                items.append(self.item())
+            elif tok.kind in (_NL, _END) or tok.op in (";", "]"):
+                break
+            elif tok.op == "[" and (tok.space_before or isinstance(items[-1], _Block)):
+                toks.append(tok)  # ``[1, 2][3, 4]``: a missing comma between lists is forgiven
+                items.append(self.item())
+            elif tok.space_before and (tok.kind in (_NUM, _NAME) or tok.op in ("+", "-", "(", "\u221a")):
+                toks.append(tok)
+                items.append(self.item())
+            else:
+                after = items[-1] if isinstance(items[-1], float) else None
+                raise self.unexpected(tok, after=after)
+        lists = [isinstance(item, _Block) for item in items]
+        if any(lists) and not all(lists):
+            odd = lists.index(not lists[0])
+            raise self.error("a row cannot mix numbers and [lists]", toks[odd])
+        return _Row(items, toks, start)
+
+    def item(self) -> float | _Block:
+        tok = self.peek()
+        if tok.op == "[":
+            return self.bracket()
+        return self.expr()
+
+    def bracket(self) -> _Block:
+        opening = self.advance()
+        self.enter(opening)
+        rows = self.rows(closer="]")
+        tok = self.peek()
+        if tok.op != "]":
+            raise self.error("'[' is never closed", opening)
+        self.i += 1
+        self.depth -= 1
+        if not rows:
+            raise self.error("empty brackets: expected numbers inside", opening)
+        value = self.block_value(rows, bracketed=True)
+        assert isinstance(value, _Block)
+        return value
+
+    def block_value(self, rows: list[_Row], bracketed: bool) -> float | _Block:
+        """The shape rules: one row is a vector (or stacks its [lists]); rows stack as a matrix."""
+        if len(rows) == 1:
+            row = rows[0]
+            if not isinstance(row.items[0], _Block):
+                if not bracketed and len(row.items) == 1:
+                    return row.items[0]  # a single number
+                return _Block((len(row.items),), list(row.items))
+            if not bracketed and len(row.items) == 1:
+                return row.items[0]  # ``[1, 2]`` typed alone is that list
+            return self.stack(row.items, row.toks)
+        values = []
+        for row in rows:
+            if not isinstance(row.items[0], _Block):
+                values.append(_Block((len(row.items),), list(row.items)))
+            elif len(row.items) == 1:
+                values.append(row.items[0])  # a row typed as ``[1, 2]`` on its own line
+            else:
+                values.append(self.stack(row.items, row.toks))
+        return self.stack(values, [row.start for row in rows])
+
+    def stack(self, values: Sequence[_Block], toks: Sequence[_Tok]) -> _Block:
+        first = values[0].shape
+        for k, value in enumerate(values[1:], start=2):
+            if value.shape != first:
+                if len(first) == 1 and len(value.shape) == 1:
+                    reason = f"row {k} has {_count(value.shape[0])}, row 1 has {first[0]}"
+                else:
+                    reason = f"part {k} is {_shape_text(value.shape)}, part 1 is {_shape_text(first)}"
+                raise self.error(reason, toks[k - 1])
+        return _Block((len(values),) + first, [v.data for v in values])
+
+    # -- arithmetic -----------------------------------------------------------------------
+
+    def expr(self) -> float:
+        value = self.term()
+        while True:
+            tok = self.peek()
+            if tok.op not in ("+", "-"):
+                return value
+            if not self.parens and tok.space_before and not tok.space_after:
+                return value  # ``1 -2``: the minus starts the next entry
+            self.i += 1
+            rhs = self.term()
+            value = value + rhs if tok.op == "+" else value - rhs
+
+    def term(self) -> float:
+        value = self.unary()
+        while True:
+            tok = self.peek()
+            if tok.op == "*":
+                self.i += 1
+                value = value * self.unary()
+            elif tok.op == "/":
+                self.i += 1
+                rhs = self.unary()
+                if rhs == 0:
+                    raise self.error("division by zero", tok)
+                value = value / rhs
+            else:
+                return value
+
+    def unary(self) -> float:
+        sign = 1.0
+        while self.peek().op in ("+", "-"):
+            if self.advance().op == "-":
+                sign = -sign
+        return sign * self.power()
+
+    def power(self) -> float:
+        base = self.atom()
+        tok = self.peek()
+        if tok.op != "^":
+            return base
+        self.i += 1
+        self.enter(tok)
+        exponent = self.unary()
+        self.depth -= 1
+        try:
+            return math.pow(base, exponent)
+        except OverflowError:
+            raise self.error("result too large", tok) from None
+        except ValueError:
+            if base == 0:
+                raise self.error("0 to a negative power", tok) from None
+            raise self.error("a negative number to a fractional power", tok) from None
+
+    def atom(self) -> float:
+        tok = self.peek()
+        if tok.kind == _NUM:
+            self.i += 1
+            return float(tok.text)
+        if tok.op == "(":
+            return self.parenthesized()
+        if tok.op == "\u221a":
+            self.i += 1
+            self.enter(tok)
+            value = self.atom()
+            self.depth -= 1
+            return self.apply("sqrt", value, tok)
+        if tok.kind == _NAME:
+            name = self.check_name(tok)
+            self.i += 1
+            if name in _CONSTANTS:
+                return _CONSTANTS[name]
+            if self.peek().op != "(":
+                raise self.error(f"{name} needs parentheses, e.g. {name}(2)", tok)
+            return self.apply(name, self.parenthesized(), tok)
+        if tok.kind in (_NL, _END) or tok.op in (",", ";", "]", ")"):
+            prev = self.tokens[self.i - 1] if self.i else None
+            if prev is not None and prev.kind == _OP:
+                raise self.error(f"expected a number after {prev.text!r}", tok)
+            if tok.kind in (_NL, _END):
+                raise self.error("expected a number", tok)
+        raise self.unexpected(tok)
+
+    def parenthesized(self) -> float:
+        opening = self.advance()
+        self.enter(opening)
+        self.parens += 1
+        value = self.expr()
+        tok = self.peek()
+        self.parens -= 1
+        if tok.op != ")":
+            if tok.kind == _END:
+                raise self.error("'(' is never closed", opening)
+            raise self.unexpected(tok, after=value)
+        self.i += 1
+        self.depth -= 1
+        return value
+
+    def apply(self, name: str, x: float, tok: _Tok) -> float:
+        if name == "sqrt":
+            if x < 0:
+                raise self.error("sqrt of a negative number", tok)
+            return math.sqrt(x)
+        if name == "exp":
+            try:
+                return math.exp(x)
+            except OverflowError:
+                raise self.error("result too large", tok) from None
+        # log and ln: the natural logarithm, as numpy and torch spell it
+        if x <= 0:
+            raise self.error(f"{name} of a number that is not positive", tok)
+        return math.log(x)
+
+
+def parse(text: str) -> np.ndarray:
+    """Read a typed answer into a float64 array: shape ``()`` for one number, else 1-D or 2-D.
+
+    Raises :class:`ParseError` (a ``ValueError``) saying where the text could not be read.
+    See the module docstring for the grammar.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse expects a str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"answer too long ({len(text)} characters; at most {MAX_LENGTH})")
+    if not text.strip():
+        raise ParseError("empty answer")
+    return _Parser(text).answer()
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting an expected answer so it can be typed back
+# --------------------------------------------------------------------------------------------
+
+
+def _format_number(x: float, sig: int) -> str:
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    if x == round(x) and abs(x) < 1e15:
+        return str(int(x))
+    return format(x, f".{sig}g")
+
+
+def format_answer(value: Any, sig: int = 5) -> str:
+    """An answer written the way a person could type it back: ``1.2247``, ``[1, 2, 3]``,
+    ``[1, 2; 3, 4]`` (``[[1, 2, 3]]`` for a single row, nested lists beyond 2-D).
+
+    Integers print exactly; other numbers to ``sig`` significant digits, which agree with the
+    value to a relative 5e-5 at ``sig=5``: well inside an exercise's tolerance (rtol 1e-3).
+    """
+    a = np.asarray(value, dtype=np.float64)
+    if a.ndim == 0:
+        return _format_number(a, sig)
+    if a.ndim == 1:
+        return "[" + ", ".join(_format_number(v, sig) for v in a) + "]"
+    if a.ndim == 2 and a.shape[0] != 1:
+        return "[" + "; ".join(", ".join(_format_number(v, sig) for v in row) for row in a) + "]"
+
+    def nested(x: np.ndarray) -> str:
+        if x.ndim == 1:
+            return "[" + ", ".join(_format_number(v, sig) for v in x) + "]"
+        return "[" + ", ".join(nested(sub) for sub in x) + "]"
+
+    return nested(a)
+
+
+# --------------------------------------------------------------------------------------------
+# Checking
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The grade of one typed answer, with what the UI needs to explain it.
+
+    ``wrong`` holds the 0-based indices (in the expected shape) of the entries that are off, so
+    the UI can mark them; ``((),)`` for a wrong single number, ``()`` when the answer is right or
+    could not be compared.  ``value`` is what was read, arranged in the expected shape when the
+    arrangement was forgiven.  ``misconception`` is a name from ``misconceptions.CATALOG``.
+    """
+
+    correct: bool
+    message: str
+    wrong: tuple[tuple[int, ...], ...] = ()
+    value: np.ndarray | None = field(default=None, compare=False)
+    misconception: str | None = None
+    parse_error: bool = False
+
+
+def _within(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
+            factor: float = 1.0) -> np.ndarray:
+    """Elementwise |got - expected| <= factor * (atol + rtol*|expected|); inf only equals inf."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        ok = np.abs(got - expected) <= factor * (atol + rtol * np.abs(expected))
+    inf = np.isinf(expected)
+    if inf.any():
+        ok = np.where(inf, got == expected, ok)
+    return np.asarray(ok, dtype=bool)
+
+
+def _arrange(value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``value`` in ``shape`` when a person would call it the same answer, else None.
+
+    Forgiven: a row or a column for a vector (and ``[x]`` for a number); a flat list, a single
+    row or a single column read row by row into a matrix; and, for answers of rank 3 or more,
+    rows of the last axis typed one under another.  Not forgiven: a 3x2 for a 2x3 (that is the
+    transpose, a real mistake).
+    """
+    if value.shape == shape:
+        return value
+    if value.size != math.prod(shape):
+        return None
+    squeezed = tuple(n for n in value.shape if n != 1)
+    if len(squeezed) <= 1 or squeezed == tuple(n for n in shape if n != 1):
+        return value.reshape(shape)
+    if len(shape) >= 3 and value.ndim == 2 and value.shape[-1] == shape[-1]:
+        return value.reshape(shape)
+    return None
+
+
+def _amount(x: float) -> str:
+    """A difference or tolerance in two significant digits: ``0.27``, ``0.012``, ``1.5e-07``."""
+    x = abs(float(x))
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    if 1e-5 <= x < 1e6:
+        return np.format_float_positional(x, precision=2, unique=True, fractional=False, trim="-")
+    return f"{x:.1e}"
+
+
+def _entry_name(index: tuple[int, ...], ndim: int) -> str:
+    if ndim == 1:
+        return str(index[0] + 1)
+    return "(" + ",".join(str(i + 1) for i in index) + ")"
+
+
+def _entries(indices: Sequence[tuple[int, ...]], ndim: int, limit: int = 4) -> str:
+    """``entry 3``, ``entries (1,2) and (2,2)``, ``entries 1, 2, 4, 5 and 3 more``."""
+    names = [_entry_name(ix, ndim) for ix in indices]
+    if len(names) == 1:
+        return f"entry {names[0]}"
+    if len(names) > limit:
+        return f"entries {', '.join(names[:limit])} and {len(names) - limit} more"
+    return f"entries {', '.join(names[:-1])} and {names[-1]}"
+
+
+def _decimals_for(tol: float) -> int:
+    """How many decimals a rounded answer needs to land within ``tol`` (rounding error 0.5e-d)."""
+    return max(0, math.ceil(-math.log10(2 * tol)))
+
+
+def _shape_message(expected: tuple[int, ...], value: np.ndarray, text: str) -> str:
+    want = "a single number" if not expected else f"{_shape_text(expected)} numbers"
+    got = str(value.size) if value.ndim <= 1 else _shape_text(value.shape)
+    message = f"expected {want}, got {got}"
+    if value.ndim == 2 and len(expected) == 2 and value.shape == expected[::-1]:
+        message += " (rows and columns swapped?)"
+    elif not expected and re.search(r"[0-9],[0-9]", text):
+        message += " (a comma separates numbers: write 1.5, not 1,5)"
+    return message
+
+
+def _misconception(value: np.ndarray, variants: Iterable[Any], rtol: float,
+                   atol: float) -> str | None:
+    for variant in variants:
+        answer = np.asarray(variant.answer, dtype=np.float64)
+        arranged = _arrange(value, answer.shape)
+        if arranged is not None and _within(arranged, answer, rtol, atol).all():
+            return variant.name
+    return None
+
+
+def _misconception_message(name: str) -> str:
+    known = CATALOG.get(name)
+    if known is None:
+        return f"this is the answer the misconception {name!r} gives"
+    return f"{known.belief} {known.truth}"
+
+
+def _wrong_message(got: np.ndarray, expected: np.ndarray, ok: np.ndarray, rtol: float,
+                   atol: float) -> str:
+    with np.errstate(all="ignore"):
+        return _describe_wrong(got, expected, ok, rtol, atol)
+
+
+def _describe_wrong(got: np.ndarray, expected: np.ndarray, ok: np.ndarray, rtol: float,
+                    atol: float) -> str:
+    """Say what is wrong with an answer of the right shape, most specific finding first."""
+    tol = atol + rtol * np.abs(expected)
+    err = np.abs(got - expected)
+    wrong = ~ok
+    finite = np.isfinite(expected) & np.isfinite(got)
+    indices = [tuple(int(i) for i in ix) for ix in zip(*np.nonzero(wrong))] if got.ndim else [()]
+
+    if np.isnan(got[wrong]).any():
+        where = "" if got.ndim == 0 else _entries(
+            [ix for ix in indices if np.isnan(got[ix])], got.ndim) + ": "
+        return f"{where}nan is not a number, so it never matches"
+
+    # Close: every entry within CLOSE_FACTOR tolerances, i.e. rounded too coarsely.
+    if finite[wrong].all() and _within(got, expected, rtol, atol, CLOSE_FACTOR).all():
+        ratio = np.where(wrong, err / tol, 0.0)
+        worst = np.unravel_index(int(np.argmax(ratio)), got.shape)
+        worst_err, worst_tol = float(err[worst]), float(tol[worst])
+        advice = f"round to {_decimals_for(worst_tol)} decimals or better"
+        if got.ndim == 0:
+            return f"close: off by {_amount(worst_err)} where {_amount(worst_tol)} is allowed; {advice}"
+        verb = "is off by" if len(indices) == 1 else "are off by up to"
+        return (f"close: {_entries(indices, got.ndim)} {verb} {_amount(worst_err)} "
+                f"where {_amount(worst_tol)} is allowed; {advice}")
+
+    nonzero = np.abs(expected) > tol
+    sign_flipped = bool(nonzero.any()) and bool(_within(-got, expected, rtol, atol).all())
+    if got.ndim == 0:
+        if sign_flipped:
+            return "the sign is wrong"
+        if not math.isfinite(float(expected)):
+            return "the answer is infinite"
+        if not math.isfinite(float(got)):
+            return "the answer is a finite number"
+        direction = "too high" if got > expected else "too low"
+        return f"off by {_amount(float(err))} ({direction})"
+
+    message = (f"all {got.size} entries are off" if len(indices) == got.size
+               else f"{_entries(indices, got.ndim)} {'is' if len(indices) == 1 else 'are'} off")
+    if sign_flipped:
+        return message + "; every entry has the wrong sign"
+    if len(indices) == got.size and got.size > 1 and nonzero.all() and finite.all():
+        ratios = got / expected
+        r = float(np.median(ratios))
+        if r != 0 and np.allclose(ratios, r, rtol=1e-3, atol=0):
+            return message + f"; every entry is {r:.3g} times the right one"
+    return message
+
+
+def grade(expected: Any, value: np.ndarray, *, rtol: float, atol: float,
+          variants: Iterable[Any] = (), text: str = "") -> Verdict:
+    """Grade an already parsed ``value`` against ``expected`` (see :func:`check`)."""
+    expected = np.asarray(expected, dtype=np.float64)
+    variants = tuple(variants)
+    got = _arrange(value, expected.shape)
+    if got is None:
+        name = _misconception(value, variants, rtol, atol)
+        if name is not None:
+            return Verdict(False, _misconception_message(name), (), value, name)
+        return Verdict(False, _shape_message(expected.shape, value, text), (), value)
+    ok = _within(got, expected, rtol, atol)
+    if ok.all():
+        return Verdict(True, "correct", (), got)
+    wrong = tuple(tuple(int(i) for i in ix) for ix in zip(*np.nonzero(~ok))) if got.ndim else ((),)
+    name = _misconception(got, variants, rtol, atol)
+    if name is not None:
+        return Verdict(False, _misconception_message(name), wrong, got, name)
+    return Verdict(False, _wrong_message(got, expected, ok, rtol, atol), wrong, got)
+
+
+def check(exercise: Any, text: str) -> Verdict:
+    """Grade what a person typed for ``exercise`` (an ``engine.exercises.Exercise``).
+
+    Uses the exercise's answer, ``rtol``/``atol`` and declared misconception ``variants``.
+    Unreadable input gives a verdict with ``parse_error=True`` and the parser's message; it never
+    raises for anything a person can type.
+    """
+    try:
+        value = parse(text)
+    except ParseError as err:
+        return Verdict(False, f"could not read the answer: {err}", (), None, None, True)
+    return grade(exercise.answer, value, rtol=exercise.rtol, atol=exercise.atol,
+                 variants=exercise.variants, text=text)
