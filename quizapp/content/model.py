@@ -137,11 +137,17 @@ class Topic:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found while loading content, printed as ``path:line: message``."""
+    """One problem found while loading content, printed as ``path:line: message``.
+
+    ``line`` is 1-based; 0 means the problem is with the path itself (a folder with no decks),
+    printed as ``path: message``.
+    """
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"

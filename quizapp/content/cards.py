@@ -1,0 +1,353 @@
+"""Turning one card's YAML node into a :class:`~quizapp.content.model.Card`, or into problems.
+
+Every field is checked where it is written, so each problem carries the line of the key or value
+at fault. A card with any problem is not built (the loader skips it and serves the others): a card
+half-read would be a card silently different from what its author wrote.
+
+The fields each kind needs are in :data:`FIELDS`; docs/content-format.md is the same table for
+people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quizapp.content import references
+from quizapp.content.model import CARD_CLASSES, KINDS, Card
+from quizapp.content.yamlnodes import (
+    BOOL,
+    INT,
+    MAP,
+    NULL,
+    SEQ,
+    TEXTLIKE,
+    NodeError,
+    describe,
+    did_you_mean,
+    line_of,
+    pairs,
+    plain,
+    scalar_value,
+    tag_problem,
+)
+
+#: Fields every card has (required) and may have (optional).
+COMMON_REQUIRED = ("id", "kind", "explain")
+COMMON_OPTIONAL = ("tags", "refs", "level", "teaches")
+
+#: kind -> (required fields, optional fields), besides the common ones.
+FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "flashcard": (("front", "back"), ()),
+    "choice": (("prompt", "options", "answer"), ()),
+    "truefalse": (("statement", "answer"), ()),
+    "exercise": (("generator",), ("params", "intro")),
+    "code": (("task",), ("prompt",)),
+}
+assert set(FIELDS) == set(KINDS)
+
+#: Ids of cards and topics: stable, typeable, safe in a file name or a URL.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+ID_RULE = "lowercase letters, digits, '-', '.' and '_'"
+
+LEVELS = (1, 2, 3)
+MIN_OPTIONS, MAX_OPTIONS = 2, 8
+
+# --- readers for one value; each raises NodeError at the value's line -------------------------
+
+
+def text(name: str, node: Node) -> str:
+    """A non-blank text value. Numbers and booleans count as text (``back: 0.5``, ``back: No``)."""
+    if isinstance(node, ScalarNode) and node.tag in TEXTLIKE:
+        if not node.value.strip():
+            raise NodeError(line_of(node), f"{name} is empty")
+        return node.value.rstrip().lstrip("\n")
+    if node.tag == NULL:
+        raise NodeError(line_of(node), f"{name} is empty")
+    raise NodeError(line_of(node), _wrong(name, node, "text"))
+
+
+def text_list(name: str, node: Node, example: str) -> list[tuple[str, Node]]:
+    """A list of non-blank texts, each with its node (for per-item checks at the item's line)."""
+    if not (isinstance(node, SequenceNode) and node.tag == SEQ):
+        raise NodeError(line_of(node), _wrong(name, node, f"a list of text, e.g. {example}"))
+    return [(text(f"{name} item {i}", item), item) for i, item in enumerate(node.value, 1)]
+
+
+def integer(name: str, node: Node, expected: str) -> int:
+    if isinstance(node, ScalarNode) and node.tag == INT:
+        return scalar_value(node)
+    raise NodeError(line_of(node), _wrong(name, node, expected))
+
+
+def _wrong(name: str, node: Node, expected: str) -> str:
+    problem = tag_problem(node)
+    if problem:
+        return f"{name}: {problem}"
+    return f"{name} must be {expected}, not {describe(node)}"
+
+
+def _level(name: str, node: Node, levels: tuple[int, ...], owner: str) -> int:
+    allowed = ", ".join(map(str, levels[:-1])) + (" or " if len(levels) > 1 else "") + str(levels[-1])
+    value = integer("'level'", node, allowed)
+    if value not in levels:
+        raise NodeError(line_of(node), f"'level' {value} is not offered{owner} (levels: {allowed})")
+    return value
+
+
+# --- one card ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CardResult:
+    """What reading one card gave: the card (None when it has problems), its id if readable."""
+
+    card: Card | None
+    card_id: str | None
+    line: int
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
+
+
+class _CardReader:
+    """Reads the fields of one card node, collecting every problem rather than stopping at one."""
+
+    def __init__(self, node: MappingNode):
+        self.node = node
+        self.errors: list[NodeError] = []
+        self.fields: dict[str, tuple[Node, Node]] = {}
+        for entry in pairs(node):
+            if isinstance(entry, NodeError):
+                self.errors.append(entry)
+            else:
+                self.fields[entry[0]] = (entry[1], entry[2])
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(NodeError(line, message))
+
+    def get(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        """Read field ``key`` with ``reader(name, node, *args)``; on a problem record it and return default."""
+        if key not in self.fields:
+            return default
+        try:
+            return reader(f"'{key}'", self.fields[key][1], *args)
+        except NodeError as err:
+            self.errors.append(err)
+            return default
+
+    def value_node(self, key: str) -> Node | None:
+        entry = self.fields.get(key)
+        return entry[1] if entry else None
+
+
+def read_card(node: Node, index: int, topic_id: str, path: str) -> CardResult:
+    """Read the ``index``-th card (1-based) of a deck; ``path`` is only used for ``source``."""
+    start = line_of(node)
+    if not (isinstance(node, MappingNode) and node.tag == MAP):
+        message = tag_problem(node) or f"must be a mapping with id, kind and its fields, not {describe(node)}"
+        return CardResult(None, None, start, [(start, f"card #{index}: {message}")])
+
+    r = _CardReader(node)
+    for key in COMMON_REQUIRED:
+        if key not in r.fields:
+            hint = f" (one of: {', '.join(KINDS)})" if key == "kind" else ""
+            r.error(start, f"missing '{key}'{hint}")
+    card_id = r.get("id", text)
+    if "id" in r.fields and card_id is not None and not ID_PATTERN.match(card_id):
+        r.error(line_of(r.fields["id"][1]), f"id '{card_id}' may use only {ID_RULE}")
+    label = f"card '{card_id}'" if card_id is not None else f"card #{index}"
+
+    kind = r.get("kind", text)
+    if kind is not None and kind not in FIELDS:
+        r.error(
+            line_of(r.fields["kind"][1]),
+            f"unknown kind '{kind}'" + (did_you_mean(kind, KINDS) or f" (kinds: {', '.join(KINDS)})"),
+        )
+        kind = None
+
+    values: dict[str, Any] = {}
+    if kind is not None:
+        required, optional = FIELDS[kind]
+        allowed = COMMON_REQUIRED + required + COMMON_OPTIONAL + optional
+        for key in required:
+            if key not in r.fields:
+                r.error(start, f"missing '{key}'")
+        for key, (key_node, _) in r.fields.items():
+            if key not in allowed:
+                hint = did_you_mean(key, allowed)
+                if not hint:
+                    owners = [k for k, (req, opt) in FIELDS.items() if key in req + opt]
+                    hint = f" (a {kind} card has no '{key}'; that is a field of {' and '.join(owners)} cards)" if owners else ""
+                r.error(line_of(key_node), f"unknown key '{key}'{hint}")
+        values = _read_common(r) | _KIND_READERS[kind](r)
+
+    problems = sorted(((e.line, f"{label}: {e.message}") for e in r.errors), key=lambda p: p[0])
+    if problems or kind is None or card_id is None:
+        return CardResult(None, card_id, start, problems)
+    card = CARD_CLASSES[kind](id=card_id, topic=topic_id, source=f"{path}:{start}", **values)
+    return CardResult(card, card_id, start, [])
+
+
+def _read_common(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {"explain": r.get("explain", text, default="")}
+    values["tags"] = tuple(t for t, _ in r.get("tags", text_list, "[axes, eval-mode]", default=()))
+    values["refs"] = tuple(t for t, _ in r.get("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=()))
+    teaches = r.get("teaches", text_list, "[unbiased_variance]", default=())
+    if teaches:
+        catalog = references.misconceptions()
+        for name, item in teaches:
+            if name not in catalog:
+                r.error(line_of(item), f"'teaches': unknown misconception '{name}'{did_you_mean(name, catalog)}")
+    values["teaches"] = tuple(t for t, _ in teaches)
+    return values
+
+
+def _read_flashcard(r: _CardReader) -> dict[str, Any]:
+    return {
+        "front": r.get("front", text, default=""),
+        "back": r.get("back", text, default=""),
+        "level": r.get("level", _level, LEVELS, "", default=1),
+    }
+
+
+def _read_choice(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "prompt": r.get("prompt", text, default=""),
+        "level": r.get("level", _level, LEVELS, "", default=1),
+    }
+    options = r.get("options", text_list, "[first option, second option]")
+    node = r.value_node("options")
+    if options is not None and not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        r.error(line_of(node), f"'options' needs {MIN_OPTIONS} to {MAX_OPTIONS} options, has {len(options)}")
+        options = None
+    values["options"] = tuple(t for t, _ in options or ())
+    answer_node = r.value_node("answer")
+    if answer_node is not None:
+        values["answer"] = _choice_answer(r, answer_node, len(options) if options else None)
+    return values
+
+
+def _choice_answer(r: _CardReader, node: Node, n_options: int | None) -> frozenset[int]:
+    """1-based option numbers in the deck, 0-based indices in the model."""
+    expected = "an option number (from 1) or a list of them, e.g. 2 or [1, 3]"
+    items = node.value if isinstance(node, SequenceNode) and node.tag == SEQ else [node]
+    if isinstance(node, SequenceNode) and not items:
+        r.error(line_of(node), "'answer' is an empty list: give the number of at least one right option")
+    chosen: set[int] = set()
+    for item in items:
+        try:
+            number = integer("'answer'", item, expected)
+        except NodeError as err:
+            r.errors.append(err)
+            continue
+        if number in chosen:
+            r.error(line_of(item), f"'answer' lists {number} twice")
+        elif n_options is not None and not 1 <= number <= n_options:
+            r.error(line_of(item), f"'answer' {number} is out of range: there are {n_options} options (count from 1)")
+        chosen.add(number)
+    return frozenset(n - 1 for n in chosen)
+
+
+def _read_truefalse(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "statement": r.get("statement", text, default=""),
+        "level": r.get("level", _level, LEVELS, "", default=1),
+    }
+    node = r.value_node("answer")
+    if node is not None:
+        if isinstance(node, ScalarNode) and node.tag == BOOL:
+            values["answer"] = scalar_value(node)
+        else:
+            quoted = isinstance(node, ScalarNode) and node.value.lower() in ("true", "false")
+            hint = " (without quotes)" if quoted else ""
+            r.error(line_of(node), _wrong("'answer'", node, f"true or false{hint}"))
+    return values
+
+
+def _read_exercise(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {"intro": r.get("intro", text, default="")}
+    gen_id = r.get("generator", text)
+    registry = references.generators()
+    gen = registry.get(gen_id) if gen_id is not None else None
+    if gen_id is not None and gen is None:
+        r.error(line_of(r.value_node("generator")), f"unknown generator '{gen_id}'{did_you_mean(gen_id, registry)}")
+    if gen is not None:
+        levels = tuple(gen.levels) or LEVELS
+        values["level"] = r.get("level", _level, levels, f" by generator '{gen_id}'", default=levels[0])
+    else:
+        values["level"] = r.get("level", _level, LEVELS, "", default=1)
+    node = r.value_node("params")
+    values["params"] = _params(r, node, gen) if node is not None else {}
+    return values
+
+
+def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
+    if node.tag == NULL:
+        return {}
+    if not (isinstance(node, MappingNode) and node.tag == MAP):
+        r.error(line_of(node), _wrong("'params'", node, "a mapping of param names to values, e.g. {n: 4}"))
+        return {}
+    params: dict[str, Any] = {}
+    for entry in pairs(node):
+        if isinstance(entry, NodeError):
+            r.errors.append(entry)
+            continue
+        key, key_node, value_node = entry
+        try:
+            params[key] = value = plain(value_node)
+        except NodeError as err:
+            r.error(err.line, f"param '{key}': {err.message}")
+            continue
+        if gen is None:
+            continue
+        if key not in gen.params:
+            accepted = ", ".join(gen.params) or "none"
+            r.error(
+                line_of(key_node),
+                f"unknown param '{key}' for generator '{gen.id}'{did_you_mean(key, gen.params)} (params: {accepted})",
+            )
+            continue
+        expected = _param_type_mismatch(gen.params[key], value)
+        if expected:
+            r.error(line_of(value_node), f"param '{key}' must be {expected}, not {describe(value_node)}")
+    return params
+
+
+def _param_type_mismatch(default: Any, value: Any) -> str | None:
+    """What a param's value should be, judged by the generator's default, when it is not that."""
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(default, int):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
+    if isinstance(default, float):
+        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
+    if isinstance(default, str):
+        return None if isinstance(value, str) else "text"
+    if isinstance(default, (list, tuple)):
+        return None if isinstance(value, list) else "a list"
+    return None
+
+
+def _read_code(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "prompt": r.get("prompt", text, default=""),
+        "level": r.get("level", _level, LEVELS, "", default=1),
+    }
+    task = r.get("task", text)
+    if task is not None:
+        known = references.tasks()
+        if task not in known:
+            r.error(line_of(r.value_node("task")), f"unknown task '{task}'{did_you_mean(task, known)}")
+        values["task"] = task
+    return values
+
+
+_KIND_READERS: dict[str, Callable[[_CardReader], dict[str, Any]]] = {
+    "flashcard": _read_flashcard,
+    "choice": _read_choice,
+    "truefalse": _read_truefalse,
+    "exercise": _read_exercise,
+    "code": _read_code,
+}

@@ -1,0 +1,287 @@
+"""Finding deck files, reading each into a Topic, and checking ids across all of them.
+
+The app and ``quizapp validate`` use this same loader, so what the validator reports is exactly what
+the app skips: a file that cannot be parsed or has no valid topic header is skipped whole, a broken
+card is skipped alone, and everything else is served. Nothing here raises for bad content; every
+problem becomes one :class:`~quizapp.content.model.Problem` line, ``path:line: message``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Iterable, Union
+
+import quizapp
+from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, read_card, text, text_list
+from quizapp.content.model import Card, Problem, Topic
+from quizapp.content.yamlnodes import (
+    MAP,
+    NULL,
+    SEQ,
+    NodeError,
+    compose_file,
+    describe,
+    did_you_mean,
+    line_of,
+    pairs,
+    tag_problem,
+)
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: The keys of a deck file's top level.
+TOPIC_REQUIRED = ("topic", "title", "summary", "cards")
+TOPIC_OPTIONAL = ("refs",)
+DECK_SUFFIXES = (".yaml", ".yml")
+_CARD_KEYS = {key for req, opt in FIELDS.values() for key in req + opt} | {"id", "kind", "explain"}
+
+
+def shipped_content_dir() -> Path:
+    """Where the shipped decks are: ``quizapp/decks`` in a wheel, ``<repo>/content`` in a checkout."""
+    package = Path(quizapp.__file__).resolve().parent
+    in_wheel = package / "decks"
+    in_checkout = package.parent / "content"
+    if in_wheel.is_dir() or not in_checkout.is_dir():
+        return in_wheel
+    return in_checkout
+
+
+def display_path(path: Path) -> str:
+    """A path as the user gave it, or relative to the working directory when it lies below it."""
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            return str(path)
+    return str(path)
+
+
+# --- one file ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _FileResult:
+    topic: Topic | None
+    problems: list[Problem]
+    topic_line: int = 1
+    card_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # served card id -> line
+
+
+def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
+    """Read one deck: its Topic (None when the file is unusable) and its problems, in line order."""
+    result = _read_file(Path(path))
+    return result.topic, result.problems
+
+
+def _read_file(path: Path) -> _FileResult:
+    shown = display_path(path)
+    try:
+        root = compose_file(path)
+        if root is None:
+            return _FileResult(None, [Problem(shown, 1, "empty file: a deck is a mapping with topic, title, summary and cards")])
+        return _read_topic(root, shown)
+    except NodeError as err:
+        return _FileResult(None, [Problem(shown, err.line, err.message)])
+    except Exception as err:  # a safety net: a bug here must not take the app down with one deck
+        return _FileResult(None, [Problem(shown, 1, f"internal error while reading this file ({type(err).__name__}: {err})")])
+
+
+def _read_topic(root, shown: str) -> _FileResult:
+    if not (root.tag == MAP and isinstance(root.value, list)):
+        message = tag_problem(root) or f"a deck must be a mapping with topic, title, summary and cards, not {describe(root)}"
+        return _FileResult(None, [Problem(shown, line_of(root), message)])
+    errors: list[NodeError] = []
+    fields = {}
+    for entry in pairs(root):
+        if isinstance(entry, NodeError):
+            errors.append(entry)
+        else:
+            fields[entry[0]] = entry[1:]
+    usable = True
+    for key in TOPIC_REQUIRED:
+        if key not in fields:
+            errors.append(NodeError(line_of(root), f"missing '{key}'"))
+            usable = False
+    for key, (key_node, _) in fields.items():
+        if key not in TOPIC_REQUIRED + TOPIC_OPTIONAL:
+            hint = did_you_mean(key, TOPIC_REQUIRED + TOPIC_OPTIONAL)
+            if not hint and key in _CARD_KEYS:
+                hint = " (card fields go in a card, in the list under 'cards')"
+            errors.append(NodeError(line_of(key_node), f"unknown key '{key}'{hint}"))
+
+    def read(key, reader, *args, default=None):
+        nonlocal usable
+        if key not in fields:
+            return default
+        try:
+            return reader(f"'{key}'", fields[key][1], *args)
+        except NodeError as err:
+            errors.append(err)
+            usable = usable and key not in TOPIC_REQUIRED
+            return default
+
+    topic_id = read("topic", text)
+    if topic_id is not None and not ID_PATTERN.match(topic_id):
+        errors.append(NodeError(line_of(fields["topic"][1]), f"topic id '{topic_id}' may use only {ID_RULE}"))
+        usable = False
+    title = read("title", text)
+    summary = read("summary", text)
+    refs = read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
+    cards_node = fields["cards"][1] if "cards" in fields else None
+    card_nodes = []
+    if cards_node is not None:
+        if cards_node.tag == SEQ and isinstance(cards_node.value, list):
+            card_nodes = cards_node.value
+            if not card_nodes:
+                errors.append(NodeError(line_of(cards_node), "'cards' is an empty list"))
+        elif cards_node.tag == NULL:
+            errors.append(NodeError(line_of(cards_node), "'cards' is empty: give a list of cards"))
+            usable = False
+        else:
+            message = tag_problem(cards_node) or f"must be a list of cards, not {describe(cards_node)}"
+            errors.append(NodeError(line_of(cards_node), f"'cards' {message}"))
+            usable = False
+
+    problems = [Problem(shown, e.line, e.message) for e in errors]
+    cards: list[Card] = []
+    first_line: dict[str, int] = {}
+    card_lines: dict[str, int] = {}
+    for index, node in enumerate(card_nodes, 1):
+        result = read_card(node, index, topic_id or "", shown)
+        problems.extend(Problem(shown, line, message) for line, message in result.problems)
+        if result.card_id is None:
+            continue
+        if result.card_id in first_line:
+            problems.append(
+                Problem(shown, result.line, f"duplicate id '{result.card_id}' (first at {shown}:{first_line[result.card_id]})")
+            )
+            continue
+        first_line[result.card_id] = result.line
+        if result.card is not None:
+            cards.append(result.card)
+            card_lines[result.card_id] = result.line
+    problems.sort(key=lambda p: p.line)
+    if not usable:
+        return _FileResult(None, problems)
+    topic_line = line_of(fields["topic"][0])
+    topic = Topic(id=topic_id, title=title, summary=summary, cards=tuple(cards), refs=tuple(refs), source=shown)
+    return _FileResult(topic, problems, topic_line, card_lines)
+
+
+# --- many files ----------------------------------------------------------------------------------
+
+
+def deck_files(folder: Path) -> list[Path]:
+    """Every ``*.yaml`` / ``*.yml`` below ``folder``, hidden ones left out, sorted by relative path."""
+    found: list[tuple[str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.endswith(DECK_SUFFIXES) and not name.startswith("."):
+                full = Path(dirpath, name)
+                found.append((full.relative_to(folder).as_posix(), full))
+    return [full for _, full in sorted(found)]
+
+
+class Library:
+    """Every topic and card that loaded, and every problem found on the way.
+
+    ``topics`` keeps the order the files were read in (by path within each folder); ``cards`` maps
+    an id to its card; :meth:`topic` and :meth:`card_topic` raise ``KeyError`` for an unknown id.
+    """
+
+    def __init__(self, topics: Iterable[Topic], problems: Iterable[Problem], files: Iterable[str] = ()):
+        self.topics: tuple[Topic, ...] = tuple(topics)
+        self.problems: list[Problem] = list(problems)
+        self.files: tuple[str, ...] = tuple(files)  # every deck file read, as shown in messages
+        self.cards: dict[str, Card] = {}
+        self._topics: dict[str, Topic] = {}
+        self._card_topic: dict[str, Topic] = {}
+        for topic in self.topics:
+            self._topics[topic.id] = topic
+            for card in topic.cards:
+                self.cards[card.id] = card
+                self._card_topic[card.id] = topic
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._topics[topic_id]
+
+    def card_topic(self, card_id: str) -> Topic:
+        return self._card_topic[card_id]
+
+    def __repr__(self) -> str:
+        return f"<Library {len(self.topics)} topics, {len(self.cards)} cards, {len(self.problems)} problems>"
+
+
+def load_paths(paths: Iterable[PathLike]) -> Library:
+    """Load deck files and folders (recursively) together, checking ids across all of them.
+
+    A file reached twice (the same folder given twice) is read once. When two files use the same
+    topic id or card id, the one read first keeps it and the other is reported and skipped.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = deck_files(path)
+            if not found:
+                problems.append(Problem(display_path(path), 0, "no deck files (*.yaml, *.yml) in this folder"))
+        elif path.exists():
+            found = [path]
+        else:
+            problems.append(Problem(display_path(path), 0, "no such file or folder"))
+            continue
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+
+    topics: list[Topic] = []
+    topic_at: dict[str, str] = {}
+    card_at: dict[str, str] = {}
+    shown_files: list[str] = []
+    for file in files:
+        result = _read_file(file)
+        problems.extend(result.problems)
+        shown = display_path(file)
+        shown_files.append(shown)
+        topic = result.topic
+        if topic is None:
+            continue
+        if topic.id in topic_at:
+            problems.append(Problem(shown, result.topic_line, f"duplicate topic id '{topic.id}' (first at {topic_at[topic.id]}); this file is skipped"))
+            continue
+        topic_at[topic.id] = f"{shown}:{result.topic_line}"
+        kept = []
+        for card in topic.cards:
+            if card.id in card_at:
+                line = result.card_lines[card.id]
+                problems.append(Problem(shown, line, f"duplicate id '{card.id}' (first at {card_at[card.id]})"))
+            else:
+                card_at[card.id] = card.source
+                kept.append(card)
+        if len(kept) != len(topic.cards):
+            topic = dataclasses.replace(topic, cards=tuple(kept))
+        topics.append(topic)
+    return Library(topics, problems, shown_files)
+
+
+def load_library(extra_dirs: Iterable[PathLike] = (), include_shipped: bool = True) -> Library:
+    """The shipped decks (unless ``include_shipped`` is False) and the user's folders, in that order.
+
+    Never raises for bad content: a folder that does not exist or a broken deck is a problem in
+    ``Library.problems`` and the rest is served.
+    """
+    sources: list[PathLike] = [shipped_content_dir()] if include_shipped else []
+    sources.extend(extra_dirs)
+    return load_paths(sources)
+
+
+def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
+    """Every problem in the given deck files and folders (checked together, as the app would)."""
+    return load_paths(paths).problems
