@@ -13,7 +13,7 @@ import importlib
 import sys
 
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = []
+COMMANDS: list[str] = ["validate"]
 
 
 def common_options() -> argparse.ArgumentParser:
