@@ -688,7 +688,7 @@ def _describe_wrong(got: np.ndarray, expected: np.ndarray, ok: np.ndarray, rtol:
         direction = "too high" if got > expected else "too low"
         return f"off by {_amount(float(err))} ({direction})"
 
-    message = (f"all {got.size} entries are off" if len(indices) == got.size
+    message = (f"all {got.size} entries are off" if len(indices) == got.size > 2
                else f"{_entries(indices, got.ndim)} {'is' if len(indices) == 1 else 'are'} off")
     if sign_flipped:
         return message + "; every entry has the wrong sign"
