@@ -31,6 +31,7 @@ from quizapp.content.yamlnodes import (
     line_of,
     pairs,
     plain,
+    quote,
     scalar_value,
     tag_problem,
 )
@@ -90,11 +91,15 @@ def _wrong(name: str, node: Node, expected: str) -> str:
     return f"{name} must be {expected}, not {describe(node)}"
 
 
-def _level(name: str, node: Node, levels: tuple[int, ...], owner: str) -> int:
-    allowed = ", ".join(map(str, levels[:-1])) + (" or " if len(levels) > 1 else "") + str(levels[-1])
-    value = integer("'level'", node, allowed)
+def _level(name: str, node: Node, levels: tuple[int, ...], generator: str | None) -> int:
+    """A difficulty level: 1-3 for any card, and one the generator offers for an exercise."""
+    words = ", ".join(map(str, levels[:-1])) + (" or " if len(levels) > 1 else "") + str(levels[-1])
+    value = integer(name, node, words)
     if value not in levels:
-        raise NodeError(line_of(node), f"'level' {value} is not offered{owner} (levels: {allowed})")
+        if generator is None:
+            raise NodeError(line_of(node), f"{name} must be {words}, not {value}")
+        offered = ", ".join(map(str, levels))
+        raise NodeError(line_of(node), f"{name} {value} is not offered by generator {quote(generator)} (its levels: {offered})")
     return value
 
 
@@ -132,7 +137,7 @@ class _CardReader:
         if key not in self.fields:
             return default
         try:
-            return reader(f"'{key}'", self.fields[key][1], *args)
+            return reader(quote(key), self.fields[key][1], *args)
         except NodeError as err:
             self.errors.append(err)
             return default
@@ -153,17 +158,17 @@ def read_card(node: Node, index: int, topic_id: str, path: str) -> CardResult:
     for key in COMMON_REQUIRED:
         if key not in r.fields:
             hint = f" (one of: {', '.join(KINDS)})" if key == "kind" else ""
-            r.error(start, f"missing '{key}'{hint}")
+            r.error(start, f"missing {quote(key)}{hint}")
     card_id = r.get("id", text)
     if "id" in r.fields and card_id is not None and not ID_PATTERN.match(card_id):
-        r.error(line_of(r.fields["id"][1]), f"id '{card_id}' may use only {ID_RULE}")
-    label = f"card '{card_id}'" if card_id is not None else f"card #{index}"
+        r.error(line_of(r.fields["id"][1]), f"id {quote(card_id)} may use only {ID_RULE}")
+    label = f"card {quote(card_id)}" if card_id is not None else f"card #{index}"
 
     kind = r.get("kind", text)
     if kind is not None and kind not in FIELDS:
         r.error(
             line_of(r.fields["kind"][1]),
-            f"unknown kind '{kind}'" + (did_you_mean(kind, KINDS) or f" (kinds: {', '.join(KINDS)})"),
+            f"unknown kind {quote(kind)}" + (did_you_mean(kind, KINDS) or f" (kinds: {', '.join(KINDS)})"),
         )
         kind = None
 
@@ -173,14 +178,14 @@ def read_card(node: Node, index: int, topic_id: str, path: str) -> CardResult:
         allowed = COMMON_REQUIRED + required + COMMON_OPTIONAL + optional
         for key in required:
             if key not in r.fields:
-                r.error(start, f"missing '{key}'")
+                r.error(start, f"missing {quote(key)}")
         for key, (key_node, _) in r.fields.items():
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
                 if not hint:
                     owners = [k for k, (req, opt) in FIELDS.items() if key in req + opt]
-                    hint = f" (a {kind} card has no '{key}'; that is a field of {' and '.join(owners)} cards)" if owners else ""
-                r.error(line_of(key_node), f"unknown key '{key}'{hint}")
+                    hint = f" (a {kind} card has no {quote(key)}; that is a field of {' and '.join(owners)} cards)" if owners else ""
+                r.error(line_of(key_node), f"unknown key {quote(key)}{hint}")
         values = _read_common(r) | _KIND_READERS[kind](r)
 
     problems = sorted(((e.line, f"{label}: {e.message}") for e in r.errors), key=lambda p: p[0])
@@ -199,7 +204,7 @@ def _read_common(r: _CardReader) -> dict[str, Any]:
         catalog = references.misconceptions()
         for name, item in teaches:
             if name not in catalog:
-                r.error(line_of(item), f"'teaches': unknown misconception '{name}'{did_you_mean(name, catalog)}")
+                r.error(line_of(item), f"'teaches': unknown misconception {quote(name)}{did_you_mean(name, catalog)}")
     values["teaches"] = tuple(t for t, _ in teaches)
     return values
 
@@ -208,14 +213,14 @@ def _read_flashcard(r: _CardReader) -> dict[str, Any]:
     return {
         "front": r.get("front", text, default=""),
         "back": r.get("back", text, default=""),
-        "level": r.get("level", _level, LEVELS, "", default=1),
+        "level": r.get("level", _level, LEVELS, None, default=1),
     }
 
 
 def _read_choice(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
         "prompt": r.get("prompt", text, default=""),
-        "level": r.get("level", _level, LEVELS, "", default=1),
+        "level": r.get("level", _level, LEVELS, None, default=1),
     }
     options = r.get("options", text_list, "[first option, second option]")
     node = r.value_node("options")
@@ -253,7 +258,7 @@ def _choice_answer(r: _CardReader, node: Node, n_options: int | None) -> frozens
 def _read_truefalse(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
         "statement": r.get("statement", text, default=""),
-        "level": r.get("level", _level, LEVELS, "", default=1),
+        "level": r.get("level", _level, LEVELS, None, default=1),
     }
     node = r.value_node("answer")
     if node is not None:
@@ -272,12 +277,12 @@ def _read_exercise(r: _CardReader) -> dict[str, Any]:
     registry = references.generators()
     gen = registry.get(gen_id) if gen_id is not None else None
     if gen_id is not None and gen is None:
-        r.error(line_of(r.value_node("generator")), f"unknown generator '{gen_id}'{did_you_mean(gen_id, registry)}")
+        r.error(line_of(r.value_node("generator")), f"unknown generator {quote(gen_id)}{did_you_mean(gen_id, registry)}")
     if gen is not None:
         levels = tuple(gen.levels) or LEVELS
-        values["level"] = r.get("level", _level, levels, f" by generator '{gen_id}'", default=levels[0])
+        values["level"] = r.get("level", _level, levels, gen_id, default=levels[0])
     else:
-        values["level"] = r.get("level", _level, LEVELS, "", default=1)
+        values["level"] = r.get("level", _level, LEVELS, None, default=1)
     node = r.value_node("params")
     values["params"] = _params(r, node, gen) if node is not None else {}
     return values
@@ -298,20 +303,19 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
         try:
             params[key] = value = plain(value_node)
         except NodeError as err:
-            r.error(err.line, f"param '{key}': {err.message}")
+            r.error(err.line, f"param {quote(key)}: {err.message}")
             continue
         if gen is None:
             continue
         if key not in gen.params:
-            accepted = ", ".join(gen.params) or "none"
-            r.error(
-                line_of(key_node),
-                f"unknown param '{key}' for generator '{gen.id}'{did_you_mean(key, gen.params)} (params: {accepted})",
+            hint = did_you_mean(key, gen.params) or (
+                f" (its params: {', '.join(gen.params)})" if gen.params else " (it takes no params)"
             )
+            r.error(line_of(key_node), f"unknown param {quote(key)} for generator {quote(gen.id)}{hint}")
             continue
         expected = _param_type_mismatch(gen.params[key], value)
         if expected:
-            r.error(line_of(value_node), f"param '{key}' must be {expected}, not {describe(value_node)}")
+            r.error(line_of(value_node), f"param {quote(key)} must be {expected}, not {describe(value_node)}")
     return params
 
 
@@ -333,13 +337,13 @@ def _param_type_mismatch(default: Any, value: Any) -> str | None:
 def _read_code(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
         "prompt": r.get("prompt", text, default=""),
-        "level": r.get("level", _level, LEVELS, "", default=1),
+        "level": r.get("level", _level, LEVELS, None, default=1),
     }
     task = r.get("task", text)
     if task is not None:
         known = references.tasks()
         if task not in known:
-            r.error(line_of(r.value_node("task")), f"unknown task '{task}'{did_you_mean(task, known)}")
+            r.error(line_of(r.value_node("task")), f"unknown task {quote(task)}{did_you_mean(task, known)}")
         values["task"] = task
     return values
 

@@ -26,6 +26,7 @@ from quizapp.content.yamlnodes import (
     did_you_mean,
     line_of,
     pairs,
+    quote,
     tag_problem,
 )
 
@@ -76,6 +77,18 @@ def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
 
 
 def _read_file(path: Path) -> _FileResult:
+    result = _read_file_unchecked(path)
+    for i, problem in enumerate(result.problems):
+        if not problem.message.isprintable():  # a key or value with a newline must not break the line
+            result.problems[i] = dataclasses.replace(problem, message=_one_line(problem.message))
+    return result
+
+
+def _one_line(message: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in message)
+
+
+def _read_file_unchecked(path: Path) -> _FileResult:
     shown = display_path(path)
     try:
         root = compose_file(path)
@@ -102,21 +115,21 @@ def _read_topic(root, shown: str) -> _FileResult:
     usable = True
     for key in TOPIC_REQUIRED:
         if key not in fields:
-            errors.append(NodeError(line_of(root), f"missing '{key}'"))
+            errors.append(NodeError(line_of(root), f"missing {quote(key)}"))
             usable = False
     for key, (key_node, _) in fields.items():
         if key not in TOPIC_REQUIRED + TOPIC_OPTIONAL:
             hint = did_you_mean(key, TOPIC_REQUIRED + TOPIC_OPTIONAL)
             if not hint and key in _CARD_KEYS:
                 hint = " (card fields go in a card, in the list under 'cards')"
-            errors.append(NodeError(line_of(key_node), f"unknown key '{key}'{hint}"))
+            errors.append(NodeError(line_of(key_node), f"unknown key {quote(key)}{hint}"))
 
     def read(key, reader, *args, default=None):
         nonlocal usable
         if key not in fields:
             return default
         try:
-            return reader(f"'{key}'", fields[key][1], *args)
+            return reader(quote(key), fields[key][1], *args)
         except NodeError as err:
             errors.append(err)
             usable = usable and key not in TOPIC_REQUIRED
@@ -124,7 +137,7 @@ def _read_topic(root, shown: str) -> _FileResult:
 
     topic_id = read("topic", text)
     if topic_id is not None and not ID_PATTERN.match(topic_id):
-        errors.append(NodeError(line_of(fields["topic"][1]), f"topic id '{topic_id}' may use only {ID_RULE}"))
+        errors.append(NodeError(line_of(fields["topic"][1]), f"topic id {quote(topic_id)} may use only {ID_RULE}"))
         usable = False
     title = read("title", text)
     summary = read("summary", text)
@@ -155,7 +168,7 @@ def _read_topic(root, shown: str) -> _FileResult:
             continue
         if result.card_id in first_line:
             problems.append(
-                Problem(shown, result.line, f"duplicate id '{result.card_id}' (first at {shown}:{first_line[result.card_id]})")
+                Problem(shown, result.line, f"duplicate id {quote(result.card_id)} (first at {shown}:{first_line[result.card_id]})")
             )
             continue
         first_line[result.card_id] = result.line
@@ -254,14 +267,14 @@ def load_paths(paths: Iterable[PathLike]) -> Library:
         if topic is None:
             continue
         if topic.id in topic_at:
-            problems.append(Problem(shown, result.topic_line, f"duplicate topic id '{topic.id}' (first at {topic_at[topic.id]}); this file is skipped"))
+            problems.append(Problem(shown, result.topic_line, f"duplicate topic id {quote(topic.id)} (first at {topic_at[topic.id]}); this file is skipped"))
             continue
         topic_at[topic.id] = f"{shown}:{result.topic_line}"
         kept = []
         for card in topic.cards:
             if card.id in card_at:
                 line = result.card_lines[card.id]
-                problems.append(Problem(shown, line, f"duplicate id '{card.id}' (first at {card_at[card.id]})"))
+                problems.append(Problem(shown, line, f"duplicate id {quote(card.id)} (first at {card_at[card.id]})"))
             else:
                 card_at[card.id] = card.source
                 kept.append(card)

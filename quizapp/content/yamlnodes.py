@@ -77,13 +77,18 @@ def describe(node: Node) -> str:
         return node.value
     if node.tag in (INT, FLOAT):
         return node.value
-    return f"'{clip(node.value)}'"
+    return quote(node.value)
 
 
 def clip(text: str, width: int = 40) -> str:
     """Text shortened to one line of at most ``width`` characters, for messages."""
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def quote(text: str) -> str:
+    """A value the author wrote, quoted and kept to one short line, for messages."""
+    return f"'{clip(text)}'"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -110,7 +115,7 @@ def pairs(node: MappingNode) -> Iterator[tuple[str, Node, Node] | NodeError]:
             continue
         key = key_node.value
         if key in seen:
-            yield NodeError(line_of(key_node), f"duplicate key '{key}' (first at line {seen[key]})")
+            yield NodeError(line_of(key_node), f"duplicate key {quote(key)} (first at line {seen[key]})")
             continue
         seen[key] = line_of(key_node)
         yield key, key_node, value_node
@@ -169,7 +174,7 @@ def scalar_value(node: ScalarNode) -> Any:
     try:
         return _SAFE.yaml_constructors[node.tag](_SAFE, node)
     except (ValueError, KeyError, TypeError):  # an explicit tag on text it does not fit: !!int abc
-        raise NodeError(line_of(node), f"'{clip(node.value)}' is not a valid {short_tag(node.tag)}") from None
+        raise NodeError(line_of(node), f"{quote(node.value)} is not a valid {short_tag(node.tag)}") from None
 
 
 def compose_file(path: Path) -> Node | None:
@@ -198,10 +203,11 @@ def compose_text(text: str) -> Node | None:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
-        words = [w for w in (err.context, err.problem) if w]
-        if err.context and err.context_mark and mark is err.problem_mark and err.context_mark.line != mark.line:
-            words[0] += f" (from line {err.context_mark.line + 1})"
-        raise NodeError(line, "YAML syntax error: " + ", ".join(words)) from None
+        problem = (err.problem or err.context or "cannot parse").removeprefix("but ")
+        if err.context and err.problem:
+            where = f" at line {err.context_mark.line + 1}" if err.context_mark is not None else ""
+            problem += f" ({err.context}{where})"
+        raise NodeError(line, "YAML syntax error: " + problem) from None
     except yaml.reader.ReaderError as err:
         # libyaml counts the position in UTF-8 bytes, the pure-Python reader in characters.
         before = text.encode("utf-8")[: err.position] if LOADER is not yaml.SafeLoader else text[: err.position]
