@@ -1,0 +1,32 @@
+"""``quizapp where``: where the review database and the decks are, and why there."""
+
+from __future__ import annotations
+
+import argparse
+
+from quizapp.paths import DB_ENV, db_path, db_path_source
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "where",
+        parents=[common],
+        help="print where the review database and the decks are",
+        description=f"Print the review database path (from --db, else {DB_ENV}, else the user "
+        "data directory) and the deck folders the app reads.",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from quizapp.content import shipped_content_dir
+
+    explicit = getattr(args, "db", None)
+    path = db_path(explicit)
+    source = {"--db": "from --db", DB_ENV: f"from {DB_ENV}", "default": "the default"}[db_path_source(explicit)]
+    state = "" if path.exists() else ", not created yet"
+    print(f"database: {path}  ({source}{state})")
+    print(f"content:  {shipped_content_dir()}  (shipped decks)")
+    for folder in getattr(args, "content", None) or []:
+        print(f"content:  {folder}  (from --content)")
+    return 0

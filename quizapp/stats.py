@@ -1,0 +1,214 @@
+"""What the review history says, computed once for ``quizapp stats`` and the TUI's stats screen.
+
+No printing here: :func:`compute` returns a :class:`Stats` value and each UI draws it its own way.
+
+Definitions:
+
+- **Reviews per day**: grades given on each study day (days start at ``Settings.day_starts_at``
+  local time, like the queue's "today"), the last 30 days, oldest first.
+- **Retention**: right / reviewed over the last 30 days, where *right* is any rating but Again
+  (an auto-graded card is Good when right, Again when wrong).
+- **Cards by state**: the content's cards: new (never reviewed), learning, review, relearning;
+  suspended cards are counted in their state and also on their own.
+- **Forecast**: cards falling due on each of the next 14 days; today's figure includes overdue.
+- **Mastery** of a topic: the share of its cards that FSRS has in the Review state *and* predicts
+  the user would recall right now with at least the desired retention (0.9 by default).  A card
+  learned last week and still fresh counts; one overdue long enough to be probably forgotten
+  does not, so mastery falls when reviews are skipped, as knowledge does.
+- **Misconceptions**: the wrong beliefs that wrong exercise answers matched most often (from the
+  review log), each with the cards that teach the truth (their ``teaches`` names it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from quizapp.content.model import Topic
+from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, CardState, Scheduler, day_start
+from quizapp.store import Store, from_ms, to_ms
+
+__all__ = ["DayCount", "TopicStats", "MisconceptionCount", "Stats", "compute", "topic_overview"]
+
+_DAY_MS = 86_400_000
+
+
+class LibraryLike(Protocol):
+    topics: Sequence[Topic]
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date  # the local calendar date the study day starts on
+    count: int
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    topic_id: str
+    title: str
+    cards: int
+    new: int
+    due: int  # started cards due today (learning and reviews, overdue included)
+    mastered: int
+
+    @property
+    def mastery(self) -> float:
+        """Share of the topic's cards mastered (see the module docstring), 0..1."""
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+@dataclass(frozen=True)
+class MisconceptionCount:
+    name: str
+    count: int
+    last_seen: datetime
+    teaching_cards: tuple[str, ...]  # ids of cards whose ``teaches`` lists this name
+
+
+@dataclass(frozen=True)
+class Stats:
+    now: datetime
+    reviews_per_day: tuple[DayCount, ...]  # last 30 days, oldest first, today last
+    reviewed_30d: int
+    right_30d: int
+    by_state: dict[str, int]  # new / learning / review / relearning, plus "suspended"
+    forecast: tuple[DayCount, ...]  # today (with overdue) and the next 13 days
+    topics: tuple[TopicStats, ...]
+    misconceptions: tuple[MisconceptionCount, ...]
+    total_reviews: int
+
+    @property
+    def retention_30d(self) -> float | None:
+        """right / reviewed over the last 30 days; None when nothing was reviewed."""
+        return self.right_30d / self.reviewed_30d if self.reviewed_30d else None
+
+
+def _local_date(moment: datetime, tz: Any) -> date:
+    return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
+
+
+def _reviews_per_day(store: Store, today: datetime, days: int, tz: Any) -> tuple[list[DayCount], int, int]:
+    first = today - timedelta(days=days - 1)
+    start_ms = to_ms(first)
+    rows = store.query(
+        "SELECT (reviewed_at - ?) / ? AS day, count(*), sum(rating > 1) FROM review_log "
+        "WHERE reviewed_at >= ? GROUP BY day",
+        (start_ms, _DAY_MS, start_ms),
+    )
+    counts = {int(day): (int(n), int(right or 0)) for day, n, right in rows}
+    per_day = [
+        DayCount(_local_date(first + timedelta(days=i), tz), counts.get(i, (0, 0))[0]) for i in range(days)
+    ]
+    in_window = [v for k, v in counts.items() if 0 <= k < days]
+    return per_day, sum(n for n, _ in in_window), sum(r for _, r in in_window)
+
+
+def _card_ids(library: LibraryLike) -> dict[str, str]:
+    """card id -> topic id, first occurrence wins."""
+    out: dict[str, str] = {}
+    for topic in library.topics:
+        for card in topic.cards:
+            out.setdefault(card.id, topic.id)
+    return out
+
+
+def topic_overview(
+    library: LibraryLike, store: Store, now: datetime | None = None, tz: Any = None
+) -> tuple[TopicStats, ...]:
+    """Per topic: cards, new, due today, mastered (the home screen's table)."""
+    now = now or datetime.now(timezone.utc)
+    settings = store.settings()
+    scheduler = Scheduler(settings)
+    tomorrow = day_start(now, settings.day_starts_at, tz) + timedelta(days=1)
+    states = store.states()
+    target = settings.desired_retention
+    out = []
+    for topic in library.topics:
+        new = due = mastered = 0
+        seen: set[str] = set()
+        for card in topic.cards:
+            if card.id in seen:
+                continue
+            seen.add(card.id)
+            state = states.get(card.id)
+            if state is None or state.is_new:
+                new += not (state and (state.suspended or state.is_buried(now)))
+                continue
+            if state.suspended or state.is_buried(now):
+                continue
+            if state.due is not None and state.due < tomorrow:
+                due += 1
+            if state.state == REVIEW and scheduler.retrievability(state, now) >= target:
+                mastered += 1
+        out.append(TopicStats(topic.id, topic.title, len(seen), new, due, mastered))
+    return tuple(out)
+
+
+def compute(
+    library: LibraryLike,
+    store: Store,
+    now: datetime | None = None,
+    *,
+    tz: Any = None,
+    days: int = 30,
+    forecast_days: int = 14,
+    top_misconceptions: int = 10,
+) -> Stats:
+    """Every figure of the stats screen (see the module docstring for definitions)."""
+    now = now or datetime.now(timezone.utc)
+    settings = store.settings()
+    today = day_start(now, settings.day_starts_at, tz)
+    per_day, reviewed, right = _reviews_per_day(store, today, days, tz)
+
+    card_topics = _card_ids(library)
+    states: dict[str, CardState] = store.states()
+    by_state = {STATE_NAMES[s]: 0 for s in (NEW, LEARNING, REVIEW, RELEARNING)}
+    by_state["suspended"] = 0
+    forecast = [0] * forecast_days
+    today_ms = to_ms(today)
+    for cid in card_topics:
+        state = states.get(cid)
+        if state is None:
+            by_state["new"] += 1
+            continue
+        by_state[state.state_name] += 1
+        if state.suspended:
+            by_state["suspended"] += 1
+            continue
+        if state.is_new or state.due is None:
+            continue
+        index = max(0, (to_ms(state.due) - today_ms) // _DAY_MS)
+        if index < forecast_days:
+            forecast[index] += 1
+    forecast_counts = tuple(
+        DayCount(_local_date(today + timedelta(days=i), tz), forecast[i]) for i in range(forecast_days)
+    )
+
+    teaching: dict[str, list[str]] = {}
+    for topic in library.topics:
+        for card in topic.cards:
+            for name in card.teaches:
+                if card.id not in teaching.setdefault(name, []):
+                    teaching[name].append(card.id)
+    rows = store.query(
+        "SELECT misconception, count(*) AS n, max(reviewed_at) AS last FROM review_log "
+        "WHERE misconception IS NOT NULL GROUP BY misconception ORDER BY n DESC, last DESC LIMIT ?",
+        (int(top_misconceptions),),
+    )
+    misconceptions = tuple(
+        MisconceptionCount(name, int(n), from_ms(last), tuple(teaching.get(name, ()))) for name, n, last in rows
+    )
+    return Stats(
+        now=now,
+        reviews_per_day=tuple(per_day),
+        reviewed_30d=reviewed,
+        right_30d=right,
+        by_state=by_state,
+        forecast=forecast_counts,
+        topics=topic_overview(library, store, now, tz),
+        misconceptions=misconceptions,
+        total_reviews=store.review_count(),
+    )
