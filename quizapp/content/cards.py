@@ -274,6 +274,7 @@ def _read_truefalse(r: _CardReader) -> dict[str, Any]:
 def _read_exercise(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {"intro": r.get("intro", text, default="")}
     gen_id = r.get("generator", text)
+    values["generator"] = gen_id or ""
     registry = references.generators()
     gen = registry.get(gen_id) if gen_id is not None else None
     if gen_id is not None and gen is None:

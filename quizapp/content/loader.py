@@ -179,7 +179,9 @@ def _read_topic(root, shown: str) -> _FileResult:
     if not usable:
         return _FileResult(None, problems)
     topic_line = line_of(fields["topic"][0])
-    topic = Topic(id=topic_id, title=title, summary=summary, cards=tuple(cards), refs=tuple(refs), source=shown)
+    topic = Topic(
+        id=topic_id, title=title, summary=summary, cards=tuple(cards), refs=tuple(t for t, _ in refs), source=shown
+    )
     return _FileResult(topic, problems, topic_line, card_lines)
 
 
@@ -260,28 +262,37 @@ def load_paths(paths: Iterable[PathLike]) -> Library:
     shown_files: list[str] = []
     for file in files:
         result = _read_file(file)
-        problems.extend(result.problems)
         shown = display_path(file)
         shown_files.append(shown)
-        topic = result.topic
-        if topic is None:
-            continue
-        if topic.id in topic_at:
-            problems.append(Problem(shown, result.topic_line, f"duplicate topic id {quote(topic.id)} (first at {topic_at[topic.id]}); this file is skipped"))
-            continue
-        topic_at[topic.id] = f"{shown}:{result.topic_line}"
-        kept = []
-        for card in topic.cards:
-            if card.id in card_at:
-                line = result.card_lines[card.id]
-                problems.append(Problem(shown, line, f"duplicate id {quote(card.id)} (first at {card_at[card.id]})"))
-            else:
-                card_at[card.id] = card.source
-                kept.append(card)
-        if len(kept) != len(topic.cards):
-            topic = dataclasses.replace(topic, cards=tuple(kept))
-        topics.append(topic)
+        file_problems = list(result.problems)
+        topic = _check_ids_across_files(result, shown, topic_at, card_at, file_problems)
+        if topic is not None:
+            topics.append(topic)
+        problems.extend(sorted(file_problems, key=lambda p: p.line))
     return Library(topics, problems, shown_files)
+
+
+def _check_ids_across_files(
+    result: _FileResult, shown: str, topic_at: dict[str, str], card_at: dict[str, str], problems: list[Problem]
+) -> Topic | None:
+    """The file's topic without the cards whose ids an earlier file took (None if its topic id was)."""
+    topic = result.topic
+    if topic is None:
+        return None
+    if topic.id in topic_at:
+        message = f"duplicate topic id {quote(topic.id)} (first at {topic_at[topic.id]}); this file is skipped"
+        problems.append(Problem(shown, result.topic_line, message))
+        return None
+    topic_at[topic.id] = f"{shown}:{result.topic_line}"
+    kept = []
+    for card in topic.cards:
+        if card.id in card_at:
+            line = result.card_lines[card.id]
+            problems.append(Problem(shown, line, f"duplicate id {quote(card.id)} (first at {card_at[card.id]})"))
+        else:
+            card_at[card.id] = card.source
+            kept.append(card)
+    return topic if len(kept) == len(topic.cards) else dataclasses.replace(topic, cards=tuple(kept))
 
 
 def load_library(extra_dirs: Iterable[PathLike] = (), include_shipped: bool = True) -> Library:
