@@ -17,6 +17,9 @@ from engine.exercises.base import (
     make,
 )
 
+# Importing a module registers its generators.
+from engine.exercises import augment, dropout, regularize  # noqa: E402,F401  isort: skip
+
 __all__ = [
     "REGISTRY",
     "Draft",

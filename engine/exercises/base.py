@@ -135,7 +135,7 @@ def make(gen_id: str, seed: int, level: int | None = None, **params: Any) -> Exe
     """Build the exercise ``gen_id`` for ``seed``: same seed, same level, same exercise.
 
     Draws again from the same rng while the right answer and the misconceptions' answers are not
-    all told apart, so a wrong answer matches at most one misconception.
+    all finite and told apart, so a wrong answer matches at most one misconception.
 
     Raises :class:`UnknownGenerator` for an unknown id and ``TypeError`` for an unknown param.
     """
@@ -152,7 +152,7 @@ def make(gen_id: str, seed: int, level: int | None = None, **params: Any) -> Exe
         answer = _as_answer(draft.answer)
         variants = tuple(Variant(v.name, _as_answer(v.answer)) for v in draft.variants)
         answers = [answer] + [v.answer for v in variants]
-        if not any(
+        if all(np.all(np.isfinite(a)) for a in answers) and not any(
             _collides(a, b, draft.rtol, draft.atol)
             for i, a in enumerate(answers)
             for b in answers[i + 1 :]

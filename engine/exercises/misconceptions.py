@@ -140,4 +140,59 @@ CATALOG: dict[str, Misconception] = _catalog(
         "You subtracted the mean in RMSNorm.",
         "RMSNorm divides by sqrt(mean(x^2) + eps) without centring; that is the point of it.",
     ),
+    Misconception(
+        "batch_stats_at_eval",
+        "You normalized with the batch's own statistics in eval mode.",
+        "In eval mode BatchNorm uses running_mean and running_var, so one sample's output does not "
+        "depend on the rest of the batch.",
+    ),
+    Misconception(
+        "buffers_without_counter",
+        "You counted running_mean and running_var but not num_batches_tracked.",
+        "BatchNorm with track_running_stats=True has three buffers: running_mean, running_var "
+        "(C values each) and the scalar num_batches_tracked.",
+    ),
+    Misconception(
+        "stats_as_constants",
+        "You backpropagated as if the batch mean and variance were constants.",
+        "In training mode the mean and variance depend on every input, so the gradient has two "
+        "extra terms: dx = (gamma/std) * (g - mean(g) - x_hat * mean(g * x_hat)).",
+    ),
+    Misconception(
+        "mixed_conventions",
+        "You mixed the two dropout conventions.",
+        "Original dropout: no scaling in training, multiply by the keep probability at test. "
+        "Inverted dropout (PyTorch): divide by the keep probability in training, nothing at test.",
+    ),
+    Misconception(
+        "mixup_lambda_swapped",
+        "You gave lambda to the second sample.",
+        "MixUp forms lam * x_i + (1 - lam) * x_j: lambda weights the first sample and its label.",
+    ),
+    Misconception(
+        "flip_axis_swapped",
+        "You flipped the image upside down.",
+        "A horizontal flip mirrors left and right: it reverses the width (last) axis.",
+    ),
+    Misconception(
+        "residual_identity_forgotten",
+        "You left out the identity path of the residual connection.",
+        "d(x + F(x))/dx = I + dF/dx: the identity term passes the gradient through unchanged.",
+    ),
+    Misconception(
+        "linear_decay_off_by_one",
+        "You spread the drop rates as l / depth instead of over depth - 1 steps.",
+        "timm's rule is linspace(0, drop_path_rate, depth): block i (from 0) gets "
+        "drop_path_rate * i / (depth - 1), so the last block gets the full rate.",
+    ),
+    Misconception(
+        "weight_decay_doubled",
+        "You added 2 * wd * w, reading weight_decay as lambda in lambda * sum(w^2).",
+        "SGD's weight_decay adds wd * w to the gradient: the gradient of (wd / 2) * sum(w^2).",
+    ),
+    Misconception(
+        "l1_l2_swapped",
+        "You used the L2 formula for L1, or the other way round.",
+        "L1: lam * sum(|w|), gradient lam * sign(w). L2: lam * sum(w^2), gradient 2 * lam * w.",
+    ),
 )

@@ -60,3 +60,27 @@ def shape_words(shape: tuple[int, ...]) -> str:
     if not shape:
         return "a single number"
     return "x".join(str(n) for n in shape)
+
+
+def answer_hint(shape: tuple[int, ...], decimals: int = 2, what: str = "") -> str:
+    """The closing line of a prompt: what shape to type and how precisely."""
+    if not shape:
+        form = "a single number"
+    elif len(shape) == 1:
+        form = f"a vector of {shape[0]} numbers, e.g. `[a, b, ...]`"
+    else:
+        form = f"a {shape_words(shape)} matrix, rows separated by `;` or new lines"
+    extra = f" ({what})" if what else ""
+    precision = "whole numbers" if decimals == 0 else f"to {decimals} decimals or exactly"
+    return f"Answer with {form}{extra}, {precision}."
+
+
+def show(a, digits: int = 4) -> str:
+    """An array for a sentence: inline code for a scalar or vector, a fenced block for a matrix.
+
+    ``f"x = {show(x)}"`` reads ``x = `[1, 2, 3]` `` inline, while a matrix starts on its own line.
+    """
+    a = np.asarray(a)
+    if a.ndim <= 1:
+        return f"`{fmt_array(a, digits)}`"
+    return "\n\n" + block(a, digits) + "\n\n"

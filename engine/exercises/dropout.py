@@ -1,0 +1,315 @@
+"""Exercises on dropout and its relatives: inverted vs original, Dropout2d, DropPath, MC dropout.
+
+Masks are printed in the prompt (1 = kept, 0 = dropped), so the exercise is about the convention,
+not about luck.  The answers come from :mod:`engine.dropout`; a misconception's answer comes from
+the same op with the belief plugged in (p read as the keep probability, no rescaling, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import dropout as ops
+from engine.exercises.base import Draft, Step, Variant, generator
+from engine.exercises.draw import choice, ints, mask
+from engine.exercises.text import answer_hint, block, fmt_num, show
+
+#: Drop probabilities whose keep probability gives a friendly 1/(1-p).
+FRIENDLY_P = [0.2, 0.25, 0.5, 0.75, 0.8]
+
+
+def _mask_text(m: np.ndarray) -> str:
+    return show(m.astype(int))
+
+
+@generator(
+    "dropout.inverted_forward",
+    "Inverted dropout (PyTorch): the output for a given keep-mask in training mode",
+    levels=(1, 2),
+)
+def inverted_forward(rng, level=1):
+    p = float(choice(rng, FRIENDLY_P))
+    shape = (5,) if level == 1 else (2, 3)
+    x = ints(rng, shape, -4, 6)
+    m = mask(rng, shape, keep=1 - p)
+    y = ops.dropout(x, p, training=True, mask=m)
+    prompt = "\n\n".join(
+        [
+            f"`nn.Dropout(p={fmt_num(p)})` is in **training mode**. The input x and the mask it "
+            "drew (1 = kept, 0 = dropped) are:",
+            f"x = \n{show(x)}\nmask = \n{_mask_text(m)}",
+            "What is the output?",
+            answer_hint(y.shape),
+        ]
+    )
+    steps = [
+        Step("keep probability = 1 - p", 1 - p),
+        Step("scale for kept units = 1 / (1 - p)", 1 / (1 - p)),
+        Step("y = x * mask / (1 - p)", y),
+    ]
+    variants = [
+        Variant("no_inverted_scaling", x * m),
+        Variant("keep_prob_as_drop_prob", x * m / p),
+    ]
+    return Draft("the dropout output", prompt, y, steps, {"x": x, "mask": m.astype(int), "p": p}, variants=variants)
+
+
+@generator(
+    "dropout.original_forward",
+    "Dropout in the original paper's convention: keep probability, scale at test time",
+    levels=(1, 2),
+)
+def original_forward(rng, level=1):
+    p_keep = float(choice(rng, [0.5, 0.8, 0.75, 0.6]))
+    x = ints(rng, (4,), 1, 9)
+    if level == 1:
+        y = ops.dropout_original(x, p_keep, training=False)
+        prompt = "\n\n".join(
+            [
+                f"A network was trained with dropout in the **original** convention (Srivastava et "
+                f"al., 2014): each unit is kept with probability p = {fmt_num(p_keep)} and kept units "
+                "are not rescaled during training.",
+                f"At **test time**, a layer's activations before dropout are x = {show(x)}.",
+                "What does the layer pass on at test time?",
+                answer_hint(y.shape),
+            ]
+        )
+        steps = [Step("original convention: multiply by the keep probability at test", p_keep), Step("y = p * x", y)]
+        variants = [
+            Variant("mixed_conventions", x),  # the inverted rule: nothing at test
+            Variant("keep_prob_as_drop_prob", x * (1 - p_keep)),
+        ]
+        asks = "the test-time output"
+        inputs = {"x": x, "p_keep": p_keep}
+    else:
+        m = mask(rng, (4,), keep=p_keep)
+        y = ops.dropout_original(x, p_keep, training=True, mask=m)
+        prompt = "\n\n".join(
+            [
+                f"Dropout in the **original** convention, keep probability p = {fmt_num(p_keep)}, is "
+                "in **training** mode. The activations and the drawn mask (1 = kept) are:",
+                f"x = {show(x)}\nmask = {_mask_text(m)}",
+                "What is the training-time output?",
+                answer_hint(y.shape),
+            ]
+        )
+        steps = [Step("original convention: no rescaling in training", ""), Step("y = x * mask", y)]
+        variants = [Variant("mixed_conventions", x * m / p_keep)]
+        asks = "the training-time output"
+        inputs = {"x": x, "mask": m.astype(int), "p_keep": p_keep}
+    return Draft(asks, prompt, y, steps, inputs, variants=variants)
+
+
+@generator(
+    "dropout.expected_value",
+    "What inverted dropout outputs for a kept unit, and the expectation it preserves",
+    levels=(1,),
+)
+def expected_value(rng, level=1):
+    p = float(choice(rng, FRIENDLY_P))
+    x = float(ints(rng, (), 1, 9))
+    kept = float(ops.dropout(np.array([x]), p, training=True, mask=np.array([True]))[0])
+    answer = np.array([kept, (1 - p) * kept])  # E[y] = keep * kept value + p * 0
+    prompt = "\n\n".join(
+        [
+            f"A unit outputs x = {fmt_num(x)} before `nn.Dropout(p={fmt_num(p)})` in training mode.",
+            "When the unit is kept, what value does dropout pass on? And what is the expected output "
+            "over the random mask?",
+            answer_hint((2,), what="[value when kept, expected value]"),
+        ]
+    )
+    steps = [
+        Step("kept with probability 1 - p", 1 - p),
+        Step("kept value = x / (1 - p)", kept),
+        Step("E[y] = (1 - p) * x / (1 - p) + p * 0 = x", x),
+        Step("[value when kept, expected value]", answer),
+    ]
+    variants = [  # reading p as the keep probability still preserves the expectation
+        Variant("keep_prob_as_drop_prob", np.array([x / p, x])),
+        Variant("no_inverted_scaling", np.array([x, (1 - p) * x])),
+    ]
+    return Draft("[value when kept, expected value]", prompt, answer, steps, {"x": x, "p": p}, variants=variants)
+
+
+@generator(
+    "dropout.backward",
+    "The gradient through inverted dropout: the same mask, the same scale",
+    levels=(2,),
+)
+def backward(rng, level=2):
+    p = float(choice(rng, FRIENDLY_P))
+    g = ints(rng, (5,), -4, 4)
+    m = mask(rng, (5,), keep=1 - p)
+    grad = ops.dropout_backward(g, m, p)
+    prompt = "\n\n".join(
+        [
+            f"In the forward pass, `nn.Dropout(p={fmt_num(p)})` (training mode) drew the mask "
+            f"{_mask_text(m)} (1 = kept). The upstream gradient is dL/dy = {show(g)}.",
+            "What is dL/dx?",
+            answer_hint(grad.shape),
+        ]
+    )
+    steps = [
+        Step("dropout is y = x * mask / (1 - p) once the mask is drawn", 1 / (1 - p)),
+        Step("dL/dx = dL/dy * mask / (1 - p)", grad),
+    ]
+    variants = [
+        Variant("no_inverted_scaling", g * m),
+        Variant("keep_prob_as_drop_prob", g * m / p),
+    ]
+    return Draft("dL/dx", prompt, grad, steps, {"grad_output": g, "mask": m.astype(int), "p": p}, variants=variants)
+
+
+@generator(
+    "dropout2d.forward",
+    "Dropout2d: whole channels are dropped, and the kept ones rescaled",
+    levels=(1,),
+)
+def dropout2d_forward(rng, level=1):
+    p = float(choice(rng, [0.25, 0.5, 0.75]))
+    x = ints(rng, (1, 3, 2, 2), 1, 6)
+    m = mask(rng, (1, 3), keep=1 - p)
+    y = ops.dropout2d(x, p, training=True, mask=m)
+    answer = y[0].reshape(3, 4)
+    prompt = "\n\n".join(
+        [
+            f"`nn.Dropout2d(p={fmt_num(p)})` in training mode gets one sample with 3 channels of 2x2. "
+            "Each channel is printed flattened as one row (channel c is row c):",
+            block(x[0].reshape(3, 4)),
+            f"The channel mask it drew is {_mask_text(m[0])} (1 = kept).",
+            "What is the output, in the same layout (3x4)?",
+            answer_hint(answer.shape),
+        ]
+    )
+    steps = [
+        Step("one decision per channel; a dropped channel is all zeros", m[0].astype(int)),
+        Step("kept channels are scaled by 1 / (1 - p)", 1 / (1 - p)),
+        Step("output", answer),
+    ]
+    flat = x[0].reshape(3, 4) * m[0][:, None]
+    variants = [
+        Variant("no_inverted_scaling", flat),
+        Variant("keep_prob_as_drop_prob", flat / p),
+    ]
+    return Draft("the Dropout2d output (3x4)", prompt, answer, steps, {"x": x[0].reshape(3, 4), "mask": m[0].astype(int), "p": p}, variants=variants)
+
+
+@generator(
+    "drop_path.forward",
+    "DropPath (stochastic depth): drop the residual branch of whole samples, rescale the rest",
+    levels=(1, 2),
+)
+def drop_path_forward(rng, level=1):
+    drop_prob = float(choice(rng, [0.2, 0.25, 0.5]))
+    branch = ints(rng, (3, 2), -3, 5)
+    m = mask(rng, (3,), keep=1 - drop_prob)
+    dropped = ops.drop_path(branch, drop_prob, training=True, mask=m)
+    if level == 1:
+        answer = dropped
+        question = "What is drop_path(F(x)), the branch after DropPath (3x2)?"
+        inputs = {"branch": branch}
+        extra = ""
+    else:
+        x = ints(rng, (3, 2), -3, 5)
+        answer = x + dropped
+        question = "What is the block's output x + drop_path(F(x)) (3x2)?"
+        inputs = {"x": x, "branch": branch}
+        extra = f"The block input x is\n{show(x)}\n"
+    prompt = "\n\n".join(
+        [
+            f"A residual block uses DropPath with drop_prob = {fmt_num(drop_prob)} (timm, "
+            "scale_by_keep=True) in training mode. Rows are samples. The branch output F(x) is",
+            block(branch),
+            f"{extra}The per-sample mask drawn is {_mask_text(m)} (1 = branch kept).",
+            question,
+            answer_hint(answer.shape),
+        ]
+    )
+    steps = [
+        Step("one decision per sample; keep probability = 1 - drop_prob", 1 - drop_prob),
+        Step("drop_path(F(x)) = F(x) * mask / (1 - drop_prob)", dropped),
+    ]
+    if level == 2:
+        steps.append(Step("output = x + drop_path(F(x))", answer))
+    base = 0 if level == 1 else inputs["x"]
+    variants = [
+        Variant("drop_path_no_scale", base + branch * m[:, None]),
+        Variant("keep_prob_as_drop_prob", base + branch * m[:, None] / drop_prob),
+    ]
+    inputs |= {"mask": m.astype(int), "drop_prob": drop_prob}
+    return Draft("the output with DropPath", prompt, answer, steps, inputs, variants=variants)
+
+
+@generator(
+    "drop_path.linear_decay",
+    "Stochastic depth's linear rule: the drop probability of each block",
+    levels=(1,),
+)
+def drop_path_linear_decay(rng, level=1):
+    depth = int(choice(rng, [5, 9, 11, 12, 13]))
+    rate = float(choice(rng, [0.1, 0.2, 0.3, 0.4]))
+    block_index = int(rng.integers(1, depth - 1))
+    rates = ops.drop_path_rates(rate, depth)
+    answer = rates[block_index]
+    prompt = "\n\n".join(
+        [
+            f"A model with {depth} residual blocks (numbered 0 to {depth - 1}) uses timm's stochastic "
+            f"depth rule with drop_path_rate = {fmt_num(rate)}: "
+            f"`dpr = torch.linspace(0, {fmt_num(rate)}, {depth})`.",
+            f"What is the drop probability of block {block_index}?",
+            answer_hint((), decimals=3),
+        ]
+    )
+    steps = [
+        Step("rates grow linearly from 0 (first block) to drop_path_rate (last block)", ""),
+        Step(f"rate[i] = drop_path_rate * i / (depth - 1) = {fmt_num(rate)} * {block_index} / {depth - 1}", answer),
+    ]
+    variants = [Variant("linear_decay_off_by_one", rate * block_index / depth)]
+    return Draft(f"the drop probability of block {block_index}", prompt, answer, steps, {"depth": depth, "drop_path_rate": rate, "block": block_index}, rtol=1e-3, atol=5e-4, variants=variants)
+
+
+@generator(
+    "mc_dropout.predict",
+    "MC dropout: predictive mean and variance from T stochastic forward passes",
+    levels=(1, 2),
+)
+def mc_dropout_predict(rng, level=1):
+    passes = 4 if level == 1 else 5
+    outputs = 1 if level == 1 else 2
+    for _ in range(100):
+        samples = ints(rng, (passes, outputs), 0, 8)
+        if np.all(samples.var(axis=0) > 0):
+            break
+    queue = iter(samples)
+    mean, var = ops.mc_dropout_predict(lambda x, r: next(queue), None, passes, rng=rng)
+    if outputs == 1:
+        answer = np.array([mean[0], var[0]])
+        what = "[mean, variance]"
+        shown = show(samples.ravel())
+    else:
+        answer = np.stack([mean, var])
+        what = "row 1 the means, row 2 the variances"
+        shown = show(samples)
+    prompt = "\n\n".join(
+        [
+            f"With dropout kept on at test time, {passes} forward passes on the same input give "
+            + ("these predictions:" if outputs == 1 else "these 2 outputs each (one row per pass):"),
+            shown,
+            "What are the predictive mean and the predictive variance (the plain variance over the "
+            "passes, dividing by T)?",
+            answer_hint(answer.shape, what=what),
+        ]
+    )
+    steps = [
+        Step("mean = sum of passes / T", mean),
+        Step("variance = mean of (y - mean)^2 over the T passes", var),
+        Step("answer", answer),
+    ]
+    unbiased = samples.var(axis=0, ddof=1)
+    std = np.sqrt(var)
+    pick = (lambda a, b: np.array([a[0], b[0]])) if outputs == 1 else (lambda a, b: np.stack([a, b]))
+    variants = [
+        Variant("mc_variance_unbiased", pick(mean, unbiased)),
+        Variant("std_for_var", pick(mean, std)),
+    ]
+    return Draft("[predictive mean, predictive variance]", prompt, answer, steps, {"passes": samples}, variants=variants)

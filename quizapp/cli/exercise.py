@@ -1,0 +1,125 @@
+"""``quizapp exercise``: list the generators, or solve one exercise on stdin/stdout.
+
+    quizapp exercise list
+    quizapp exercise batch_norm.train_forward --seed 7 --level 2     # prompt, answer, verdict
+    quizapp exercise batch_norm.train_forward --seed 7 --json        # for deck authors and tests
+
+Exit codes: 0 right (or listed/printed), 1 wrong, 2 usage error (an unknown id lists close matches).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import secrets
+import sys
+from typing import Any
+
+import numpy as np
+
+
+def register(subparsers, common) -> None:
+    parser = subparsers.add_parser(
+        "exercise",
+        parents=[common],
+        help="solve a generated numeric exercise, or list the generators",
+        description="Solve a generated numeric exercise in plain text: the prompt is printed, "
+        "the answer is read from stdin (end with an empty line or EOF), then the verdict and the "
+        "worked steps. `quizapp exercise list` lists the generators.",
+    )
+    parser.add_argument("id", metavar="ID", help="a generator id, or 'list'")
+    parser.add_argument("--seed", type=int, help="the seed (default: a fresh one, printed)")
+    parser.add_argument("--level", type=int, help="difficulty 1-3 (default: the lowest it has)")
+    parser.add_argument("--json", action="store_true", help="print the exercise as JSON and exit")
+    parser.set_defaults(func=run)
+
+
+def _usage_error(message: str) -> int:
+    print(f"quizapp exercise: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.exercises import REGISTRY, make
+
+    if args.id == "list":
+        width = max(len(gid) for gid in REGISTRY)
+        for gid, gen in sorted(REGISTRY.items()):
+            levels = ",".join(str(n) for n in gen.levels)
+            print(f"{gid:<{width}}  {'[' + levels + ']':<7}  {gen.description}")
+        return 0
+    gen = REGISTRY.get(args.id)
+    if gen is None:
+        close = difflib.get_close_matches(args.id, REGISTRY, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `quizapp exercise list`"
+        return _usage_error(f"unknown exercise {args.id!r}{hint}")
+    level = gen.levels[0] if args.level is None else args.level
+    if level not in gen.levels:
+        return _usage_error(f"{args.id} has levels {', '.join(map(str, gen.levels))}, not {level}")
+    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    if seed < 0:
+        return _usage_error("--seed must be a non-negative integer")
+    exercise = make(args.id, seed, level)
+    if args.json:
+        print(json.dumps(exercise_json(exercise), indent=2))
+        return 0
+    return solve(exercise, sys.stdin, sys.stdout)
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can hold it: arrays as nested lists, numpy scalars as Python numbers."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def exercise_json(exercise) -> dict[str, Any]:
+    """Everything needed to reproduce and grade the exercise, as plain JSON types."""
+    return {
+        "id": exercise.generator,
+        "seed": exercise.seed,
+        "level": exercise.level,
+        "asks": exercise.asks,
+        "prompt": exercise.prompt,
+        "inputs": {name: _plain(v) for name, v in exercise.inputs.items()},
+        "answer": _plain(exercise.answer),
+        "shape": list(exercise.answer.shape),
+        "rtol": exercise.rtol,
+        "atol": exercise.atol,
+        "misconceptions": {v.name: _plain(v.answer) for v in exercise.variants},
+        "steps": [{"label": s.label, "value": _plain(s.value)} for s in exercise.steps],
+    }
+
+
+def read_answer(stream) -> str:
+    """Lines up to the first empty line (or EOF): a matrix can be typed one row per line."""
+    lines = []
+    for line in stream:
+        if not line.strip():
+            if lines:
+                break
+            continue
+        lines.append(line.rstrip("\n"))
+    return "\n".join(lines)
+
+
+def solve(exercise, stdin, stdout) -> int:
+    """Print the prompt, read an answer, print the verdict and the steps; 0 if right, 1 if not."""
+    from engine.answers import check
+    from quizapp.plaintext import verdict_lines
+
+    print(f"Exercise {exercise.generator} (level {exercise.level}, seed {exercise.seed})", file=stdout)
+    print(file=stdout)
+    print(exercise.prompt, file=stdout)
+    print(file=stdout)
+    print("Your answer (end with an empty line):", file=stdout, flush=True)
+    text = read_answer(stdin)
+    verdict = check(exercise, text)
+    print(file=stdout)
+    print("\n".join(verdict_lines(exercise, verdict)), file=stdout)
+    return 0 if verdict.correct else 1
