@@ -99,14 +99,15 @@ class ParseError(ValueError):
 # Tokens
 # --------------------------------------------------------------------------------------------
 
-_NUM, _NAME, _OP, _NL, _END, _BAD = "number", "name", "op", "newline", "end", "bad"
+# Token kinds; the first four are the names of the regex groups below.
+_NUM, _NAME, _OP, _NL, _END, _BAD = "num", "name", "op", "nl", "end", "bad"
 
-_TOKEN = re.compile(
-    r"(?P<nl>\r\n|\r|\n)"
-    r"|(?P<ws>[^\S\r\n]+)"
-    r"|(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|\u03c0)"
+_TOKEN = re.compile(  # most common first: numbers, then spaces
+    r"(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<ws>[ \t]+|[^\S\r\n]+)"
     r"|(?P<op>\*\*|[-+*/^()\[\],;\u2212\u00d7\u00b7\u22c5\u00f7\u221a])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*|\u03c0)"
+    r"|(?P<nl>\r\n|\r|\n)"
 )
 
 # Look-alike characters a formatted page uses, mapped to the operator they mean.
@@ -123,45 +124,42 @@ class _Tok(NamedTuple):
     space_after: bool
 
 
-def _tokenize(text: str, multiline: bool) -> list[_Tok]:
-    """Split ``text`` into tokens, each knowing its line, column and surrounding spaces."""
-    raw: list[tuple[str, str, int, int]] = []  # kind, text, line, col; "ws" kept for now
-    pos, line, line_start, n = 0, 1, 0, len(text)
-    match = _TOKEN.match
-    while pos < n:
-        m = match(text, pos)
-        if m is None:  # reported when the parser reaches it, so errors come in reading order
-            raw.append(("bad", text[pos], line, pos - line_start + 1))
-            break
-        kind = m.lastgroup
-        raw.append((kind, m.group(), line, pos - line_start + 1))
-        pos = m.end()
-        if kind == "nl":
-            line, line_start = line + 1, pos
-    if not raw or raw[-1][0] != "bad":
-        raw.append(("end", "", line, pos - line_start + 1))
-    else:  # nothing after an unreadable character is read; the parser stops there
-        raw.append(("end", "", raw[-1][2], raw[-1][3]))
+def _tokenize(text: str) -> list[_Tok]:
+    """Split ``text`` into tokens, each knowing its line, column and surrounding spaces.
 
+    An unreadable character becomes a ``bad`` token followed by the end: the parser reports it
+    when it gets there, so errors come in reading order (an unknown name before a stray quote).
+    """
     tokens: list[_Tok] = []
-    for k, (kind, tok_text, tok_line, col) in enumerate(raw):
+    append = tokens.append
+    new = tuple.__new__  # builds a _Tok without NamedTuple's slower keyword handling
+    pos, line, line_start, n = 0, 1, 0, len(text)
+    space = False  # whitespace right before the next token
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        if start != pos:
+            break  # finditer skipped an unreadable character at ``pos``
+        kind = m.lastgroup
+        pos = m.end()
         if kind == "ws":
+            space = True
             continue
-        before = k > 0 and raw[k - 1][0] == "ws"
-        after = raw[k + 1][0] in ("ws", "nl", "end") if kind != "end" else True
-        if kind == "num":
-            tokens.append(_Tok(_NUM, tok_text, "", tok_line, col, before, after))
-        elif kind == "name":
-            tokens.append(_Tok(_NAME, tok_text, "", tok_line, col, before, after))
-        elif kind == "op":
+        tok_text = m.group()
+        after = pos >= n or text[pos].isspace()
+        if kind == _NL:
+            append(new(_Tok, (_NL, "line break", "", line, start - line_start + 1, space, True)))
+            line, line_start = line + 1, pos
+        elif kind == _OP:
             op = _CANONICAL_OP.get(tok_text, tok_text)
-            tokens.append(_Tok(_OP, tok_text, op, tok_line, col, before, after))
-        elif kind == "nl":
-            tokens.append(_Tok(_NL, "line break", "", tok_line, col, before, True))
-        elif kind == "bad":
-            tokens.append(_Tok(_BAD, tok_text, "", tok_line, col, before, False))
+            append(new(_Tok, (_OP, tok_text, op, line, start - line_start + 1, space, after)))
         else:
-            tokens.append(_Tok(_END, "end", "", tok_line, col, before, True))
+            append(new(_Tok, (kind, tok_text, "", line, start - line_start + 1, space, after)))
+        space = False
+    if pos < n:
+        bad = _Tok(_BAD, text[pos], "", line, pos - line_start + 1, space, False)
+        tokens += [bad, bad._replace(kind=_END, text="end")]
+    else:
+        tokens.append(_Tok(_END, "end", "", line, pos - line_start + 1, space, True))
     return tokens
 
 
@@ -200,7 +198,7 @@ class _Parser:
 
     def __init__(self, text: str) -> None:
         self.multiline = "\n" in text.strip() or "\r" in text.strip()
-        self.tokens = _tokenize(text, self.multiline)
+        self.tokens = _tokenize(text)
         self.i = 0
         self.parens = 0  # inside parentheses spaces and line breaks do not split entries
         self.depth = 0
@@ -311,6 +309,13 @@ class _Parser:
         tok = self.peek()
         if tok.op == "[":
             return self.bracket()
+        if tok.kind == _NUM:  # fast path: a plain number followed by a separator
+            nxt = self.tokens[self.i + 1]
+            if nxt.kind in (_NL, _END) or nxt.op in (",", ";", "]") or (
+                nxt.space_before and nxt.kind == _NUM
+            ):
+                self.i += 1
+                return float(tok.text)
         return self.expr()
 
     def bracket(self) -> _Block:
