@@ -1,0 +1,151 @@
+"""Whatever is written into a deck file, loading it gives a Topic or problems: never an exception.
+
+And the other way round: a deck that is valid is served whole, with the values that were written.
+"""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.exercises.misconceptions import CATALOG
+from quizapp.content import KINDS, Problem, Topic, load_file
+
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+
+
+def assert_well_formed(result, path):
+    """The loader's promise: (Topic or None, one-line problems at real lines), nothing else."""
+    topic, problems = result
+    assert topic is None or isinstance(topic, Topic)
+    assert isinstance(problems, list)
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert problem.path == str(path)
+        assert problem.line >= 1
+        assert problem.message and problem.message.isprintable(), repr(problem.message)
+        assert "internal error" not in problem.message, problem.message
+    if topic is None:
+        assert problems, "a file that is skipped says why"
+
+
+@SETTINGS
+@given(text=st.text())
+def test_arbitrary_text_never_crashes_the_loader(tmp_path, text):
+    path = tmp_path / "deck.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_well_formed(load_file(path), path)
+
+
+@SETTINGS
+@given(data=st.binary())
+def test_arbitrary_bytes_never_crash_the_loader(tmp_path, data):
+    path = tmp_path / "deck.yaml"
+    path.write_bytes(data)
+    assert_well_formed(load_file(path), path)
+
+
+YAML_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+YAML_VALUES = st.recursive(
+    YAML_LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10) | st.integers(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@SETTINGS
+@given(value=YAML_VALUES)
+def test_arbitrary_yaml_structures_never_crash_the_loader(tmp_path, value):
+    path = tmp_path / "deck.yaml"
+    path.write_text(yaml.safe_dump(value, allow_unicode=True), encoding="utf-8")
+    assert_well_formed(load_file(path), path)
+
+
+# --- deck-shaped input: valid cards, and cards with one thing changed ----------------------------
+
+WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(str.strip)
+FIELD_NAMES = sorted({"id", "kind", "explain", "tags", "refs", "level", "teaches", "front", "back", "prompt",
+                      "options", "answer", "statement", "generator", "params", "intro", "task", "explian"})
+
+
+@st.composite
+def valid_card(draw, index):
+    kind = draw(st.sampled_from(KINDS))
+    card = {"id": f"{draw(st.from_regex(r'[a-z0-9][a-z0-9._-]{0,10}', fullmatch=True))}-{index}",
+            "kind": kind, "explain": draw(WORDS)}
+    if draw(st.booleans()):
+        card["tags"] = draw(st.lists(WORDS, max_size=3))
+    if draw(st.booleans()):
+        card["teaches"] = draw(st.lists(st.sampled_from(sorted(CATALOG)), max_size=2))
+    if kind == "flashcard":
+        card |= {"front": draw(WORDS), "back": draw(WORDS)}
+    elif kind == "choice":
+        options = draw(st.lists(WORDS, min_size=2, max_size=8))
+        numbers = st.integers(1, len(options))
+        answer = draw(numbers | st.lists(numbers, min_size=1, unique=True))
+        card |= {"prompt": draw(WORDS), "options": options, "answer": answer}
+    elif kind == "truefalse":
+        card |= {"statement": draw(WORDS), "answer": draw(st.booleans())}
+    elif kind == "exercise":
+        card |= {"generator": "fake.mean", "level": draw(st.sampled_from([1, 2]))}
+        card["params"] = draw(st.fixed_dictionaries({}, optional={"n": st.integers(1, 9), "scale": st.floats(0.5, 4)}))
+    else:
+        card["task"] = "fake_task"
+    if kind != "exercise" and draw(st.booleans()):
+        card["level"] = draw(st.sampled_from([1, 2, 3]))
+    return card
+
+
+@st.composite
+def decks(draw, mutate):
+    cards = [draw(valid_card(i)) for i in range(draw(st.integers(1, 5)))]
+    if mutate:
+        for card in cards:
+            action = draw(st.sampled_from(["keep", "drop", "set", "add"]))
+            key = draw(st.sampled_from(FIELD_NAMES))
+            if action == "drop":
+                card.pop(draw(st.sampled_from(sorted(card))))
+            elif action in ("set", "add"):
+                card[key] = draw(YAML_VALUES)
+    return {"topic": "fuzz", "title": "Fuzz", "summary": "Generated.", "cards": cards}
+
+
+def _text(value: str) -> str:
+    return value.rstrip().lstrip("\n")
+
+
+@SETTINGS
+@given(deck=decks(mutate=False))
+def test_a_valid_deck_is_served_whole_with_its_values(tmp_path, deck):
+    path = tmp_path / "deck.yaml"
+    path.write_text(yaml.safe_dump(deck, allow_unicode=True), encoding="utf-8")
+    topic, problems = load_file(path)
+    assert problems == []
+    assert [c.id for c in topic.cards] == [c["id"] for c in deck["cards"]]
+    for card, data in zip(topic.cards, deck["cards"]):
+        assert card.kind == data["kind"]
+        assert card.explain == _text(data["explain"])
+        assert card.tags == tuple(_text(t) for t in data.get("tags", []))
+        if data["kind"] == "choice":
+            answer = data["answer"] if isinstance(data["answer"], list) else [data["answer"]]
+            assert card.answer == frozenset(n - 1 for n in answer)
+            assert card.options == tuple(_text(o) for o in data["options"])
+        elif data["kind"] == "truefalse":
+            assert card.answer is data["answer"]
+        elif data["kind"] == "exercise":
+            assert card.params == data["params"] and card.level == data["level"]
+
+
+@SETTINGS
+@given(deck=decks(mutate=True))
+def test_a_changed_deck_gives_cards_or_problems_and_no_problem_means_all_served(tmp_path, deck):
+    path = tmp_path / "deck.yaml"
+    path.write_text(yaml.safe_dump(deck, allow_unicode=True), encoding="utf-8")
+    topic, problems = load_file(path)
+    assert_well_formed((topic, problems), path)
+    assert topic is not None  # the header is always valid here
+    if not problems:
+        assert len(topic.cards) == len(deck["cards"])
+    else:
+        assert len(topic.cards) < len(deck["cards"]) or all("card" not in p.message for p in problems)
