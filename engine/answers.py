@@ -169,7 +169,7 @@ def _tokenize(text: str) -> list[_Tok]:
 
 _CONSTANTS = {"pi": math.pi, "\u03c0": math.pi, "inf": math.inf, "nan": math.nan}
 _FUNCTIONS = ("sqrt", "exp", "log", "ln")
-_KNOWN = "sqrt, exp, log, pi, inf, nan"
+_KNOWN = "sqrt, exp, log, ln, pi, inf, nan"
 
 
 class _Block(NamedTuple):
@@ -244,13 +244,13 @@ class _Parser:
         if name in _CONSTANTS or name in _FUNCTIONS:
             return name
         if name == "e":
-            raise self.error("unknown name 'e' (write 1e-3 for powers of ten, exp(1) for e)", tok)
+            raise self.error(f"unknown name {tok.text!r} (write 1e-3 for powers of ten, exp(1) for e)", tok)
         raise self.error(f"unknown name {tok.text!r} (known: {_KNOWN})", tok)
 
     # -- structure: rows, items, brackets -------------------------------------------------
 
     def answer(self) -> np.ndarray:
-        rows = self.rows(closer=None)
+        rows = self.rows()
         tok = self.peek()
         if tok.kind != _END:  # only a stray ']' can stop the top-level rows early
             raise self.unexpected(tok)
@@ -261,7 +261,8 @@ class _Parser:
             return np.array(value, dtype=np.float64)
         return np.array(value.data, dtype=np.float64).reshape(value.shape)
 
-    def rows(self, closer: str | None) -> list[_Row]:
+    def rows(self) -> list[_Row]:
+        """Rows up to the end or a ']' (which the caller checks); blank rows are skipped."""
         rows: list[_Row] = []
         while True:
             tok = self.peek()
@@ -270,10 +271,7 @@ class _Parser:
                 continue
             if tok.kind == _END or tok.op == "]":
                 return rows
-            rows.append(self.row())
-            tok = self.peek()
-            if not (tok.kind in (_NL, _END) or tok.op in (";", "]")):
-                raise self.unexpected(tok)
+            rows.append(self.row())  # a row ends only at a row separator, ']' or the end
 
     def row(self) -> _Row:
         start = self.peek()
@@ -321,7 +319,7 @@ class _Parser:
     def bracket(self) -> _Block:
         opening = self.advance()
         self.enter(opening)
-        rows = self.rows(closer="]")
+        rows = self.rows()
         tok = self.peek()
         if tok.op != "]":
             raise self.error("'[' is never closed", opening)
@@ -481,7 +479,8 @@ class _Parser:
 
 
 def parse(text: str) -> np.ndarray:
-    """Read a typed answer into a float64 array: shape ``()`` for one number, else 1-D or 2-D.
+    """Read a typed answer into a float64 array: shape ``()`` for one number, a vector, a matrix
+    (or, from nested brackets, an array of higher rank).
 
     Raises :class:`ParseError` (a ``ValueError``) saying where the text could not be read.
     See the module docstring for the grammar.
@@ -629,6 +628,8 @@ def _shape_message(expected: tuple[int, ...], value: np.ndarray, text: str) -> s
         message += " (rows and columns swapped?)"
     elif not expected and re.search(r"[0-9],[0-9]", text):
         message += " (a comma separates numbers: write 1.5, not 1,5)"
+    elif not expected and re.search(r"\S[ \t]+[-+\u2212][^\s]", text):
+        message += " (a space before a minus starts a new number: write 3 - 1 to subtract)"
     return message
 
 

@@ -181,6 +181,7 @@ def test_vectors_and_matrices(text, expected, shape):
         ("foo", "col 1: unknown name 'foo'"),
         ("1 + foo", "col 5: unknown name 'foo'"),
         ("2e", "col 2: unknown name 'e'"),
+        ("2 E", "col 3: unknown name 'E' (write 1e-3 for powers of ten, exp(1) for e)"),
         ("2(3)", "col 2: unexpected '(' (use * to multiply)"),
         ("2pi", "col 2: unexpected 'pi' (use * to multiply)"),
         ("sqrt(2)(3)", "col 8: unexpected '('"),

@@ -127,6 +127,8 @@ def test_nan_says_it_is_not_a_number():
         ([1, 2, 3], "1", "expected 3 numbers, got 1"),
         (1.5, "1 2", "expected a single number, got 2"),
         (1.5, "1,5", "expected a single number, got 2 (a comma separates numbers: write 1.5, not 1,5)"),
+        (2.0, "3 -1", "expected a single number, got 2 (a space before a minus starts a new number: "
+                      "write 3 - 1 to subtract)"),
     ],
 )
 def test_a_wrong_count_says_what_was_expected(answer, text, message):
