@@ -278,7 +278,7 @@ def _read_exercise(r: _CardReader) -> dict[str, Any]:
     registry = references.generators()
     gen = registry.get(gen_id) if gen_id is not None else None
     if gen_id is not None and gen is None:
-        r.error(line_of(r.value_node("generator")), f"unknown generator {quote(gen_id)}{did_you_mean(gen_id, registry)}")
+        r.error(line_of(r.value_node("generator")), f"unknown generator {quote(gen_id)}{_generator_hint(gen_id, registry)}")
     if gen is not None:
         levels = tuple(gen.levels) or LEVELS
         values["level"] = r.get("level", _level, levels, gen_id, default=levels[0])
@@ -287,6 +287,19 @@ def _read_exercise(r: _CardReader) -> dict[str, Any]:
     node = r.value_node("params")
     values["params"] = _params(r, node, gen) if node is not None else {}
     return values
+
+
+def _generator_hint(gen_id: str, registry: Any) -> str:
+    """A close spelling, else the generators of the same family (``dropout.*``), else nothing.
+
+    Ids share suffixes (``.forward``), so only a close match is offered as a correction.
+    """
+    hint = did_you_mean(gen_id, registry, cutoff=0.75)
+    if hint:
+        return hint
+    family = gen_id.split(".", 1)[0]
+    same = sorted(g for g in registry if g.split(".", 1)[0] == family)
+    return f" (generators for {family}: {', '.join(same)})" if same else ""
 
 
 def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:

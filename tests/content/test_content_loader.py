@@ -299,3 +299,15 @@ def test_shipped_content_dir_in_a_wheel_is_the_package_decks_folder(tmp_path, mo
     monkeypatch.setattr(quizapp, "__file__", str(package / "__init__.py"))
     assert shipped_content_dir() == package / "decks"
     assert loader.shipped_content_dir() == package / "decks"
+
+
+def test_unknown_generator_lists_its_family_when_no_spelling_is_close(tmp_path, monkeypatch):
+    from engine.exercises.base import REGISTRY, Generator
+
+    for gen_id in ("fakefam.alpha", "fakefam.beta"):
+        monkeypatch.setitem(REGISTRY, gen_id, Generator(gen_id, lambda rng, level=1: None, "", (1,), {}))
+    path = tmp_path / "d.yaml"
+    path.write_text(deck(cards="  - {id: ex, kind: exercise, generator: fakefam.forward, explain: e}\n"))
+    assert [p.message for p in load_file(path)[1]] == [
+        "card 'ex': unknown generator 'fakefam.forward' (generators for fakefam: fakefam.alpha, fakefam.beta)"
+    ]
