@@ -37,7 +37,7 @@ def inverted_forward(rng, level=1):
         [
             f"`nn.Dropout(p={fmt_num(p)})` is in **training mode**. The input x and the mask it "
             "drew (1 = kept, 0 = dropped) are:",
-            f"x = \n{show(x)}\nmask = \n{_mask_text(m)}",
+            f"x ={show(x)}mask ={_mask_text(m)}",
             "What is the output?",
             answer_hint(y.shape),
         ]
@@ -88,7 +88,7 @@ def original_forward(rng, level=1):
             [
                 f"Dropout in the **original** convention, keep probability p = {fmt_num(p_keep)}, is "
                 "in **training** mode. The activations and the drawn mask (1 = kept) are:",
-                f"x = {show(x)}\nmask = {_mask_text(m)}",
+                f"x = {show(x)}, mask = {_mask_text(m)}",
                 "What is the training-time output?",
                 answer_hint(y.shape),
             ]
@@ -214,7 +214,7 @@ def drop_path_forward(rng, level=1):
         answer = x + dropped
         question = "What is the block's output x + drop_path(F(x)) (3x2)?"
         inputs = {"x": x, "branch": branch}
-        extra = f"The block input x is\n{show(x)}\n"
+        extra = f"The block input x is{show(x)}"
     prompt = "\n\n".join(
         [
             f"A residual block uses DropPath with drop_prob = {fmt_num(drop_prob)} (timm, "
