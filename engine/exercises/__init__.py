@@ -18,7 +18,7 @@ from engine.exercises.base import (
 )
 
 # Importing a module registers its generators.
-from engine.exercises import augment, blocks, dropout, regularize  # noqa: E402,F401  isort: skip
+from engine.exercises import augment, blocks, dropout, norms, regularize  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "REGISTRY",

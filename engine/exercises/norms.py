@@ -1,0 +1,591 @@
+"""Exercises on the normalization layers: forward passes, running statistics, counts, folding.
+
+The right answer always comes from :mod:`engine.norms`.  A misconception's answer comes from the
+same formula with the one belief changed (``ddof=1``, the wrong axes, the variance in place of the
+standard deviation, ...), computed by :func:`normalize_variant` below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import norms
+from engine.exercises.base import Draft, Step, Variant, generator
+from engine.exercises.draw import choice, ints, ints_varying
+from engine.exercises.text import answer_hint, block, fmt_num, show
+
+#: The unified view: which axes of an (N, C, H, W) input each statistic averages over.
+METHOD_AXES = {"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (2, 3)}
+
+
+def normalize_variant(x, axes, *, ddof=0, eps=0.0, divide_by="std"):
+    """(x - mean) / scale over ``axes``, with the belief-dependent choices made explicit.
+
+    ``ddof=1`` is the unbiased-variance belief; ``divide_by="var"`` divides by the variance itself
+    (the std-for-var slip).  Used only to compute what a misconception would answer.  A belief
+    that averages over the wrong axes may meet a constant slice: its answer is then nan, and
+    :func:`~engine.exercises.base.make` draws other numbers.
+    """
+    mean = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True, ddof=ddof)
+    scale = var + eps if divide_by == "var" else np.sqrt(var + eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (x - mean) / scale
+
+
+def _affine(y, gamma, beta, channel_axis):
+    if gamma is None:
+        return y
+    shape = [1] * y.ndim
+    shape[channel_axis] = -1
+    return y * gamma.reshape(shape) + beta.reshape(shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# BatchNorm
+
+
+@generator(
+    "batch_norm.train_forward",
+    "BatchNorm in training mode: normalize each feature with its own batch statistics",
+    levels=(1, 2, 3),
+)
+def batch_norm_train_forward(rng, level=1):
+    gamma = beta = None
+    if level == 1:
+        x = ints_varying(rng, (2, 3), axes=0)
+    elif level == 2:
+        x = ints_varying(rng, (choice(rng, [3, 4]), 2), axes=0)
+        gamma, beta = ints(rng, 2, 1, 3), ints(rng, 2, -2, 2)
+    else:
+        x = ints_varying(rng, (2, 2, 2), axes=(0, 2))
+        gamma, beta = ints(rng, 2, 1, 3), ints(rng, 2, -2, 2)
+    axes = (0,) if x.ndim == 2 else (0, 2)
+    y_all = norms.batch_norm(x, None, None, gamma, beta, training=True, eps=0.0)
+    n = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+
+    def pick(a):  # the slice that is asked for
+        return a if x.ndim == 2 else a[:, 1, :]
+
+    mean = x.mean(axis=axes)
+    var = x.var(axis=axes)
+    affine = "" if gamma is None else (
+        f" with weight gamma = {show(gamma)} and bias beta = {show(beta)}"
+    )
+    if x.ndim == 2:
+        layer, shape_text = "BatchNorm1d", f"a batch of N={x.shape[0]} samples with {x.shape[1]} features (rows are samples)"
+        asks = f"the BatchNorm output y ({x.shape[0]}x{x.shape[1]})"
+    else:
+        layer, shape_text = "BatchNorm1d", "an (N, C, L) = (2, 2, 2) input; x[n] is printed as a C x L block"
+        asks = "channel 1 of the BatchNorm output, y[:, 1, :] (2x2, rows are samples)"
+    answer = pick(y_all)
+    prompt = "\n\n".join(
+        [
+            f"A {layer} layer in **training mode** (eps = 0){affine} receives {shape_text}:",
+            block(x),
+            f"What is {asks}?",
+            answer_hint(answer.shape),
+        ]
+    )
+    steps = [
+        Step(f"batch mean per channel (over {n} values)", mean),
+        Step("biased variance per channel (divide by n)", var),
+        Step("std = sqrt(var + eps)", np.sqrt(var)),
+        Step("x_hat = (x - mean) / std", pick(normalize_variant(x, axes))),
+    ]
+    if gamma is not None:
+        steps.append(Step("y = gamma * x_hat + beta", answer))
+
+    def variant(**kw):
+        return pick(_affine(normalize_variant(x, **kw), gamma, beta, 1))
+
+    wrong_axes = tuple(range(1, x.ndim))  # per sample, as LayerNorm would
+    variants = [
+        Variant("unbiased_variance", variant(axes=axes, ddof=1)),
+        Variant("std_for_var", variant(axes=axes, divide_by="var")),
+        Variant("wrong_axes", variant(axes=wrong_axes)),
+    ]
+    inputs = {"x": x} | ({} if gamma is None else {"gamma": gamma, "beta": beta})
+    return Draft(asks, prompt, answer, steps, inputs, variants=variants)
+
+
+@generator(
+    "batch_norm.eval_forward",
+    "BatchNorm in eval mode: normalize with the running statistics, not the batch's",
+    levels=(1, 2),
+)
+def batch_norm_eval_forward(rng, level=1):
+    c = 2 if level == 1 else 3
+    x = ints_varying(rng, (2, c), axes=0)
+    running_mean = ints(rng, c, 1, 6)
+    running_var = np.array([choice(rng, [0.25, 1.0, 4.0, 9.0, 16.0]) for _ in range(c)])
+    gamma = np.ones(c) if level == 1 else ints(rng, c, 1, 3)
+    beta = np.zeros(c) if level == 1 else ints(rng, c, -2, 2)
+    y = norms.batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False, eps=0.0)
+    affine = "" if level == 1 else f", weight gamma = {show(gamma)} and bias beta = {show(beta)}"
+    prompt = "\n\n".join(
+        [
+            f"A BatchNorm1d layer with {c} features is in **eval mode** (eps = 0). Its buffers are "
+            f"running_mean = {show(running_mean)} and running_var = {show(running_var)}{affine}.",
+            "It receives this batch (rows are samples):",
+            block(x),
+            f"What is the output y ({x.shape[0]}x{c})?",
+            answer_hint(y.shape),
+        ]
+    )
+    std = np.sqrt(running_var)
+    steps = [
+        Step("eval mode uses running_mean", running_mean),
+        Step("and std = sqrt(running_var + eps)", std),
+        Step("x_hat = (x - running_mean) / std", (x - running_mean) / std),
+        Step("y = gamma * x_hat + beta", y),
+    ]
+    variants = [
+        Variant("batch_stats_at_eval", _affine(normalize_variant(x, (0,)), gamma, beta, 1)),
+        Variant("std_for_var", (x - running_mean) / running_var * gamma + beta),
+    ]
+    inputs = {"x": x, "running_mean": running_mean, "running_var": running_var, "gamma": gamma, "beta": beta}
+    return Draft(f"the eval-mode BatchNorm output ({x.shape[0]}x{c})", prompt, y, steps, inputs, variants=variants)
+
+
+@generator(
+    "batch_norm.running_stats",
+    "BatchNorm's running mean and variance after k training batches (PyTorch's momentum)",
+    levels=(1, 2, 3),
+)
+def batch_norm_running_stats(rng, level=1):
+    k = level  # one, two or three batches
+    batch_size = 2 if level < 3 else 3
+    batches = [ints_varying(rng, (batch_size, 1), axes=0) for _ in range(k)]
+    momentum = 0.1 if level < 3 else choice(rng, [0.1, 0.2, 0.5])
+
+    def run(m, unbiased=True):
+        mean, var = np.zeros(1), np.ones(1)
+        for b in batches:
+            if unbiased:
+                norms.batch_norm(b, mean, var, training=True, momentum=m, eps=0.0)
+            else:  # the biased belief: same update, biased batch variance
+                mean[:] = (1 - m) * mean + m * b.mean(axis=0)
+                var[:] = (1 - m) * var + m * b.var(axis=0)
+        return np.array([mean[0], var[0]])
+
+    answer = run(momentum)
+    shown = "\n".join(f"batch {i + 1}: {show(b.ravel())}" for i, b in enumerate(batches))
+    prompt = "\n\n".join(
+        [
+            f"A BatchNorm1d(1, momentum={fmt_num(momentum)}) layer starts with running_mean = 0 and "
+            f"running_var = 1. In training mode it sees {k} batch{'es' if k > 1 else ''} "
+            f"of {batch_size} values:",
+            shown,
+            "What are running_mean and running_var afterwards, as PyTorch computes them?",
+            answer_hint(answer.shape, what="[running_mean, running_var]"),
+        ]
+    )
+    steps = []
+    mean, var = 0.0, 1.0
+    for i, b in enumerate(batches, 1):
+        bm, bv = b.mean(), b.var(ddof=1)
+        mean = (1 - momentum) * mean + momentum * bm
+        var = (1 - momentum) * var + momentum * bv
+        steps.append(Step(f"batch {i}: mean, unbiased var (divide by n-1)", np.array([bm, bv])))
+        steps.append(Step(f"after batch {i}: (1-m)*running + m*batch", np.array([mean, var])))
+    steps[-1] = Step(steps[-1].label, answer)
+    sign_mean, sign_var = 0.0, 1.0
+    for b in batches:  # the sign slip: m * running - (1 - m) * batch, as one source wrote it
+        sign_mean = (1 - momentum) * sign_mean - momentum * b.mean()
+        sign_var = (1 - momentum) * sign_var - momentum * b.var(ddof=1)
+    variants = [
+        Variant("biased_running_var", run(momentum, unbiased=False)),
+        Variant("keras_momentum", run(1 - momentum)),
+        Variant("running_average_sign", np.array([sign_mean, sign_var])),
+    ]
+    inputs = {f"batch{i + 1}": b.ravel() for i, b in enumerate(batches)} | {"momentum": momentum}
+    return Draft("[running_mean, running_var] after the batches", prompt, answer, steps, inputs, variants=variants)
+
+
+@generator(
+    "batch_norm.param_count",
+    "Learnable parameters and buffers of BatchNorm layers",
+    levels=(1, 2),
+)
+def batch_norm_param_count(rng, level=1):
+    c = int(choice(rng, [16, 32, 64, 128, 256]))
+    dims = choice(rng, ["1d", "2d", "3d"])
+    affine = True if level == 1 else bool(rng.integers(2))
+    track = True if level == 1 else bool(rng.integers(2))
+    layer = norms.BatchNorm(c, affine=affine, track_running_stats=track)
+    params = sum(p.size for p in layer.parameters())
+    buffers = sum(np.size(b) for b in layer.buffers())
+    answer = np.array([params, buffers], dtype=float)
+    args = f"{c}" + ("" if affine else ", affine=False") + ("" if track else ", track_running_stats=False")
+    prompt = "\n\n".join(
+        [
+            f"How many learnable parameters and how many buffer values does `nn.BatchNorm{dims}({args})` hold?",
+            "Count every scalar (a vector of C values counts C).",
+            answer_hint(answer.shape, decimals=0, what="[parameters, buffer values]"),
+        ]
+    )
+    steps = [
+        Step("parameters: weight (gamma) and bias (beta), C each" if affine else "affine=False: no weight, no bias", params),
+        Step(
+            "buffers: running_mean, running_var (C each) + num_batches_tracked (1)"
+            if track
+            else "track_running_stats=False: no buffers",
+            buffers,
+        ),
+        Step("answer", answer),
+    ]
+    variants = [Variant("buffers_without_counter", np.array([params, 2 * c]))] if track else []
+    inputs = {"num_features": c, "affine": affine, "track_running_stats": track}
+    return Draft("[parameters, buffer values] of the layer", prompt, answer, steps, inputs, atol=0.0, rtol=0.0, variants=variants)
+
+
+@generator(
+    "batch_norm.fold",
+    "Fold an eval-mode BatchNorm into the preceding linear layer: no cost at inference",
+    levels=(2,),
+)
+def batch_norm_fold(rng, level=2):
+    weight = ints(rng, (2, 2), -3, 3)
+    bias = ints(rng, 2, -2, 2)
+    running_mean = ints(rng, 2, -2, 3)
+    running_var = np.array([choice(rng, [0.25, 1.0, 4.0, 16.0]) for _ in range(2)])
+    gamma, beta = ints(rng, 2, 1, 4), ints(rng, 2, -2, 2)
+    fused_w, fused_b = norms.fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=0.0)
+    answer = np.column_stack([fused_w, fused_b])
+    prompt = "\n\n".join(
+        [
+            "A Linear layer y = W x + b is followed by a BatchNorm1d in **eval mode** (eps = 0):",
+            f"W ={show(weight)}b = {show(bias)}",
+            f"running_mean = {show(running_mean)}, running_var = {show(running_var)}, "
+            f"gamma = {show(gamma)}, beta = {show(beta)}",
+            "Fold the BatchNorm into the Linear layer: give the fused W' and b' as one 2x3 matrix "
+            "[W' | b'] (row i is W'[i] followed by b'[i]).",
+            answer_hint(answer.shape),
+        ]
+    )
+    scale = gamma / np.sqrt(running_var)
+    steps = [
+        Step("scale = gamma / sqrt(running_var + eps), one per output", scale),
+        Step("W' = scale[:, None] * W", fused_w),
+        Step("b' = scale * (b - running_mean) + beta", fused_b),
+        Step("[W' | b']", answer),
+    ]
+    variants = [
+        Variant("std_for_var", np.column_stack([weight * (gamma / running_var)[:, None], gamma / running_var * (bias - running_mean) + beta])),
+    ]
+    inputs = {"W": weight, "b": bias, "running_mean": running_mean, "running_var": running_var, "gamma": gamma, "beta": beta}
+    return Draft("the fused [W' | b'] (2x3)", prompt, answer, steps, inputs, variants=variants)
+
+
+@generator(
+    "batch_norm.backward",
+    "The gradient of training-mode BatchNorm with respect to its input",
+    levels=(3,),
+)
+def batch_norm_backward(rng, level=3):
+    x = ints_varying(rng, (choice(rng, [2, 3]), 1), axes=0)
+    g = ints(rng, x.shape, -3, 3)
+    grad_input, _, _ = norms.batch_norm_backward(g, x, None, eps=0.0)
+    xhat = normalize_variant(x, (0,))
+    std = x.std(axis=0)
+    prompt = "\n\n".join(
+        [
+            "y = BatchNorm(x) in **training mode** for one feature, no affine, eps = 0. "
+            f"The batch x (N={x.shape[0]}) and the upstream gradient dL/dy are:",
+            f"x = {show(x.ravel())} and dL/dy = {show(g.ravel())}",
+            "What is dL/dx? Remember that the mean and the variance depend on x.",
+            answer_hint((x.shape[0],)),
+        ]
+    )
+    answer = grad_input.ravel()
+    steps = [
+        Step("x_hat = (x - mean) / std", xhat.ravel()),
+        Step("mean(g)", g.mean()),
+        Step("mean(g * x_hat)", (g * xhat).mean()),
+        Step("dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std", answer),
+    ]
+    variants = [Variant("stats_as_constants", (g / std).ravel())]
+    return Draft("dL/dx for the batch", prompt, answer, steps, {"x": x.ravel(), "grad_output": g.ravel()}, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------------
+# LayerNorm, GroupNorm, InstanceNorm, RMSNorm, weight norm
+
+
+@generator(
+    "layer_norm.forward",
+    "LayerNorm: normalize each sample over its own features, the same in training and eval",
+    levels=(1, 2, 3),
+)
+def layer_norm_forward(rng, level=1):
+    gamma = beta = None
+    if level == 1:
+        x = ints_varying(rng, (2, 3), axes=1)
+        shape = (3,)
+    elif level == 2:
+        x = ints_varying(rng, (2, 4), axes=1)
+        shape = (4,)
+        gamma, beta = ints(rng, 4, 1, 3), ints(rng, 4, -2, 2)
+    else:
+        x = ints_varying(rng, (2, 2, 2), axes=(1, 2))
+        shape = (2, 2)
+        gamma, beta = ints(rng, shape, 1, 3), ints(rng, shape, -1, 1)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    y = norms.layer_norm(x, shape, gamma, beta, eps=0.0)
+    answer = y if level < 3 else y[0]
+    pick = (lambda a: a) if level < 3 else (lambda a: a[0])
+    affine = "" if gamma is None else f", weight = {show(gamma)} and bias = {show(beta)}"
+    prompt = "\n\n".join(
+        [
+            f"`nn.LayerNorm({shape if len(shape) > 1 else shape[0]})` (eps = 0{affine}) is applied to "
+            + ("this input of shape (2, 2, 2), printed as x[0] then x[1]:" if level == 3 else f"this input (rows are samples, shape {x.shape}):"),
+            block(x),
+            "What is " + ("y[0] (2x2)?" if level == 3 else f"the output y ({x.shape[0]}x{x.shape[1]})?"),
+            answer_hint(answer.shape),
+        ]
+    )
+    steps = [
+        Step("mean per sample (over the normalized axes)", x.mean(axis=axes)),
+        Step("biased variance per sample", x.var(axis=axes)),
+        Step("x_hat = (x - mean) / sqrt(var + eps)", pick(normalize_variant(x, axes))),
+    ]
+    if gamma is not None:
+        steps.append(Step("y = weight * x_hat + bias", answer))
+
+    def variant(**kw):
+        z = normalize_variant(x, **kw)
+        return pick(z if gamma is None else z * gamma + beta)
+
+    variants = [
+        Variant("unbiased_variance", variant(axes=axes, ddof=1)),
+        Variant("std_for_var", variant(axes=axes, divide_by="var")),
+    ]
+    if level < 3:
+        variants.append(Variant("wrong_axes", variant(axes=(0,))))
+    inputs = {"x": x} | ({} if gamma is None else {"weight": gamma, "bias": beta})
+    return Draft("the LayerNorm output", prompt, answer, steps, inputs, variants=variants)
+
+
+@generator(
+    "layer_norm.backward",
+    "The gradient of LayerNorm with respect to its input, for one sample",
+    levels=(3,),
+)
+def layer_norm_backward(rng, level=3):
+    x = ints_varying(rng, (1, 3), axes=1)
+    g = ints(rng, (1, 3), -3, 3)
+    grad_input, _, _ = norms.layer_norm_backward(g, x, (3,), None, eps=0.0)
+    xhat = normalize_variant(x, (1,))
+    std = x.std(axis=1, keepdims=True)
+    answer = grad_input.ravel()
+    prompt = "\n\n".join(
+        [
+            "y = LayerNorm(x) over 3 features, no affine, eps = 0, for one sample:",
+            f"x = {show(x.ravel())} and dL/dy = {show(g.ravel())}",
+            "What is dL/dx? The mean and variance depend on x.",
+            answer_hint((3,)),
+        ]
+    )
+    steps = [
+        Step("x_hat", xhat.ravel()),
+        Step("mean(g), mean(g * x_hat)", np.array([g.mean(), (g * xhat).mean()])),
+        Step("dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std", answer),
+    ]
+    variants = [Variant("stats_as_constants", (g / std).ravel())]
+    return Draft("dL/dx for the sample", prompt, answer, steps, {"x": x.ravel(), "grad_output": g.ravel()}, variants=variants)
+
+
+@generator(
+    "group_norm.forward",
+    "GroupNorm: channels split into groups, each group normalized per sample",
+    levels=(1, 2),
+)
+def group_norm_forward(rng, level=1):
+    if level == 1:
+        c, groups, length = 4, 2, 1
+    else:
+        c, groups, length = choice(rng, [(4, 2, 2), (6, 3, 1), (6, 2, 1)])
+    per = c // groups
+    x = ints_varying(rng, (1, groups, per * length), axes=2).reshape(1, c, length)
+    y = norms.group_norm(x, groups, eps=0.0)
+    answer = y[0] if length > 1 else y[0, :, 0]
+    prompt = "\n\n".join(
+        [
+            f"`nn.GroupNorm({groups}, {c})` (eps = 0, weight 1, bias 0) is applied to one sample with "
+            f"C = {c} channels" + (f" and L = {length} positions (row c is channel c):" if length > 1 else " (one value per channel):"),
+            block(x[0] if length > 1 else x[0, :, 0]),
+            "What is the output for the sample?",
+            answer_hint(answer.shape),
+        ]
+    )
+    grouped = x.reshape(1, groups, -1)
+    steps = [
+        Step(f"{groups} groups of {per} channels: channels " + ", ".join(
+            "{" + ", ".join(str(g * per + i) for i in range(per)) + "}" for g in range(groups)), ""),
+        Step("mean per group", grouped.mean(axis=2).ravel()),
+        Step("biased variance per group", grouped.var(axis=2).ravel()),
+        Step("y = (x - group mean) / sqrt(group var + eps)", answer),
+    ]
+
+    def shaped(z):
+        z = z.reshape(x.shape)
+        return z[0] if length > 1 else z[0, :, 0]
+
+    variants = [Variant("unbiased_variance", shaped(normalize_variant(grouped, (2,), ddof=1)))]
+    if per != groups:  # reading G as the group size gives a different grouping
+        swapped = x.reshape(1, per, -1)
+        variants.append(Variant("groups_as_group_size", shaped(normalize_variant(swapped, (2,)))))
+    return Draft("the GroupNorm output for the sample", prompt, answer, steps, {"x": x, "num_groups": groups}, variants=variants)
+
+
+@generator(
+    "instance_norm.forward",
+    "InstanceNorm: each channel of each sample normalized over its own positions",
+    levels=(1, 2),
+)
+def instance_norm_forward(rng, level=1):
+    c, length = (2, 3) if level == 1 else (3, 4)
+    x = ints_varying(rng, (1, c, length), axes=2)
+    y = norms.instance_norm(x, eps=0.0)
+    answer = y[0]
+    prompt = "\n\n".join(
+        [
+            f"`nn.InstanceNorm1d({c})` (PyTorch defaults: affine=False, track_running_stats=False; "
+            f"eps = 0 here) is applied to one sample with C = {c} channels and L = {length} positions "
+            "(row c is channel c):",
+            block(x[0]),
+            f"What is the output ({c}x{length})?",
+            answer_hint(answer.shape),
+        ]
+    )
+    steps = [
+        Step("mean per channel (over the positions)", x[0].mean(axis=1)),
+        Step("biased variance per channel", x[0].var(axis=1)),
+        Step("y = (x - mean) / sqrt(var + eps)", answer),
+    ]
+    variants = [
+        Variant("unbiased_variance", normalize_variant(x, (2,), ddof=1)[0]),
+        Variant("wrong_axes", normalize_variant(x, (1, 2))[0]),
+    ]
+    return Draft(f"the InstanceNorm output ({c}x{length})", prompt, answer, steps, {"x": x[0]}, variants=variants)
+
+
+@generator(
+    "rms_norm.forward",
+    "RMSNorm: divide by the root mean square, with no mean subtraction and no bias",
+    levels=(1, 2),
+)
+def rms_norm_forward(rng, level=1):
+    n = 1 if level == 1 else 2
+    x = ints_varying(rng, (n, 4), axes=1, low=-4, high=4)
+    weight = None if level == 1 else ints(rng, 4, 1, 3)
+    y = norms.rms_norm(x, (4,), weight)
+    answer = y[0] if n == 1 else y
+    weight_text = "" if weight is None else f" with weight = {show(weight)}"
+    prompt = "\n\n".join(
+        [
+            f"`nn.RMSNorm(4)`{weight_text} is applied to " + ("this vector:" if n == 1 else "these two samples (rows):"),
+            block(x[0] if n == 1 else x),
+            "What is the output? (PyTorch's default eps is the dtype's machine epsilon: ignore it.)",
+            answer_hint(answer.shape),
+        ]
+    )
+    rms = np.sqrt((x**2).mean(axis=1))
+    steps = [
+        Step("mean of squares per sample", (x**2).mean(axis=1)),
+        Step("rms = sqrt(mean(x^2) + eps)", rms),
+        Step("y = x / rms" + ("" if weight is None else " * weight"), answer),
+    ]
+    w = 1.0 if weight is None else weight
+    centred = normalize_variant(x, (1,)) * w
+    by_square = x / (x**2).mean(axis=1, keepdims=True) * w
+    pick = (lambda a: a[0]) if n == 1 else (lambda a: a)
+    variants = [
+        Variant("mean_not_subtracted_rms", pick(centred)),
+        Variant("std_for_var", pick(by_square)),
+    ]
+    inputs = {"x": x} | ({} if weight is None else {"weight": weight})
+    return Draft("the RMSNorm output", prompt, answer, steps, inputs, variants=variants)
+
+
+#: Integer vectors whose Euclidean norm is an integer, so weight norm works out by hand.
+PYTHAGOREAN_ROWS = {
+    2: [(3, 4), (4, 3), (6, 8), (8, 6), (5, 12), (0, 2), (-3, 4), (4, -3)],
+    3: [(1, 2, 2), (2, 1, 2), (2, 3, 6), (2, -1, 2), (1, 4, 8), (2, 6, 9), (-2, 1, 2), (4, 4, 2)],
+}
+
+
+@generator(
+    "weight_norm.forward",
+    "Weight normalization: w = g * v / ||v||, one norm per output unit (dim=0)",
+    levels=(1, 2),
+)
+def weight_norm_forward(rng, level=1):
+    width = 2 if level == 1 else 3
+    rows = PYTHAGOREAN_ROWS[width]
+    v = np.array([rows[int(i)] for i in rng.choice(len(rows), size=2, replace=False)], dtype=float)
+    g = ints(rng, 2, 1, 5)
+    w = norms.weight_norm(v, g.reshape(2, 1), dim=0)
+    prompt = "\n\n".join(
+        [
+            "A linear layer uses weight normalization, `torch.nn.utils.parametrizations.weight_norm` "
+            "with dim=0 (one norm per output row). Direction v and magnitude g are:",
+            f"v ={show(v)}g = {show(g)}",
+            f"What is the weight w (2x{width})?",
+            answer_hint(w.shape),
+        ]
+    )
+    norm = np.linalg.norm(v, axis=1)
+    steps = [
+        Step("||v|| per row", norm),
+        Step("w = g * v / ||v||", w),
+    ]
+    column_norm = np.linalg.norm(v, axis=0, keepdims=True)
+    variants = [Variant("wrong_axes", g.reshape(2, 1) * v / column_norm)] if width == 2 else []
+    return Draft(f"the weight w (2x{width})", prompt, w, steps, {"v": v, "g": g}, variants=variants)
+
+
+@generator(
+    "norms.stat_count",
+    "The unified view: how many values one mean averages, for BatchNorm, LayerNorm, InstanceNorm, GroupNorm",
+    levels=(1, 2),
+)
+def stat_count(rng, level=1, method=None):
+    method = method or choice(rng, ["batch", "layer", "instance", "group"])
+    if method not in ("batch", "layer", "instance", "group"):
+        raise ValueError(f"unknown method {method!r}: use batch, layer, instance or group")
+    n = int(choice(rng, [4, 8, 16, 32]))
+    c = int(choice(rng, [8, 16, 32, 64]))
+    hw = int(choice(rng, [2, 4, 7, 8]))
+    groups = int(choice(rng, [2, 4, 8])) if method == "group" else None
+    shape = (n, c, hw, hw)
+    per_stat = norms.stat_count(shape, method, num_groups=groups)
+    count = n * c * hw * hw // per_stat
+    names = {"batch": "BatchNorm2d", "layer": "LayerNorm over (C, H, W)", "instance": "InstanceNorm2d", "group": f"GroupNorm with G = {groups}"}
+    if level == 1:
+        answer = np.array(float(per_stat))
+        question = "How many values does each mean average over?"
+        hint = answer_hint((), decimals=0)
+    else:
+        answer = np.array([count, per_stat], dtype=float)
+        question = "How many separate means are computed, and how many values does each average?"
+        hint = answer_hint((2,), decimals=0, what="[number of means, values per mean]")
+    prompt = "\n\n".join(
+        [f"An input of shape (N, C, H, W) = {shape} goes through **{names[method]}** in training mode.", question, hint]
+    )
+    sets = {
+        "batch": "S_i = {k : k_C = i_C}: every sample and position of one channel",
+        "layer": "S_i = {k : k_N = i_N}: every channel and position of one sample",
+        "instance": "S_i = {k : k_N = i_N, k_C = i_C}: the positions of one channel of one sample",
+        "group": "S_i = {k : k_N = i_N, floor(k_C / (C/G)) = floor(i_C / (C/G))}: one group of one sample",
+    }
+    steps = [Step("the set each statistic averages", sets[method]), Step("values per mean", per_stat)]
+    if level == 2:
+        steps.append(Step("number of means = N*C*H*W / values per mean", count))
+    confusions = {"batch": "layer", "layer": "batch", "instance": "layer", "group": "layer"}
+    other = norms.stat_count(shape, confusions[method], num_groups=groups)
+    wrong = np.array(float(other)) if level == 1 else np.array([n * c * hw * hw // other, other], dtype=float)
+    variants = [Variant("wrong_axes", wrong)]
+    inputs = {"shape": list(shape), "method": method} | ({"num_groups": groups} if groups else {})
+    return Draft("values per statistic" if level == 1 else "[number of means, values per mean]", prompt, answer, steps, inputs, atol=0.0, rtol=0.0, variants=variants)
