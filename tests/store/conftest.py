@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import random
+import sys
+from datetime import timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from store_helpers import Clock, register_test_generators  # noqa: E402
+
+from quizapp.session import Session  # noqa: E402
+from quizapp.store import Store  # noqa: E402
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "reviews.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def generators():
+    remove = register_test_generators()
+    yield
+    remove()
+
+
+@pytest.fixture
+def make_session(store, clock):
+    """Session factory with the test clock, UTC days and a seeded rng."""
+
+    def make(library, **kwargs):
+        kwargs.setdefault("now", clock)
+        kwargs.setdefault("tz", timezone.utc)
+        kwargs.setdefault("rng", random.Random(1234))
+        return Session(library, kwargs.pop("store", store), **kwargs)
+
+    return make
