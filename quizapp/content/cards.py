@@ -137,7 +137,7 @@ class _CardReader:
         if key not in self.fields:
             return default
         try:
-            return reader(quote(key), self.fields[key][1], *args)
+            return reader(f"'{key}'", self.fields[key][1], *args)
         except NodeError as err:
             self.errors.append(err)
             return default

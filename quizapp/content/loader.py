@@ -129,7 +129,7 @@ def _read_topic(root, shown: str) -> _FileResult:
         if key not in fields:
             return default
         try:
-            return reader(quote(key), fields[key][1], *args)
+            return reader(f"'{key}'", fields[key][1], *args)
         except NodeError as err:
             errors.append(err)
             usable = usable and key not in TOPIC_REQUIRED

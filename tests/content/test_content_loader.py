@@ -311,3 +311,17 @@ def test_unknown_generator_lists_its_family_when_no_spelling_is_close(tmp_path, 
     assert [p.message for p in load_file(path)[1]] == [
         "card 'ex': unknown generator 'fakefam.forward' (generators for fakefam: fakefam.alpha, fakefam.beta)"
     ]
+
+
+def test_the_documented_example_is_a_valid_deck(tmp_path, monkeypatch):
+    """docs/content-format.md's complete example, against the real generators and catalog."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "content-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+    monkeypatch.setattr(references, "tasks", lambda: {"batch_norm_train": object()})  # drills may not exist yet
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    topic, problems = load_file(path)
+    assert problems == []
+    assert [c.kind for c in topic.cards] == ["flashcard", "choice", "truefalse", "exercise", "code"]
