@@ -1,0 +1,75 @@
+"""Whatever a user does (grades, wrong answers, undo, skip, bury, pauses), the database and the
+session agree: one log row per grade still standing, each card's state written with its row."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections import Counter
+from datetime import timezone
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from store_helpers import Clock, flash, library, topic, truefalse
+
+from quizapp.scheduler import Rating
+from quizapp.session import Session
+from quizapp.store import Store
+
+LIB = library(
+    topic("alpha", [flash("a1", tags=("x",)), flash("a2", tags=("x",)), truefalse("a3"), flash("a4")]),
+    topic("beta", [truefalse("b1", "beta", answer=False), flash("b2", "beta")]),
+)
+
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("answer"), st.integers(1, 4)),
+        st.tuples(st.just("undo"), st.just(0)),
+        st.tuples(st.just("skip"), st.just(0)),
+        st.tuples(st.just("bury"), st.just(0)),
+        st.tuples(st.just("wait"), st.integers(0, 3 * 3600)),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(actions)
+def test_store_and_session_agree_after_any_sequence(steps):
+    with tempfile.TemporaryDirectory() as folder:
+        clock = Clock()
+        with Store.open(Path(folder) / "q.db") as store:
+            session = Session(LIB, store, now=clock, tz=timezone.utc, rng=random.Random(0))
+            buried: set[str] = set()
+            for action, value in steps:
+                p = session.next()
+                if action == "wait":
+                    clock.advance(seconds=value)
+                elif action == "undo":
+                    session.undo()
+                elif p is None:
+                    continue
+                elif action == "skip":
+                    session.skip()
+                elif action == "bury":
+                    buried.add(p.card.id)
+                    session.bury()
+                elif p.self_graded:
+                    session.grade(Rating(value))
+                else:
+                    session.submit(value % 2 == 0)
+                shown = session.current
+                assert shown is None or shown.card.id not in buried or action == "undo"
+
+                history = session.history
+                rows = list(reversed(store.reviews()))
+                assert [(r.card_id, r.rating) for r in rows] == [(o.card.id, int(o.rating)) for o in history]
+                per_card = Counter(r.card_id for r in rows)
+                for card_id in LIB.cards:
+                    assert store.state(card_id).reps == per_card.get(card_id, 0)
+                if history:
+                    last = history[-1]
+                    assert store.state(last.card.id) == last.state
+            summary = session.summary()
+            assert summary.reviewed == len(session.history) == store.review_count()
+            assert summary.right + summary.wrong == summary.reviewed
