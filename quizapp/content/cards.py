@@ -99,7 +99,8 @@ def _level(name: str, node: Node, levels: tuple[int, ...], generator: str | None
         if generator is None:
             raise NodeError(line_of(node), f"{name} must be {words}, not {value}")
         offered = ", ".join(map(str, levels))
-        raise NodeError(line_of(node), f"{name} {value} is not offered by generator {quote(generator)} (its levels: {offered})")
+        message = f"{name} {value} is not offered by generator {quote(generator)} (its levels: {offered})"
+        raise NodeError(line_of(node), message)
     return value
 
 
@@ -133,7 +134,7 @@ class _CardReader:
         self.errors.append(NodeError(line, message))
 
     def get(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
-        """Read field ``key`` with ``reader(name, node, *args)``; on a problem record it and return default."""
+        """``reader(name, node, *args)`` on field ``key``; a problem is recorded and gives ``default``."""
         if key not in self.fields:
             return default
         try:
@@ -174,18 +175,7 @@ def read_card(node: Node, index: int, topic_id: str, path: str) -> CardResult:
 
     values: dict[str, Any] = {}
     if kind is not None:
-        required, optional = FIELDS[kind]
-        allowed = COMMON_REQUIRED + required + COMMON_OPTIONAL + optional
-        for key in required:
-            if key not in r.fields:
-                r.error(start, f"missing {quote(key)}")
-        for key, (key_node, _) in r.fields.items():
-            if key not in allowed:
-                hint = did_you_mean(key, allowed)
-                if not hint:
-                    owners = [k for k, (req, opt) in FIELDS.items() if key in req + opt]
-                    hint = f" (a {kind} card has no {quote(key)}; that is a field of {' and '.join(owners)} cards)" if owners else ""
-                r.error(line_of(key_node), f"unknown key {quote(key)}{hint}")
+        _check_keys(r, kind, start)
         values = _read_common(r) | _KIND_READERS[kind](r)
 
     problems = sorted(((e.line, f"{label}: {e.message}") for e in r.errors), key=lambda p: p[0])
@@ -195,16 +185,35 @@ def read_card(node: Node, index: int, topic_id: str, path: str) -> CardResult:
     return CardResult(card, card_id, start, [])
 
 
+def _check_keys(r: _CardReader, kind: str, start: int) -> None:
+    """Required fields of the kind present; no key the kind does not know (with a likely fix)."""
+    required, optional = FIELDS[kind]
+    allowed = COMMON_REQUIRED + required + COMMON_OPTIONAL + optional
+    for key in required:
+        if key not in r.fields:
+            r.error(start, f"missing '{key}'")
+    for key, (key_node, _) in r.fields.items():
+        if key in allowed:
+            continue
+        hint = did_you_mean(key, allowed)
+        owners = [k for k, (req, opt) in FIELDS.items() if key in req + opt]
+        if not hint and owners:
+            hint = f" (a {kind} card has no '{key}'; that is a field of {' and '.join(owners)} cards)"
+        r.error(line_of(key_node), f"unknown key {quote(key)}{hint}")
+
+
 def _read_common(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {"explain": r.get("explain", text, default="")}
     values["tags"] = tuple(t for t, _ in r.get("tags", text_list, "[axes, eval-mode]", default=()))
-    values["refs"] = tuple(t for t, _ in r.get("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=()))
+    refs = r.get("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
+    values["refs"] = tuple(t for t, _ in refs)
     teaches = r.get("teaches", text_list, "[unbiased_variance]", default=())
     if teaches:
         catalog = references.misconceptions()
         for name, item in teaches:
             if name not in catalog:
-                r.error(line_of(item), f"'teaches': unknown misconception {quote(name)}{did_you_mean(name, catalog)}")
+                hint = did_you_mean(name, catalog)
+                r.error(line_of(item), f"'teaches': unknown misconception {quote(name)}{hint}")
     values["teaches"] = tuple(t for t, _ in teaches)
     return values
 
@@ -250,7 +259,8 @@ def _choice_answer(r: _CardReader, node: Node, n_options: int | None) -> frozens
         if number in chosen:
             r.error(line_of(item), f"'answer' lists {number} twice")
         elif n_options is not None and not 1 <= number <= n_options:
-            r.error(line_of(item), f"'answer' {number} is out of range: there are {n_options} options (count from 1)")
+            message = f"'answer' {number} is out of range: there are {n_options} options (count from 1)"
+            r.error(line_of(item), message)
         chosen.add(number)
     return frozenset(n - 1 for n in chosen)
 
@@ -278,7 +288,8 @@ def _read_exercise(r: _CardReader) -> dict[str, Any]:
     registry = references.generators()
     gen = registry.get(gen_id) if gen_id is not None else None
     if gen_id is not None and gen is None:
-        r.error(line_of(r.value_node("generator")), f"unknown generator {quote(gen_id)}{_generator_hint(gen_id, registry)}")
+        hint = _generator_hint(gen_id, registry)
+        r.error(line_of(r.value_node("generator")), f"unknown generator {quote(gen_id)}{hint}")
     if gen is not None:
         levels = tuple(gen.levels) or LEVELS
         values["level"] = r.get("level", _level, levels, gen_id, default=levels[0])

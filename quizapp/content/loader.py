@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Any, Callable, Iterable, Union
+
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 import quizapp
 from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, read_card, text, text_list
@@ -88,101 +90,131 @@ def _one_line(message: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in message)
 
 
+NOT_A_DECK = "a deck must be a mapping with topic, title, summary and cards"
+NO_DECKS = "no deck files (*.yaml, *.yml) in this folder"
+EMPTY_FILE = "empty file: a deck is a mapping with topic, title, summary and cards"
+
+
 def _read_file_unchecked(path: Path) -> _FileResult:
     shown = display_path(path)
     try:
         root = compose_file(path)
         if root is None:
-            return _FileResult(None, [Problem(shown, 1, "empty file: a deck is a mapping with topic, title, summary and cards")])
-        return _read_topic(root, shown)
+            return _FileResult(None, [Problem(shown, 1, EMPTY_FILE)])
+        return _read_deck(root, shown)
     except NodeError as err:
         return _FileResult(None, [Problem(shown, err.line, err.message)])
     except Exception as err:  # a safety net: a bug here must not take the app down with one deck
-        return _FileResult(None, [Problem(shown, 1, f"internal error while reading this file ({type(err).__name__}: {err})")])
+        message = f"internal error while reading this file ({type(err).__name__}: {err})"
+        return _FileResult(None, [Problem(shown, 1, message)])
 
 
-def _read_topic(root, shown: str) -> _FileResult:
-    if not (root.tag == MAP and isinstance(root.value, list)):
-        message = tag_problem(root) or f"a deck must be a mapping with topic, title, summary and cards, not {describe(root)}"
+def _read_deck(root: Node, shown: str) -> _FileResult:
+    if not (isinstance(root, MappingNode) and root.tag == MAP):
+        message = tag_problem(root) or f"{NOT_A_DECK}, not {describe(root)}"
         return _FileResult(None, [Problem(shown, line_of(root), message)])
-    errors: list[NodeError] = []
-    fields = {}
-    for entry in pairs(root):
-        if isinstance(entry, NodeError):
-            errors.append(entry)
-        else:
-            fields[entry[0]] = entry[1:]
-    usable = True
-    for key in TOPIC_REQUIRED:
-        if key not in fields:
-            errors.append(NodeError(line_of(root), f"missing {quote(key)}"))
-            usable = False
-    for key, (key_node, _) in fields.items():
-        if key not in TOPIC_REQUIRED + TOPIC_OPTIONAL:
-            hint = did_you_mean(key, TOPIC_REQUIRED + TOPIC_OPTIONAL)
-            if not hint and key in _CARD_KEYS:
-                hint = " (card fields go in a card, in the list under 'cards')"
-            errors.append(NodeError(line_of(key_node), f"unknown key {quote(key)}{hint}"))
+    header = _Header(root)
+    cards, card_lines, card_problems = _read_cards(header.card_nodes, header.topic_id or "", shown)
+    problems = [Problem(shown, e.line, e.message) for e in header.errors] + card_problems
+    problems.sort(key=lambda p: p.line)
+    if not header.usable:
+        return _FileResult(None, problems)
+    topic = Topic(
+        id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards),
+        refs=header.refs, source=shown,
+    )
+    return _FileResult(topic, problems, header.topic_line, card_lines)
 
-    def read(key, reader, *args, default=None):
-        nonlocal usable
-        if key not in fields:
+
+class _Header:
+    """The top of a deck file. ``usable`` is False when topic, title, summary or cards is unusable."""
+
+    def __init__(self, root: MappingNode):
+        self.errors: list[NodeError] = []
+        self.usable = True
+        self.fields: dict[str, tuple[Node, Node]] = {}
+        for entry in pairs(root):
+            if isinstance(entry, NodeError):
+                self.errors.append(entry)
+            else:
+                self.fields[entry[0]] = (entry[1], entry[2])
+        for key in TOPIC_REQUIRED:
+            if key not in self.fields:
+                self.fail(line_of(root), f"missing '{key}'")
+        self._check_keys()
+        self.topic_id = self.read("topic", text)
+        if self.topic_id is not None and not ID_PATTERN.match(self.topic_id):
+            message = f"topic id {quote(self.topic_id)} may use only {ID_RULE}"
+            self.fail(line_of(self.fields["topic"][1]), message)
+        self.topic_line = line_of(self.fields["topic"][0]) if "topic" in self.fields else 1
+        self.title = self.read("title", text)
+        self.summary = self.read("summary", text)
+        refs = self.read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
+        self.refs = tuple(t for t, _ in refs)
+        self.card_nodes = self._card_nodes()
+
+    def fail(self, line: int, message: str) -> None:
+        self.errors.append(NodeError(line, message))
+        self.usable = False
+
+    def read(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        if key not in self.fields:
             return default
         try:
-            return reader(f"'{key}'", fields[key][1], *args)
+            return reader(f"'{key}'", self.fields[key][1], *args)
         except NodeError as err:
-            errors.append(err)
-            usable = usable and key not in TOPIC_REQUIRED
+            self.errors.append(err)
+            self.usable = self.usable and key not in TOPIC_REQUIRED
             return default
 
-    topic_id = read("topic", text)
-    if topic_id is not None and not ID_PATTERN.match(topic_id):
-        errors.append(NodeError(line_of(fields["topic"][1]), f"topic id {quote(topic_id)} may use only {ID_RULE}"))
-        usable = False
-    title = read("title", text)
-    summary = read("summary", text)
-    refs = read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
-    cards_node = fields["cards"][1] if "cards" in fields else None
-    card_nodes = []
-    if cards_node is not None:
-        if cards_node.tag == SEQ and isinstance(cards_node.value, list):
-            card_nodes = cards_node.value
-            if not card_nodes:
-                errors.append(NodeError(line_of(cards_node), "'cards' is an empty list"))
-        elif cards_node.tag == NULL:
-            errors.append(NodeError(line_of(cards_node), "'cards' is empty: give a list of cards"))
-            usable = False
-        else:
-            message = tag_problem(cards_node) or f"must be a list of cards, not {describe(cards_node)}"
-            errors.append(NodeError(line_of(cards_node), f"'cards' {message}"))
-            usable = False
+    def _check_keys(self) -> None:
+        known = TOPIC_REQUIRED + TOPIC_OPTIONAL
+        for key, (key_node, _) in self.fields.items():
+            if key not in known:
+                hint = did_you_mean(key, known)
+                if not hint and key in _CARD_KEYS:
+                    hint = " (card fields go in a card, in the list under 'cards')"
+                self.errors.append(NodeError(line_of(key_node), f"unknown key {quote(key)}{hint}"))
 
-    problems = [Problem(shown, e.line, e.message) for e in errors]
+    def _card_nodes(self) -> list[Node]:
+        if "cards" not in self.fields:
+            return []
+        node = self.fields["cards"][1]
+        if isinstance(node, SequenceNode) and node.tag == SEQ:
+            if not node.value:
+                self.errors.append(NodeError(line_of(node), "'cards' is an empty list"))
+            return node.value
+        if node.tag == NULL:
+            self.fail(line_of(node), "'cards' is empty: give a list of cards")
+        else:
+            problem = tag_problem(node) or f"must be a list of cards, not {describe(node)}"
+            self.fail(line_of(node), f"'cards' {problem}")
+        return []
+
+
+def _read_cards(
+    nodes: list[Node], topic_id: str, shown: str
+) -> tuple[list[Card], dict[str, int], list[Problem]]:
+    """The good cards, the line of each, and the problems (a repeated id keeps the first card)."""
     cards: list[Card] = []
-    first_line: dict[str, int] = {}
     card_lines: dict[str, int] = {}
-    for index, node in enumerate(card_nodes, 1):
-        result = read_card(node, index, topic_id or "", shown)
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}  # every readable id, broken cards included
+    for index, node in enumerate(nodes, 1):
+        result = read_card(node, index, topic_id, shown)
         problems.extend(Problem(shown, line, message) for line, message in result.problems)
-        if result.card_id is None:
+        card_id = result.card_id
+        if card_id is None:
             continue
-        if result.card_id in first_line:
-            problems.append(
-                Problem(shown, result.line, f"duplicate id {quote(result.card_id)} (first at {shown}:{first_line[result.card_id]})")
-            )
+        if card_id in first_line:
+            message = f"duplicate id {quote(card_id)} (first at {shown}:{first_line[card_id]})"
+            problems.append(Problem(shown, result.line, message))
             continue
-        first_line[result.card_id] = result.line
+        first_line[card_id] = result.line
         if result.card is not None:
             cards.append(result.card)
-            card_lines[result.card_id] = result.line
-    problems.sort(key=lambda p: p.line)
-    if not usable:
-        return _FileResult(None, problems)
-    topic_line = line_of(fields["topic"][0])
-    topic = Topic(
-        id=topic_id, title=title, summary=summary, cards=tuple(cards), refs=tuple(t for t, _ in refs), source=shown
-    )
-    return _FileResult(topic, problems, topic_line, card_lines)
+            card_lines[card_id] = result.line
+    return cards, card_lines, problems
 
 
 # --- many files ----------------------------------------------------------------------------------
@@ -244,7 +276,7 @@ def load_paths(paths: Iterable[PathLike]) -> Library:
         if path.is_dir():
             found = deck_files(path)
             if not found:
-                problems.append(Problem(display_path(path), 0, "no deck files (*.yaml, *.yml) in this folder"))
+                problems.append(Problem(display_path(path), 0, NO_DECKS))
         elif path.exists():
             found = [path]
         else:
@@ -273,7 +305,11 @@ def load_paths(paths: Iterable[PathLike]) -> Library:
 
 
 def _check_ids_across_files(
-    result: _FileResult, shown: str, topic_at: dict[str, str], card_at: dict[str, str], problems: list[Problem]
+    result: _FileResult,
+    shown: str,
+    topic_at: dict[str, str],
+    card_at: dict[str, str],
+    problems: list[Problem],
 ) -> Topic | None:
     """The file's topic without the cards whose ids an earlier file took (None if its topic id was)."""
     topic = result.topic
@@ -288,7 +324,8 @@ def _check_ids_across_files(
     for card in topic.cards:
         if card.id in card_at:
             line = result.card_lines[card.id]
-            problems.append(Problem(shown, line, f"duplicate id {quote(card.id)} (first at {card_at[card.id]})"))
+            message = f"duplicate id {quote(card.id)} (first at {card_at[card.id]})"
+            problems.append(Problem(shown, line, message))
         else:
             card_at[card.id] = card.source
             kept.append(card)

@@ -5,12 +5,13 @@ And the other way round: a deck that is valid is served whole, with the values t
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.exercises.misconceptions import CATALOG
-from quizapp.content import KINDS, Problem, Topic, load_file
+from quizapp.content import KINDS, Problem, Topic, load_file, yamlnodes
 
 SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 
@@ -30,12 +31,34 @@ def assert_well_formed(result, path):
         assert problems, "a file that is skipped says why"
 
 
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_loader(request, monkeypatch):
+    """Both safe loaders: CSafeLoader where libyaml is built in, SafeLoader where it is not."""
+    if request.param == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    monkeypatch.setattr(yamlnodes, "LOADER", yaml.CSafeLoader if request.param == "libyaml" else yaml.SafeLoader)
+
+
 @SETTINGS
 @given(text=st.text())
-def test_arbitrary_text_never_crashes_the_loader(tmp_path, text):
+def test_arbitrary_text_never_crashes_the_loader(tmp_path, yaml_loader, text):
     path = tmp_path / "deck.yaml"
     path.write_text(text, encoding="utf-8")
     assert_well_formed(load_file(path), path)
+
+
+@SETTINGS
+@given(lines=st.lists(st.sampled_from(["topic: t", "cards:", "  - id: x", "    kind: flashcard", "  front: [",
+                                       "    - a", "  ? b", "&a x", "*a", "'", '"', "\t- z", "---", "{", "}", "- "]),
+                       max_size=12))
+def test_yaml_punctuation_soup_gives_syntax_problems_with_real_lines(tmp_path, yaml_loader, lines):
+    text = "\n".join(lines)
+    path = tmp_path / "deck.yaml"
+    path.write_text(text, encoding="utf-8")
+    topic, problems = load_file(path)
+    assert_well_formed((topic, problems), path)
+    for problem in problems:
+        assert problem.line <= max(len(lines), 1) + 1
 
 
 @SETTINGS
