@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import numpy as np
-
 from quizapp.content.loader import Library
 from quizapp.content.model import Choice, CodeCard, ExerciseCard, Flashcard, Topic, TrueFalse
 
@@ -67,6 +65,8 @@ def flash_library(n: int, topic_id: str = "alpha") -> Library:
 def register_test_generators():
     """Register ``test.sum`` (a + b, misconception 'difference' = a - b) and ``test.pair``
     (a 2x2 matrix [[a, b], [b, a]]).  Returns a function that removes them again."""
+    import numpy as np
+
     from engine.exercises.base import REGISTRY, Draft, Step, Variant, generator
 
     @generator("test.sum", "a + b for the session tests")
