@@ -128,7 +128,8 @@ def _collides(answer: np.ndarray, variant: np.ndarray, rtol: float, atol: float)
     """True when a person could not tell the variant's answer from the right one."""
     if variant.shape != answer.shape:
         return False
-    return bool(np.allclose(variant, answer, rtol=rtol, atol=atol))
+    # np.allclose's formula without its inf/nan handling (both are finite here), at a tenth of the cost
+    return bool((np.abs(variant - answer) <= atol + rtol * np.abs(answer)).all())
 
 
 def make(gen_id: str, seed: int, level: int | None = None, **params: Any) -> Exercise:
@@ -152,7 +153,7 @@ def make(gen_id: str, seed: int, level: int | None = None, **params: Any) -> Exe
         answer = _as_answer(draft.answer)
         variants = tuple(Variant(v.name, _as_answer(v.answer)) for v in draft.variants)
         answers = [answer] + [v.answer for v in variants]
-        if all(np.all(np.isfinite(a)) for a in answers) and not any(
+        if np.isfinite(np.concatenate([a.ravel() for a in answers])).all() and not any(
             _collides(a, b, draft.rtol, draft.atol)
             for i, a in enumerate(answers)
             for b in answers[i + 1 :]

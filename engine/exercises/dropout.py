@@ -55,6 +55,34 @@ def inverted_forward(rng, level=1):
 
 
 @generator(
+    "dropout.eval_forward",
+    "Inverted dropout in eval mode: what model.eval() does to nn.Dropout",
+    levels=(1,),
+)
+def eval_forward(rng, level=1):
+    p = float(choice(rng, FRIENDLY_P))
+    x = ints(rng, (4,), 1, 9)
+    y = ops.dropout(x, p, training=False)
+    prompt = "\n\n".join(
+        [
+            f"A network with `nn.Dropout(p={fmt_num(p)})` was trained and then put in eval mode with "
+            f"`model.eval()`. The activations reaching the dropout layer are x = {show(x)}.",
+            "What does the dropout layer output?",
+            answer_hint(y.shape),
+        ]
+    )
+    steps = [
+        Step("inverted dropout already divided by 1 - p during training", 1 / (1 - p)),
+        Step("so at eval the layer is the identity: y = x", y),
+    ]
+    variants = [
+        Variant("scale_at_eval", x * (1 - p)),
+        Variant("keep_prob_as_drop_prob", x * p),
+    ]
+    return Draft("the eval-mode dropout output", prompt, y, steps, {"x": x, "p": p}, variants=variants)
+
+
+@generator(
     "dropout.original_forward",
     "Dropout in the original paper's convention: keep probability, scale at test time",
     levels=(1, 2),

@@ -109,42 +109,57 @@ def batch_norm_train_forward(rng, level=1):
     return Draft(asks, prompt, answer, steps, inputs, variants=variants)
 
 
+#: Running variances that, with eps = 0.01 added, have a round square root (0.4, 0.5, 0.8, 1, 2).
+EPS_FRIENDLY_VAR = [0.15, 0.24, 0.63, 0.99, 3.99]
+
+
 @generator(
     "batch_norm.eval_forward",
-    "BatchNorm in eval mode: normalize with the running statistics, not the batch's",
+    "BatchNorm in eval mode: normalize with the running statistics, not the batch's (level 2: eps matters)",
     levels=(1, 2),
 )
 def batch_norm_eval_forward(rng, level=1):
     c = 2 if level == 1 else 3
     x = ints_varying(rng, (2, c), axes=0)
     running_mean = ints(rng, c, 1, 6)
-    running_var = np.array([choice(rng, [0.25, 1.0, 4.0, 9.0, 16.0]) for _ in range(c)])
-    gamma = np.ones(c) if level == 1 else ints(rng, c, 1, 3)
-    beta = np.zeros(c) if level == 1 else ints(rng, c, -2, 2)
-    y = norms.batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False, eps=0.0)
+    if level == 1:
+        eps = 0.0
+        running_var = np.array([choice(rng, [0.25, 1.0, 4.0, 9.0, 16.0]) for _ in range(c)])
+        gamma, beta = np.ones(c), np.zeros(c)
+    else:  # a small running variance, where eps = 0.01 visibly changes the answer
+        eps = 0.01
+        running_var = np.array([choice(rng, EPS_FRIENDLY_VAR) for _ in range(c)])
+        gamma, beta = ints(rng, c, 1, 3), ints(rng, c, -2, 2)
+    y = norms.batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False, eps=eps)
     affine = "" if level == 1 else f", weight gamma = {show(gamma)} and bias beta = {show(beta)}"
     prompt = "\n\n".join(
         [
-            f"A BatchNorm1d layer with {c} features is in **eval mode** (eps = 0). Its buffers are "
-            f"running_mean = {show(running_mean)} and running_var = {show(running_var)}{affine}.",
+            f"A BatchNorm1d layer with {c} features is in **eval mode** (eps = {fmt_num(eps)}). Its "
+            f"buffers are running_mean = {show(running_mean)} and running_var = {show(running_var)}{affine}.",
             "It receives this batch (rows are samples):",
             block(x),
             f"What is the output y ({x.shape[0]}x{c})?",
             answer_hint(y.shape),
         ]
     )
-    std = np.sqrt(running_var)
+    std = np.sqrt(running_var + eps)
     steps = [
         Step("eval mode uses running_mean", running_mean),
         Step("and std = sqrt(running_var + eps)", std),
         Step("x_hat = (x - running_mean) / std", (x - running_mean) / std),
         Step("y = gamma * x_hat + beta", y),
     ]
+    centred = x - running_mean
     variants = [
-        Variant("batch_stats_at_eval", _affine(normalize_variant(x, (0,)), gamma, beta, 1)),
-        Variant("std_for_var", (x - running_mean) / running_var * gamma + beta),
+        Variant("batch_stats_at_eval", _affine(normalize_variant(x, (0,), eps=eps), gamma, beta, 1)),
+        Variant("std_for_var", centred / (running_var + eps) * gamma + beta),
     ]
-    inputs = {"x": x, "running_mean": running_mean, "running_var": running_var, "gamma": gamma, "beta": beta}
+    if eps:
+        variants += [
+            Variant("no_eps", centred / np.sqrt(running_var) * gamma + beta),
+            Variant("eps_outside_sqrt", centred / (np.sqrt(running_var) + eps) * gamma + beta),
+        ]
+    inputs = {"x": x, "running_mean": running_mean, "running_var": running_var, "gamma": gamma, "beta": beta, "eps": eps}
     return Draft(f"the eval-mode BatchNorm output ({x.shape[0]}x{c})", prompt, y, steps, inputs, variants=variants)
 
 
@@ -583,6 +598,7 @@ def stat_count(rng, level=1, method=None):
     steps = [Step("the set each statistic averages", sets[method]), Step("values per mean", per_stat)]
     if level == 2:
         steps.append(Step("number of means = N*C*H*W / values per mean", count))
+        steps.append(Step("[number of means, values per mean]", answer))
     confusions = {"batch": "layer", "layer": "batch", "instance": "layer", "group": "layer"}
     other = norms.stat_count(shape, confusions[method], num_groups=groups)
     wrong = np.array(float(other)) if level == 1 else np.array([n * c * hw * hw // other, other], dtype=float)
