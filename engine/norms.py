@@ -126,15 +126,20 @@ def _moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarr
 
     One pass for E[x] and one for E[x^2] (both read-only), then var = E[x^2] - E[x]^2.  That
     formula is cheap but loses digits when |mean| >> std (catastrophic cancellation; it can even
-    go negative), so in that case the variance is recomputed the textbook way, E[(x - mean)^2].
+    go negative), so in that case both are recomputed from the centered data c = x - mean: the
+    "corrected two-pass" algorithm, var = E[c^2] - E[c]^2, where E[c] (zero but for rounding)
+    also corrects the mean.
     """
     count = math.prod(x.shape[axis] for axis in axes)
     mean = _sum(x, axes) / count
     mean_sq = _sum(x, axes, times=x) / count
     var = mean_sq - np.square(mean)
     if np.any(mean_sq > _CANCELLATION_LIMIT * var):
-        centered = x - mean.astype(x.dtype)
-        var = _sum(centered, axes, times=centered) / count
+        shift = mean.astype(x.dtype)
+        centered = x - shift
+        residual = _sum(centered, axes) / count
+        var = _sum(centered, axes, times=centered) / count - np.square(residual)
+        mean = shift + residual
     return mean, var
 
 
@@ -416,13 +421,14 @@ def weight_norm(v, g, dim=0):
 
 
 def _recentered(x, mean, var):
-    """``(x, mean)``, or ``(x - mean, 0)`` when |mean| >> std.
+    """``(x, mean)``, or a centered copy ``(x - m, mean - m)`` (m = mean rounded to x's dtype) when |mean| >> std.
 
     The backward passes use sums like sum(dy * x) - mean * sum(dy) in place of sum(dy * (x - mean)),
     which cancel digits exactly when E[x^2] - E[x]^2 does; then they get a centered copy instead.
     """
     if np.any(np.square(mean) > (_CANCELLATION_LIMIT - 1.0) * var):
-        return x - mean.astype(x.dtype), np.zeros_like(mean)
+        shift = mean.astype(x.dtype)
+        return x - shift, mean - shift
     return x, mean
 
 
