@@ -28,8 +28,8 @@ from quizapp.content.yamlnodes import (
     NodeError,
     describe,
     did_you_mean,
+    fields_of,
     line_of,
-    pairs,
     plain,
     quote,
     scalar_value,
@@ -120,15 +120,11 @@ class CardResult:
 class _CardReader:
     """Reads the fields of one card node, collecting every problem rather than stopping at one."""
 
-    def __init__(self, node: MappingNode):
+    def __init__(self, node: MappingNode, names: references.Names):
         self.node = node
+        self.names = names
         self.errors: list[NodeError] = []
-        self.fields: dict[str, tuple[Node, Node]] = {}
-        for entry in pairs(node):
-            if isinstance(entry, NodeError):
-                self.errors.append(entry)
-            else:
-                self.fields[entry[0]] = (entry[1], entry[2])
+        self.fields = fields_of(node, self.errors)
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(NodeError(line, message))
@@ -148,14 +144,19 @@ class _CardReader:
         return entry[1] if entry else None
 
 
-def read_card(node: Node, index: int, topic_id: str, path: str) -> CardResult:
-    """Read the ``index``-th card (1-based) of a deck; ``path`` is only used for ``source``."""
+def read_card(
+    node: Node, index: int, topic_id: str, path: str, names: references.Names | None = None
+) -> CardResult:
+    """Read the ``index``-th card (1-based) of a deck; ``path`` is only used for ``source``.
+
+    ``names`` are the generators, tasks and misconceptions to check against (default: current).
+    """
     start = line_of(node)
     if not (isinstance(node, MappingNode) and node.tag == MAP):
         message = tag_problem(node) or f"must be a mapping with id, kind and its fields, not {describe(node)}"
         return CardResult(None, None, start, [(start, f"card #{index}: {message}")])
 
-    r = _CardReader(node)
+    r = _CardReader(node, names or references.current())
     for key in COMMON_REQUIRED:
         if key not in r.fields:
             hint = f" (one of: {', '.join(KINDS)})" if key == "kind" else ""
@@ -209,7 +210,7 @@ def _read_common(r: _CardReader) -> dict[str, Any]:
     values["refs"] = tuple(t for t, _ in refs)
     teaches = r.get("teaches", text_list, "[unbiased_variance]", default=())
     if teaches:
-        catalog = references.misconceptions()
+        catalog = r.names.misconceptions
         for name, item in teaches:
             if name not in catalog:
                 hint = did_you_mean(name, catalog)
@@ -285,7 +286,7 @@ def _read_exercise(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {"intro": r.get("intro", text, default="")}
     gen_id = r.get("generator", text)
     values["generator"] = gen_id or ""
-    registry = references.generators()
+    registry = r.names.generators
     gen = registry.get(gen_id) if gen_id is not None else None
     if gen_id is not None and gen is None:
         hint = _generator_hint(gen_id, registry)
@@ -320,11 +321,7 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
         r.error(line_of(node), _wrong("'params'", node, "a mapping of param names to values, e.g. {n: 4}"))
         return {}
     params: dict[str, Any] = {}
-    for entry in pairs(node):
-        if isinstance(entry, NodeError):
-            r.errors.append(entry)
-            continue
-        key, key_node, value_node = entry
+    for key, (key_node, value_node) in fields_of(node, r.errors).items():
         try:
             params[key] = value = plain(value_node)
         except NodeError as err:
@@ -366,7 +363,7 @@ def _read_code(r: _CardReader) -> dict[str, Any]:
     }
     task = r.get("task", text)
     if task is not None:
-        known = references.tasks()
+        known = r.names.tasks
         if task not in known:
             r.error(line_of(r.value_node("task")), f"unknown task {quote(task)}{did_you_mean(task, known)}")
         values["task"] = task

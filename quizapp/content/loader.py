@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Union
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 import quizapp
+from quizapp.content import references
 from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, read_card, text, text_list
 from quizapp.content.model import Card, Problem, Topic
 from quizapp.content.yamlnodes import (
@@ -26,8 +27,8 @@ from quizapp.content.yamlnodes import (
     compose_file,
     describe,
     did_you_mean,
+    fields_of,
     line_of,
-    pairs,
     quote,
     tag_problem,
 )
@@ -132,12 +133,7 @@ class _Header:
     def __init__(self, root: MappingNode):
         self.errors: list[NodeError] = []
         self.usable = True
-        self.fields: dict[str, tuple[Node, Node]] = {}
-        for entry in pairs(root):
-            if isinstance(entry, NodeError):
-                self.errors.append(entry)
-            else:
-                self.fields[entry[0]] = (entry[1], entry[2])
+        self.fields = fields_of(root, self.errors)
         for key in TOPIC_REQUIRED:
             if key not in self.fields:
                 self.fail(line_of(root), f"missing '{key}'")
@@ -200,8 +196,9 @@ def _read_cards(
     card_lines: dict[str, int] = {}
     problems: list[Problem] = []
     first_line: dict[str, int] = {}  # every readable id, broken cards included
+    names = references.current() if nodes else None
     for index, node in enumerate(nodes, 1):
-        result = read_card(node, index, topic_id, shown)
+        result = read_card(node, index, topic_id, shown, names)
         problems.extend(Problem(shown, line, message) for line, message in result.problems)
         card_id = result.card_id
         if card_id is None:

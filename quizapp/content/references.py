@@ -10,6 +10,7 @@ Each is read at call time, so a generator registered by a test (or a plug-in) is
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 
@@ -34,3 +35,16 @@ def misconceptions() -> Mapping[str, Any]:
     """Misconception name -> ``Misconception``."""
     catalog = importlib.import_module("engine.exercises.misconceptions")
     return catalog.CATALOG
+
+
+@dataclass(frozen=True)
+class Names:
+    """The three lookups, taken once per load so a deck of many cards does not repeat them."""
+
+    generators: Mapping[str, Any]
+    tasks: Mapping[str, Any]
+    misconceptions: Mapping[str, Any]
+
+
+def current() -> Names:
+    return Names(generators(), tasks(), misconceptions())

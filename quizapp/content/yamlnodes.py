@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -97,35 +97,34 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def pairs(node: MappingNode) -> Iterator[tuple[str, Node, Node] | NodeError]:
-    """The (key, key node, value node) entries of a mapping, in order, with problems interleaved.
+def fields_of(node: MappingNode, errors: list[NodeError]) -> dict[str, tuple[Node, Node]]:
+    """A mapping's entries by key: key -> (key node, value node), in the order written.
 
-    Reports keys that are not text and keys given twice (PyYAML would silently keep the last).
-    A YAML merge key (``<<: *defaults``) brings in the entries its mapping(s) have and this one
-    does not.
+    Keys that are not text and keys given twice (PyYAML would silently keep the last) are added to
+    ``errors``. A YAML merge key (``<<: *defaults``) brings in the entries its mapping(s) have and
+    this one does not.
     """
-    seen: dict[str, int] = {}
+    fields: dict[str, tuple[Node, Node]] = {}
     merged: list[tuple[Node, Node]] = []
     for key_node, value_node in node.value:
-        if key_node.tag == MERGE:
-            merged.extend(_merge_sources(key_node, value_node))
-            continue
-        if not isinstance(key_node, ScalarNode) or key_node.tag not in TEXTLIKE:
-            yield NodeError(line_of(key_node), f"a key must be text, not {describe(key_node)}")
-            continue
-        key = key_node.value
-        if key in seen:
-            yield NodeError(line_of(key_node), f"duplicate key {quote(key)} (first at line {seen[key]})")
-            continue
-        seen[key] = line_of(key_node)
-        yield key, key_node, value_node
+        if key_node.__class__ is ScalarNode and key_node.tag in TEXTLIKE:
+            key = key_node.value
+            if key in fields:
+                first = line_of(fields[key][0])
+                errors.append(NodeError(line_of(key_node), f"duplicate key {quote(key)} (first at line {first})"))
+            else:
+                fields[key] = (key_node, value_node)
+        elif key_node.tag == MERGE:
+            merged.extend(_merge_sources(value_node))
+        else:
+            errors.append(NodeError(line_of(key_node), f"a key must be text, not {describe(key_node)}"))
     for key_node, value_node in merged:
-        if isinstance(key_node, ScalarNode) and key_node.tag in TEXTLIKE and key_node.value not in seen:
-            seen[key_node.value] = line_of(key_node)
-            yield key_node.value, key_node, value_node
+        if key_node.__class__ is ScalarNode and key_node.tag in TEXTLIKE and key_node.value not in fields:
+            fields[key_node.value] = (key_node, value_node)
+    return fields
 
 
-def _merge_sources(key_node: Node, value_node: Node) -> list[tuple[Node, Node]]:
+def _merge_sources(value_node: Node) -> list[tuple[Node, Node]]:
     sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
     entries: list[tuple[Node, Node]] = []
     for source in sources:
@@ -159,10 +158,11 @@ def plain(node: Node, depth: int = 0, memo: dict[int, Any] | None = None) -> Any
         return items
     mapping: dict[str, Any] = {}
     memo[id(node)] = mapping
-    for entry in pairs(node):
-        if isinstance(entry, NodeError):
-            raise entry
-        key, _, value_node = entry
+    errors: list[NodeError] = []
+    fields = fields_of(node, errors)
+    if errors:
+        raise errors[0]
+    for key, (_, value_node) in fields.items():
         mapping[key] = plain(value_node, depth + 1, memo)
     return mapping
 
