@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import FIXTURES
 from quizapp.cli import main
 from quizapp.content import loader
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 MIXED_LINE = "bad/mixed.yaml:14: card 'mixed-broken': 'answer' 3 is out of range: there are 2 options (count from 1)"
 

@@ -10,10 +10,13 @@ Each file in fixtures/bad/ ends with its expectations as comments:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import FIXTURES
 from quizapp.content import load_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import quizapp
-from conftest import FIXTURES
 from quizapp.content import (
     Choice,
     CodeCard,
@@ -25,6 +24,8 @@ from quizapp.content import (
 )
 from quizapp.content import loader, references
 from quizapp.content.references import tasks as real_tasks
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 GOOD = FIXTURES / "good"
 DUPLICATES = FIXTURES / "duplicates"
