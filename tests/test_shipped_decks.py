@@ -1,0 +1,83 @@
+"""The shipped decks: they validate, and their coverage cannot silently drop.
+
+The counts below are the content promise (issue 5 and CONTENT.md): every topic a candidate is asked
+about, at least 8 cards and 3 kinds each, 200 cards in all, every generator and every misconception
+the exercises can diagnose taught by some card, every known mistake of the source notes turned
+into a true/false or choice card.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+from engine.exercises import REGISTRY, make
+from quizapp.content import load_library, shipped_content_dir, validate_paths
+
+TOPICS = {
+    "batch-norm", "layer-norm", "instance-norm", "group-norm", "rms-norm", "weight-norm",
+    "unified-view", "residual", "pre-post-ln", "dropout", "dropout2d", "drop-path", "mc-dropout",
+    "label-smoothing", "mixup", "cutmix", "augmentation", "l1-l2", "adamw", "early-stopping",
+    "transfer-learning", "choosing",
+}
+#: Topics where a number can be computed: each needs an exercise card.
+COMPUTABLE = TOPICS - {"transfer-learning", "choosing"}
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+def test_shipped_decks_validate_clean():
+    assert [str(p) for p in validate_paths([shipped_content_dir()])] == []
+
+
+def test_every_topic_is_there(library):
+    assert {t.id for t in library.topics} >= TOPICS
+
+
+def test_counts_per_topic_and_kind(library):
+    for topic in library.topics:
+        kinds = collections.Counter(card.kind for card in topic.cards)
+        assert len(topic.cards) >= 8, f"{topic.id}: {len(topic.cards)} cards"
+        assert len(kinds) >= 3, f"{topic.id}: kinds {dict(kinds)}"
+        assert kinds["choice"] + kinds["truefalse"] >= 1, topic.id
+        if topic.id in COMPUTABLE:
+            assert kinds["exercise"] >= 1, f"{topic.id} has no exercise"
+    assert len(library.cards) >= 200
+
+
+def test_every_generator_is_used_by_a_card(library):
+    used = {card.generator for card in library.cards.values() if card.kind == "exercise"}
+    assert set(REGISTRY) <= used, f"unused: {sorted(set(REGISTRY) - used)}"
+
+
+def test_every_diagnosable_misconception_is_taught_by_a_card(library):
+    diagnosable = {
+        v.name for gid, gen in REGISTRY.items() for level in gen.levels for v in make(gid, 0, level).variants
+    }
+    taught = {name for card in library.cards.values() for name in card.teaches}
+    assert diagnosable <= taught, f"not taught: {sorted(diagnosable - taught)}"
+
+
+def test_the_known_mistakes_of_the_sources_are_cards(library):
+    """CONTENT.md lists 9 mistakes in the source notes; each is a true/false or choice card."""
+    cards = [c for c in library.cards.values() if "seed-mistake" in c.tags]
+    assert len(cards) >= 9
+    assert all(c.kind in ("truefalse", "choice") for c in cards)
+    must_teach = {"std_for_var", "unbiased_variance", "keras_momentum", "running_average_sign", "pre_post_ln_swapped"}
+    taught = {name for c in cards for name in c.teaches}
+    assert must_teach <= taught, f"seed-mistake cards do not teach {sorted(must_teach - taught)}"
+
+
+def test_every_card_explains_itself(library):
+    for card in library.cards.values():
+        assert len(card.explain.split()) >= 8, f"{card.id}: explain too short"
+
+
+def test_decks_ship_inside_the_package_or_the_source_tree():
+    folder = shipped_content_dir()
+    assert folder.is_dir()
+    assert any(folder.rglob("*.yaml"))
