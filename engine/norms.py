@@ -25,10 +25,11 @@ Details interviews ask about, all as PyTorch does them:
   affine map that can be folded into the preceding layer (:func:`fold_batch_norm`).  LayerNorm,
   GroupNorm, InstanceNorm (by default) and RMSNorm behave the same in training and evaluation.
 
-How the code is organised: :func:`_moments` computes mean and variance over given axes,
-:func:`_normalize` folds mean, variance, weight and bias into one per-statistic ``scale`` and
-``shift`` and applies ``x * scale + shift`` (two passes over the data, one output array).  Each op is
-then a few lines that say which axes.  float64 is the default; float32 in gives float32 out.
+How the code is organised: :func:`_moments` computes mean and variance over given axes (two
+read-only passes), :func:`_normalize` folds mean, variance, weight and bias into one small
+``scale`` and ``shift`` per statistic, and :func:`_scale_shift` applies ``x * scale + shift`` to
+produce the one output array.  Each op is then a few lines that say which axes.  float64 is the
+default; float32 in gives float32 out, with float32 sums kept accurate (see :func:`_sum`).
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ _RUN_BLAS = 256
 #: Beyond it (|mean| > ~2.6 std) the subtraction cancels digits and the two-pass formula is used.
 _CANCELLATION_LIMIT = 8.0
 
+#: Elementwise chains on large arrays run on chunks of this many bytes per operand (L2-sized).
+_CHUNK_BYTES = 1 << 17
+
 _vecdot = getattr(np, "vecdot", None)  # NumPy >= 2.0; einsum does the same job more slowly
 
 
@@ -108,17 +112,17 @@ def _sum(a: np.ndarray, axes: tuple[int, ...], times: np.ndarray | None = None) 
         kept = [axis for axis in index if axis not in axes]
         operands = (a, index) if times is None else (a, index, times, index)
         return np.einsum(*operands, kept, dtype=np.float64).reshape(keep)
-    rows = a.reshape(a.shape[:lead] + (run,))
+    rows = a.reshape(-1, run)  # one 2-D matrix: one BLAS call, not one per leading index
     if times is None:
         partial = rows @ np.ones(run, dtype=a.dtype)
     else:
         other = times.reshape(rows.shape)
         if run < _RUN_BLAS or _vecdot is None:
-            partial = np.einsum("...k,...k->...", rows, other)
+            partial = np.einsum("rk,rk->r", rows, other)
         else:
             partial = _vecdot(rows, other)
     rest = tuple(axis for axis in axes if axis < lead)
-    return np.sum(partial, axis=rest, dtype=np.float64).reshape(keep)
+    return np.sum(partial.reshape(a.shape[:lead]), axis=rest, dtype=np.float64).reshape(keep)
 
 
 def _moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,12 +147,39 @@ def _moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarr
     return mean, var
 
 
-def _scale_shift(x: np.ndarray, scale: np.ndarray, shift: np.ndarray | None) -> np.ndarray:
-    """``x * scale + shift`` in two passes on one new array (scale and shift broadcast)."""
-    out = np.multiply(x, np.asarray(scale, dtype=x.dtype))
-    if shift is not None:
-        out += np.asarray(shift, dtype=x.dtype)
-    return out
+def _scale_shift(x: np.ndarray, scale, shift=None, weight=None, bias=None) -> np.ndarray:
+    """``(x * scale + shift) * weight + bias`` as a new array in x's dtype, skipping terms that are None.
+
+    Every operand is small and broadcasts against x (one value per statistic, per channel, or per
+    element of normalized_shape).  NumPy runs each ufunc as a full pass over memory, so on a large
+    array the chain runs on cache-sized chunks instead: ``numpy.nditer``'s buffered external loop
+    hands out about 128 KiB of every operand at a time, already broadcast, and the data crosses
+    main memory once.  That loop is over chunks of memory (x.nbytes / 128 KiB of them), never over
+    elements, channels or samples; small arrays take the plain path.
+    """
+    steps = [(np.multiply, scale), (np.add, shift), (np.multiply, weight), (np.add, bias)]
+    steps = [(op, np.asarray(arg, dtype=x.dtype)) for op, arg in steps if arg is not None]
+    chunk = _CHUNK_BYTES // x.itemsize
+    if x.size <= 4 * chunk:
+        out = steps[0][0](x, steps[0][1])
+        for op, arg in steps[1:]:
+            op(out, arg, out=out)
+        return out
+    operands = [x, *(arg for _, arg in steps), None]
+    flags = [["readonly"]] * (len(operands) - 1) + [["writeonly", "allocate", "no_broadcast"]]
+    iterator = np.nditer(operands, ["external_loop", "buffered", "grow_inner"], flags, buffersize=chunk)
+    with iterator:
+        for x_chunk, *args, out in iterator:
+            steps[0][0](x_chunk, args[0], out=out)
+            for (op, _), arg in zip(steps[1:], args[1:]):
+                op(out, arg, out=out)
+        return iterator.operands[-1]
+
+
+def _inv_std(var, eps):
+    """1 / sqrt(var + eps); eps=0 on a constant slice gives inf (and then nan), as in PyTorch, silently."""
+    with np.errstate(divide="ignore"):
+        return 1.0 / np.sqrt(var + eps)
 
 
 def _normalize(x, axes, eps, weight=None, bias=None, mean=None, var=None):
@@ -161,13 +192,9 @@ def _normalize(x, axes, eps, weight=None, bias=None, mean=None, var=None):
     """
     if mean is None:
         mean, var = _moments(x, axes)
-    with np.errstate(divide="ignore", invalid="ignore"):  # eps=0 on a constant slice gives nan, as in PyTorch
-        scale = 1.0 / np.sqrt(var + eps)
-        if weight is not None:
-            scale = scale * weight
-        shift = -mean * scale
-        if bias is not None:
-            shift = shift + bias
+    with np.errstate(invalid="ignore"):  # eps=0 on a constant slice: nan, as in PyTorch
+        scale = _inv_std(var, eps) if weight is None else _inv_std(var, eps) * weight
+        shift = -mean * scale if bias is None else bias - mean * scale
         return _scale_shift(x, scale, shift), mean, var
 
 
@@ -287,13 +314,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     shape = _trailing_shape(normalized_shape, x, fn)
     weight = _elementwise(weight, "weight", shape, fn)
     bias = _elementwise(bias, "bias", shape, fn)
-    axes = tuple(range(x.ndim - len(shape), x.ndim))
-    y = _normalize(x, axes, eps)[0]
-    if weight is not None:
-        y *= weight.astype(x.dtype, copy=False)
-    if bias is not None:
-        y += bias.astype(x.dtype, copy=False)
-    return y
+    mean, var = _moments(x, tuple(range(x.ndim - len(shape), x.ndim)))
+    inv_std = _inv_std(var, eps)
+    with np.errstate(invalid="ignore"):
+        return _scale_shift(x, inv_std, -mean * inv_std, weight, bias)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -373,10 +397,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     eps = np.finfo(x.dtype).eps if eps is None else eps
     axes = tuple(range(x.ndim - len(shape), x.ndim))
     mean_sq = _sum(x, axes, times=x) / math.prod(shape)
-    y = _scale_shift(x, 1.0 / np.sqrt(mean_sq + eps), None)
-    if weight is not None:
-        y *= weight.astype(x.dtype, copy=False)
-    return y
+    return _scale_shift(x, _inv_std(mean_sq, eps), weight=weight)
 
 
 def _weight_norm_axes(v, dim, fn):
@@ -413,7 +434,7 @@ def weight_norm(v, g, dim=0):
     axes = _weight_norm_axes(v, dim, fn)
     norm = np.sqrt(_sum(v, axes, times=v))
     g = _weight_norm_g(g, norm.shape, fn)
-    return _scale_shift(v, g / norm, None)
+    return _scale_shift(v, g / norm)
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,7 +488,7 @@ def _channel_norm_backward(dy, x, stat_axes, spatial_axes, eps, weight):
     mean_g_x_hat = np.sum(w * sum_dy_x_hat, axis=across, keepdims=True) / count
     b = -np.square(inv_std) * mean_g_x_hat
     grad_input = _scale_shift(x, b, -inv_std * mean_g - b * mean)
-    grad_input += _scale_shift(dy, w * inv_std, None)
+    grad_input += _scale_shift(dy, w * inv_std)
     return grad_input, sum_dy, sum_dy_x_hat
 
 
@@ -575,7 +596,7 @@ def layer_norm_backward(grad_output, input, normalized_shape, weight=None, eps=1
     mean_g_x_hat = (_sum(g, axes, times=x) - mean * sum_g) * inv_std / count
     b = -np.square(inv_std) * mean_g_x_hat
     grad_input = _scale_shift(x, b, -inv_std * sum_g / count - b * mean)
-    grad_input += _scale_shift(g, inv_std, None)
+    grad_input += _scale_shift(g, inv_std)
     return grad_input, grad_weight, grad_bias
 
 
@@ -600,13 +621,13 @@ def rms_norm_backward(grad_output, input, normalized_shape, weight=None, eps=Non
     r = 1.0 / np.sqrt(_sum(x, axes, times=x) / count + eps)
     grad_weight = None
     if weight is not None:
-        x_hat = _scale_shift(x, r, None)
+        x_hat = _scale_shift(x, r)
         grad_weight = _sum(dy, tuple(range(x.ndim - len(shape))), times=x_hat).reshape(shape).astype(x.dtype)
         del x_hat
     g = dy if weight is None else dy * weight.astype(x.dtype, copy=False)
     mean_gx = _sum(g, axes, times=x) / count
-    grad_input = _scale_shift(x, -(r**3) * mean_gx, None)
-    grad_input += _scale_shift(g, r, None)
+    grad_input = _scale_shift(x, -(r**3) * mean_gx)
+    grad_input += _scale_shift(g, r)
     return grad_input, grad_weight
 
 
@@ -628,8 +649,8 @@ def weight_norm_backward(grad_w, v, g, dim=0):
     norm = np.sqrt(_sum(v, axes, times=v))
     g_arr = _weight_norm_g(g, norm.shape, fn)
     grad_g = _sum(dw, axes, times=v) / norm
-    grad_v = _scale_shift(v, -g_arr * grad_g / np.square(norm), None)
-    grad_v += _scale_shift(dw, g_arr / norm, None)
+    grad_v = _scale_shift(v, -g_arr * grad_g / np.square(norm))
+    grad_v += _scale_shift(dw, g_arr / norm)
     return grad_v, grad_g.reshape(np.shape(g)).astype(v.dtype)
 
 
