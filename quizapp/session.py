@@ -48,13 +48,14 @@ for an answer it cannot read; nothing is recorded and the user may try again.
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from quizapp.content.model import Card, Choice, ExerciseCard, Topic, TrueFalse
+from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic, TrueFalse
 from quizapp.scheduler import (
     AUTO_RATING,
     NEW,
@@ -340,20 +341,32 @@ def interleave(reviews: Sequence[str], news: Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass
 class _Queue:
     """What is left to show: the main order (reviews and new cards mixed) and the learning
-    cards waiting for their next step (id -> due)."""
+    cards waiting for their next step (id -> due, also kept sorted by due)."""
 
-    main: list[str] = field(default_factory=list)
-    learning: dict[str, datetime] = field(default_factory=dict)
+    def __init__(self, main: list[str] | None = None, learning: Iterable[tuple[str, datetime]] = ()) -> None:
+        self.main: list[str] = list(main or [])
+        self.learning: dict[str, datetime] = {}
+        self.learning_order: list[tuple[datetime, str]] = []
+        for cid, due in learning:
+            self.add_learning(cid, due)
 
     def copy(self) -> "_Queue":
-        return _Queue(list(self.main), dict(self.learning))
+        other = _Queue(self.main)
+        other.learning = dict(self.learning)
+        other.learning_order = list(self.learning_order)
+        return other
+
+    def add_learning(self, card_id: str, due: datetime) -> None:
+        self.discard(card_id)
+        self.learning[card_id] = due
+        bisect.insort(self.learning_order, (due, card_id))
 
     def discard(self, card_id: str) -> None:
-        if card_id in self.learning:
-            del self.learning[card_id]
+        due = self.learning.pop(card_id, None)
+        if due is not None:
+            self.learning_order.remove((due, card_id))
         try:
             self.main.remove(card_id)
         except ValueError:
@@ -405,10 +418,13 @@ class Session:
         self.review_limit = self.settings.reviews_per_day if review_limit is None else int(review_limit)
 
         self._topics: dict[str, Topic] = {t.id: t for t in library.topics}
-        self._cards: dict[str, Card] = {}
-        for topic in library.topics:
-            for card in topic.cards:
-                self._cards.setdefault(card.id, card)
+        card_map = getattr(library, "cards", None)
+        if not isinstance(card_map, Mapping):
+            card_map = {}
+            for topic in library.topics:
+                for card in topic.cards:
+                    card_map.setdefault(card.id, card)
+        self._cards: Mapping[str, Card] = card_map
         self.problems: list[str] = []  # cards that could not be shown, one line each
 
         wanted_topics = None if topics is None else list(topics)
@@ -419,17 +435,16 @@ class Session:
         wanted_tags = None if tags is None else set(tags)
         self.topics = tuple(wanted_topics or ())
         self.tags = tuple(sorted(wanted_tags or ()))
-
-        def in_scope(card: Card) -> bool:
-            if wanted_topics and card.topic not in wanted_topics:
-                return False
-            if wanted_tags and not wanted_tags.intersection(card.tags):
-                return False
-            if card.auto_graded and card.kind not in self.checkers:
-                return False  # e.g. code drills before a checker exists
-            return True
-
-        self._scope = [card.id for card in self._cards.values() if in_scope(card)]
+        # Auto-graded kinds with no checker (code drills until one is plugged in) stay out.
+        unchecked = {kind for kind in AUTO_GRADED if kind not in self.checkers}
+        topic_set = set(wanted_topics or ())
+        self._scope = [
+            cid
+            for cid, card in card_map.items()
+            if card.kind not in unchecked
+            and (not topic_set or card.topic in topic_set)
+            and (not wanted_tags or not wanted_tags.isdisjoint(card.tags))
+        ]
         self._scope_set = set(self._scope)
         self._queue = self._build_queue(cards, limit)
         self._new_ids = {cid for cid in self._queue.main if cid not in self._started_at_start}
@@ -438,6 +453,7 @@ class Session:
         self._done: list[_Done] = []
         self._buried: set[str] = set()
         self._shown = 0
+        self._tag_index: dict[tuple[str, str], set[str]] | None = None
 
     # -- building ------------------------------------------------------------------------
 
@@ -450,7 +466,6 @@ class Session:
         today, tomorrow = self._today(now)
         self._started_at_start = self.store.started_ids()
         hidden = self.store.hidden_ids(now)
-        queue = _Queue()
         if explicit is not None:
             ids = []
             for cid in explicit:
@@ -458,8 +473,7 @@ class Session:
                     raise ValueError(f"unknown card id: {cid}")
                 if cid in self._scope_set and cid not in ids:
                     ids.append(cid)
-            queue.main = ids[:limit] if limit is not None else ids
-            return queue
+            return _Queue(ids[:limit] if limit is not None else ids)
 
         learning: list[tuple[datetime, str]] = []
         reviews: list[str] = []
@@ -481,24 +495,27 @@ class Session:
                     if len(news) == new_room:
                         break
         learning.sort()
-        queue.main = interleave(reviews[:review_room], news)
+        main = interleave(reviews[:review_room], news)
         if limit is not None:
             learning = learning[:limit]
-            queue.main = queue.main[: max(0, limit - len(learning))]
-        queue.learning = {cid: due for due, cid in learning}
-        return queue
+            main = main[: max(0, limit - len(learning))]
+        return _Queue(main, [(cid, due) for due, cid in learning])
 
     # -- presenting ----------------------------------------------------------------------
 
     def _candidates(self, now: datetime) -> Iterator[str]:
-        learning = sorted(self._queue.learning.items(), key=lambda item: (item[1], item[0]))
-        for cid, due in learning:
-            if due <= now:
-                yield cid
+        """Card ids in the order they should be shown now (the caller stops at the first fit)."""
+        order = self._queue.learning_order
+        for due, cid in order:
+            if due > now:
+                break
+            yield cid
         yield from self._queue.main  # the caller stops iterating before changing the queue
         ahead = now + self.settings.learn_ahead
-        for cid, due in learning:
-            if now < due <= ahead:
+        for due, cid in order:
+            if due > ahead:
+                break
+            if due > now:
                 yield cid
 
     def next(self) -> Presented | None:
@@ -643,19 +660,22 @@ class Session:
         self._pending = None
         _, tomorrow = self._today(now)
         if after.is_learning and after.due is not None and after.due < tomorrow:
-            self._queue.learning[card.id] = after.due
+            self._queue.add_learning(card.id, after.due)
         self._avoid = self._siblings(card) if rating == Rating.Again else frozenset({card.id})
         return outcome
 
     def _siblings(self, card: Card) -> frozenset[str]:
         """The card and its siblings: same topic, sharing a tag."""
-        tags = set(card.tags)
         out = {card.id}
-        if tags:
-            topic = self._topics.get(card.topic)
-            for other in topic.cards if topic else ():
-                if tags.intersection(other.tags):
-                    out.add(other.id)
+        if card.tags:
+            if self._tag_index is None:
+                index: dict[tuple[str, str], set[str]] = {}
+                for other in self._cards.values():
+                    for tag in other.tags:
+                        index.setdefault((other.topic, tag), set()).add(other.id)
+                self._tag_index = index
+            for tag in card.tags:
+                out.update(self._tag_index.get((card.topic, tag), ()))
         return frozenset(out)
 
     # -- undo, skip, bury ----------------------------------------------------------------

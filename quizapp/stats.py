@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from quizapp.content.model import Topic
-from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, CardState, Scheduler, day_start
+from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, Scheduler, day_start
 from quizapp.store import Store, from_ms, to_ms
 
 __all__ = ["DayCount", "TopicStats", "MisconceptionCount", "Stats", "compute", "topic_overview"]
@@ -115,15 +115,39 @@ def _card_ids(library: LibraryLike) -> dict[str, str]:
     return out
 
 
-def topic_overview(
-    library: LibraryLike, store: Store, now: datetime | None = None, tz: Any = None
+class _Row(NamedTuple):
+    """The columns of a card's state the figures need, times in epoch ms (no datetimes built
+    for thousands of cards)."""
+
+    state: int
+    stability: float | None
+    due: int | None
+    last_review: int | None
+    suspended: int
+    buried_until: int | None
+
+
+def _state_rows(store: Store) -> dict[str, _Row]:
+    rows = store.query(
+        "SELECT card_id, state, stability, due, last_review, suspended, buried_until FROM card_state"
+    )
+    return {row[0]: _Row(*row[1:]) for row in rows}
+
+
+def _mastered(row: _Row, scheduler: Scheduler, now: datetime, target: float) -> bool:
+    if row.state != REVIEW or row.last_review is None:
+        return False
+    last = from_ms(row.last_review)
+    return scheduler.recall_probability(row.stability, last, now) >= target
+
+
+def _topic_overview(
+    library: LibraryLike, rows: dict[str, _Row], store: Store, now: datetime, tz: Any
 ) -> tuple[TopicStats, ...]:
-    """Per topic: cards, new, due today, mastered (the home screen's table)."""
-    now = now or datetime.now(timezone.utc)
     settings = store.settings()
     scheduler = Scheduler(settings)
-    tomorrow = day_start(now, settings.day_starts_at, tz) + timedelta(days=1)
-    states = store.states()
+    tomorrow_ms = to_ms(day_start(now, settings.day_starts_at, tz) + timedelta(days=1))
+    now_ms = to_ms(now)
     target = settings.desired_retention
     out = []
     for topic in library.topics:
@@ -133,18 +157,25 @@ def topic_overview(
             if card.id in seen:
                 continue
             seen.add(card.id)
-            state = states.get(card.id)
-            if state is None or state.is_new:
-                new += not (state and (state.suspended or state.is_buried(now)))
+            row = rows.get(card.id)
+            hidden = row is not None and (row.suspended or (row.buried_until or 0) > now_ms)
+            if row is None or row.state == NEW:
+                new += not hidden
                 continue
-            if state.suspended or state.is_buried(now):
+            if hidden:
                 continue
-            if state.due is not None and state.due < tomorrow:
+            if row.due is not None and row.due < tomorrow_ms:
                 due += 1
-            if state.state == REVIEW and scheduler.retrievability(state, now) >= target:
-                mastered += 1
+            mastered += _mastered(row, scheduler, now, target)
         out.append(TopicStats(topic.id, topic.title, len(seen), new, due, mastered))
     return tuple(out)
+
+
+def topic_overview(
+    library: LibraryLike, store: Store, now: datetime | None = None, tz: Any = None
+) -> tuple[TopicStats, ...]:
+    """Per topic: cards, new (not suspended or buried), due today, mastered (the home screen)."""
+    return _topic_overview(library, _state_rows(store), store, now or datetime.now(timezone.utc), tz)
 
 
 def compute(
@@ -164,23 +195,23 @@ def compute(
     per_day, reviewed, right = _reviews_per_day(store, today, days, tz)
 
     card_topics = _card_ids(library)
-    states: dict[str, CardState] = store.states()
+    rows = _state_rows(store)
     by_state = {STATE_NAMES[s]: 0 for s in (NEW, LEARNING, REVIEW, RELEARNING)}
     by_state["suspended"] = 0
     forecast = [0] * forecast_days
     today_ms = to_ms(today)
     for cid in card_topics:
-        state = states.get(cid)
-        if state is None:
+        row = rows.get(cid)
+        if row is None:
             by_state["new"] += 1
             continue
-        by_state[state.state_name] += 1
-        if state.suspended:
+        by_state[STATE_NAMES[row.state]] += 1
+        if row.suspended:
             by_state["suspended"] += 1
             continue
-        if state.is_new or state.due is None:
+        if row.state == NEW or row.due is None:
             continue
-        index = max(0, (to_ms(state.due) - today_ms) // _DAY_MS)
+        index = max(0, (row.due - today_ms) // _DAY_MS)
         if index < forecast_days:
             forecast[index] += 1
     forecast_counts = tuple(
@@ -193,13 +224,13 @@ def compute(
             for name in card.teaches:
                 if card.id not in teaching.setdefault(name, []):
                     teaching[name].append(card.id)
-    rows = store.query(
+    top = store.query(
         "SELECT misconception, count(*) AS n, max(reviewed_at) AS last FROM review_log "
         "WHERE misconception IS NOT NULL GROUP BY misconception ORDER BY n DESC, last DESC LIMIT ?",
         (int(top_misconceptions),),
     )
     misconceptions = tuple(
-        MisconceptionCount(name, int(n), from_ms(last), tuple(teaching.get(name, ()))) for name, n, last in rows
+        MisconceptionCount(name, int(n), from_ms(last), tuple(teaching.get(name, ()))) for name, n, last in top
     )
     return Stats(
         now=now,
@@ -208,7 +239,7 @@ def compute(
         right_30d=right,
         by_state=by_state,
         forecast=forecast_counts,
-        topics=topic_overview(library, store, now, tz),
+        topics=_topic_overview(library, rows, store, now, tz),
         misconceptions=misconceptions,
         total_reviews=store.review_count(),
     )
