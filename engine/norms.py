@@ -176,10 +176,10 @@ def _scale_shift(x: np.ndarray, scale, shift=None, weight=None, bias=None) -> np
         return iterator.operands[-1]
 
 
-def _inv_std(var, eps):
-    """1 / sqrt(var + eps); eps=0 on a constant slice gives inf (and then nan), as in PyTorch, silently."""
+def _rsqrt(value, eps):
+    """1 / sqrt(value + eps); eps=0 on a constant slice gives inf (and then nan), as in PyTorch, silently."""
     with np.errstate(divide="ignore"):
-        return 1.0 / np.sqrt(var + eps)
+        return 1.0 / np.sqrt(value + eps)
 
 
 def _normalize(x, axes, eps, weight=None, bias=None, mean=None, var=None):
@@ -193,7 +193,9 @@ def _normalize(x, axes, eps, weight=None, bias=None, mean=None, var=None):
     if mean is None:
         mean, var = _moments(x, axes)
     with np.errstate(invalid="ignore"):  # eps=0 on a constant slice: nan, as in PyTorch
-        scale = _inv_std(var, eps) if weight is None else _inv_std(var, eps) * weight
+        scale = _rsqrt(var, eps)
+        if weight is not None:
+            scale = scale * weight
         shift = -mean * scale if bias is None else bias - mean * scale
         return _scale_shift(x, scale, shift), mean, var
 
@@ -315,7 +317,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     weight = _elementwise(weight, "weight", shape, fn)
     bias = _elementwise(bias, "bias", shape, fn)
     mean, var = _moments(x, tuple(range(x.ndim - len(shape), x.ndim)))
-    inv_std = _inv_std(var, eps)
+    inv_std = _rsqrt(var, eps)
     with np.errstate(invalid="ignore"):
         return _scale_shift(x, inv_std, -mean * inv_std, weight, bias)
 
@@ -397,7 +399,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     eps = np.finfo(x.dtype).eps if eps is None else eps
     axes = tuple(range(x.ndim - len(shape), x.ndim))
     mean_sq = _sum(x, axes, times=x) / math.prod(shape)
-    return _scale_shift(x, _inv_std(mean_sq, eps), weight=weight)
+    return _scale_shift(x, _rsqrt(mean_sq, eps), weight=weight)
 
 
 def _weight_norm_axes(v, dim, fn):
@@ -468,7 +470,7 @@ def _channel_norm_backward(dy, x, stat_axes, spatial_axes, eps, weight):
         dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps)
 
     mean(g) is the path through the mean, the x_hat term the path through the variance: dx sums to
-    zero over each statistic's values and is orthogonal to x_hat there.  Since weight, mean and
+    zero over each statistic's values and (exactly so for eps = 0) is orthogonal to x_hat there.  Since weight, mean and
     inv_std are constant over the spatial axes, dx = a * dy + b * x + c with small per-channel
     a, b, c, and every sum is a spatial sum of dy or dy * x, taken once.
 
@@ -478,7 +480,7 @@ def _channel_norm_backward(dy, x, stat_axes, spatial_axes, eps, weight):
     """
     count = math.prod(x.shape[axis] for axis in stat_axes)
     mean, var = _moments(x, stat_axes)
-    inv_std = 1.0 / np.sqrt(var + eps)
+    inv_std = _rsqrt(var, eps)
     x, mean = _recentered(x, mean, var)
     sum_dy = _sum(dy, spatial_axes)
     sum_dy_x_hat = (_sum(dy, spatial_axes, times=x) - mean * sum_dy) * inv_std
@@ -519,6 +521,8 @@ def batch_norm_backward(grad_output, input, weight=None, eps=1e-5):
     fn = "batch_norm_backward"
     _check_batched(x, fn)
     dy = _check_grad(grad_output, x, fn)
+    if x.shape[0] * math.prod(x.shape[2:]) <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input of shape {x.shape}")
     w = _per_channel(weight, "weight", x.shape[1], x.ndim, fn)
     spatial = tuple(range(2, x.ndim))
     grad_input, sum_dy, sum_dy_x_hat = _channel_norm_backward(dy, x, (0, *spatial), spatial, eps, w)
@@ -535,6 +539,8 @@ def instance_norm_backward(grad_output, input, weight=None, eps=1e-5):
     fn = "instance_norm_backward"
     _check_batched(x, fn)
     dy = _check_grad(grad_output, x, fn)
+    if math.prod(x.shape[2:]) <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input of shape {x.shape}")
     w = _per_channel(weight, "weight", x.shape[1], x.ndim, fn)
     spatial = tuple(range(2, x.ndim))
     grad_input, sum_dy, sum_dy_x_hat = _channel_norm_backward(dy, x, spatial, spatial, eps, w)
@@ -583,7 +589,7 @@ def layer_norm_backward(grad_output, input, normalized_shape, weight=None, eps=1
     lead = tuple(range(x.ndim - len(shape)))
     count = math.prod(shape)
     mean, var = _moments(x, axes)
-    inv_std = 1.0 / np.sqrt(var + eps)
+    inv_std = _rsqrt(var, eps)
     x, mean = _recentered(x, mean, var)
     grad_weight = grad_bias = None
     if weight is not None:
@@ -618,7 +624,7 @@ def rms_norm_backward(grad_output, input, normalized_shape, weight=None, eps=Non
     eps = np.finfo(x.dtype).eps if eps is None else eps
     axes = tuple(range(x.ndim - len(shape), x.ndim))
     count = math.prod(shape)
-    r = 1.0 / np.sqrt(_sum(x, axes, times=x) / count + eps)
+    r = _rsqrt(_sum(x, axes, times=x) / count, eps)
     grad_weight = None
     if weight is not None:
         x_hat = _scale_shift(x, r)

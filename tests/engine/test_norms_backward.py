@@ -197,6 +197,13 @@ def test_grad_output_shape_mismatch_raises():
         batch_norm_backward(np.ones((2, 2)), np.ones((2, 3)))
 
 
+def test_backward_refuses_what_the_forward_refuses():
+    with pytest.raises(ValueError, match=r"more than 1 value per channel when training, got input of shape \(1, 3\)"):
+        batch_norm_backward(np.ones((1, 3)), np.ones((1, 3)))
+    with pytest.raises(ValueError, match=r"more than 1 spatial element when training, got input of shape \(2, 3, 1\)"):
+        instance_norm_backward(np.ones((2, 3, 1)), np.ones((2, 3, 1)))
+
+
 def test_group_norm_backward_checks_divisibility():
     with pytest.raises(ValueError, match=r"\(6\) must be divisible by num_groups \(4\)"):
         group_norm_backward(np.ones((2, 6, 3)), np.ones((2, 6, 3)), 4)
