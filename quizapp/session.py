@@ -42,7 +42,8 @@ as a leech.  The exercise seed (or the seed of a choice card's option order) goe
 any past presentation can be rebuilt exactly.
 
 **Checkers** map a card kind to ``checker(presented, answer) -> Check``; pass ``checkers=`` to add
-or replace one (e.g. ``{"code": quizapp.drills.check}``).  A checker raises :class:`AnswerError`
+or replace one.  Code cards are checked by ``quizapp.drills.check_code`` as soon as that module
+provides it (see :func:`default_checkers`); until then they stay out of the queue.  A checker raises :class:`AnswerError`
 for an answer it cannot read; nothing is recorded and the user may try again.
 """
 
@@ -72,6 +73,7 @@ __all__ = [
     "Check",
     "Checker",
     "DEFAULT_CHECKERS",
+    "default_checkers",
     "Outcome",
     "Presented",
     "Remaining",
@@ -315,12 +317,26 @@ def check_exercise(presented: Presented, answer: Any) -> Check:
     )
 
 
-#: The checkers every session has; code drills plug theirs in with ``Session(checkers=...)``.
+#: The checkers every session has.
 DEFAULT_CHECKERS: dict[str, Checker] = {
     "choice": check_choice,
     "truefalse": check_truefalse,
     "exercise": check_exercise,
 }
+
+
+def default_checkers() -> dict[str, Checker]:
+    """The built-in checkers, plus ``quizapp.drills.check_code`` for code cards once that module
+    exists (``check_code(presented, text) -> Check``, raising AnswerError for unusable input)."""
+    checkers = dict(DEFAULT_CHECKERS)
+    try:
+        from quizapp import drills  # type: ignore[attr-defined]
+    except ImportError:
+        return checkers
+    check_code = getattr(drills, "check_code", None)
+    if callable(check_code):
+        checkers["code"] = check_code
+    return checkers
 
 
 # -- the queue --------------------------------------------------------------------------------
@@ -413,7 +429,7 @@ class Session:
         self._now = now or _utc_now
         self._rng = rng or random.Random()
         self._tz = tz
-        self.checkers: dict[str, Checker] = {**DEFAULT_CHECKERS, **(checkers or {})}
+        self.checkers: dict[str, Checker] = {**default_checkers(), **(checkers or {})}
         self.new_limit = self.settings.new_per_day if new_limit is None else int(new_limit)
         self.review_limit = self.settings.reviews_per_day if review_limit is None else int(review_limit)
 

@@ -312,10 +312,12 @@ class PlainDrill:
             self.say(f"Q: {intro}")
         exercise = p.exercise
         self.say(exercise.prompt.strip())
-        multiline = exercise.answer.ndim >= 2
-        if multiline:
-            self.say("(type the matrix as [1, 2; 3, 4], or one row per line and an empty line to finish)")
-        self.answer_loop(lambda: self.read_exercise(multiline))
+        shape = tuple(exercise.answer.shape)
+        if len(shape) == 2:
+            self.say(f"(type the matrix as [1, 2; 3, 4] on one line, or its {shape[0]} rows one per line)")
+        elif len(shape) > 2:
+            self.say("(type the rows one per line and an empty line to finish)")
+        self.answer_loop(lambda: self.read_exercise(shape))
 
     def study_text(self, p: Presented) -> None:
         """A code card (when a checker is plugged in): lines up to one holding only '.'."""
@@ -333,18 +335,22 @@ class PlainDrill:
 
         self.answer_loop(read_code)
 
-    def read_exercise(self, multiline: bool) -> str:
+    def read_exercise(self, shape: tuple[int, ...]) -> str:
+        """One line for a number or a vector; for a matrix, either one bracketed line or its rows
+        on separate lines (ending by itself after the last row, or at an empty line)."""
         first = self.read()
-        if not multiline or not first.strip() or COMMANDS.get(first.strip().lower()):
+        if len(shape) < 2 or not first.strip() or COMMANDS.get(first.strip().lower()):
             return first
         if ";" in first or (first.lstrip().startswith("[") and first.count("[") == first.count("]")):
             return first
+        rows = shape[0] if len(shape) == 2 else None
         lines = [first]
-        while True:
+        while rows is None or len(lines) < rows:
             line = self.read("  ")
             if not line.strip():
-                return "\n".join(lines)
+                break
             lines.append(line)
+        return "\n".join(lines)
 
     def answer_loop(self, read_answer) -> None:
         while True:

@@ -53,12 +53,12 @@ def test_choice_truefalse_and_hints_for_unusable_lines(store, clock):
     assert store.review_count() == 2
 
 
-def test_exercise_matrix_rows_then_empty_line(store, clock, generators):
+def test_exercise_matrix_rows_one_per_line(store, clock, generators):
     lib = library(topic("alpha", [exercise("m", generator="test.pair"), exercise("s")]))
     session = Session(lib, store, now=clock, tz=timezone.utc, rng=random.Random(3))
     first = session.next()
     a, b = first.exercise.inputs["a"], first.exercise.inputs["b"]
-    typed = f"{a} {b}\n{b} {a}\n\n0\n"
+    typed = f"{a} {b}\n{b} {a}\n0\n"  # the 2x2 answer ends after its second row
     out = run_plain(lib, store, clock, typed)
     assert "saved: m good" in out
     assert "saved: s again" in out  # 0 is never a + b with a, b >= 1
@@ -184,3 +184,13 @@ def test_the_console_entry_point_runs_drill_from_a_pipe(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "saved: pt-flash good" in proc.stdout
+
+
+def test_exercise_matrix_on_one_line_and_a_short_answer(store, clock, generators):
+    lib = library(topic("alpha", [exercise("m1", generator="test.pair"), exercise("m2", generator="test.pair")]))
+    session = Session(lib, store, now=clock, tz=timezone.utc, rng=random.Random(3))
+    a, b = (session.next().exercise.inputs[k] for k in ("a", "b"))
+    # m1 on one bracketed line; m2: one row, then an empty line ends the answer early (wrong shape)
+    out = run_plain(lib, store, clock, f"[{a}, {b}; {b}, {a}]\n1 2\n\n")
+    assert "saved: m1 good" in out and "saved: m2 again" in out
+    assert "expected 2x2" in out
