@@ -32,8 +32,8 @@ Usage::
   sharing a tag): seeing the answer to a near-duplicate right away would fake the next recall.
 - ``topics`` and ``tags`` filter (a card matches if it carries any of the tags); ``cards`` studies
   exactly those card ids now, due or not; ``limit`` caps the number of distinct cards.
-- Cards of an auto-graded kind with no checker (code drills, until quizapp.drills plugs one in
-  through ``checkers``) are left out of the queue.
+- Cards of an auto-graded kind with no checker (code drills, until quizapp.drills provides one)
+  are left out of the queue.
 
 **Grading.**  Flashcards are rated by the user (:meth:`Session.grade`).  Other kinds are checked
 (:meth:`Session.submit`): right is Good, wrong is Again.  Either way the review is committed in one
@@ -52,7 +52,7 @@ from __future__ import annotations
 import bisect
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 

@@ -3,7 +3,6 @@ back), grading (right -> Good, wrong -> Again), undo, bury/skip, leeches and the
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -355,7 +354,10 @@ def test_preview_matches_the_recorded_interval(make_session):
 # -- code cards and pluggable checkers -----------------------------------------------------------
 
 
-def test_code_cards_wait_for_a_checker(make_session, store):
+def test_code_cards_wait_for_a_checker(make_session, store, monkeypatch):
+    import quizapp.session as session_module
+
+    monkeypatch.setattr(session_module, "default_checkers", lambda: dict(session_module.DEFAULT_CHECKERS))
     lib = library(topic("alpha", [code("drill"), flash("f")]))
     assert drain(make_session(lib), Rating.Easy) == ["f"]
 
@@ -485,3 +487,18 @@ def test_summary_counts_time_and_next_due(make_session, clock):
     assert summary.time_spent == timedelta(seconds=30) + timedelta(minutes=10)
     # The card rated Good at T0+20s is due 10 minutes later: overdue now, so the soonest.
     assert summary.next_due == T0 + timedelta(seconds=20, minutes=10)
+
+
+def test_a_drills_module_with_check_code_is_picked_up(make_session, monkeypatch):
+    import sys
+    import types
+
+    import quizapp
+
+    fake = types.ModuleType("quizapp.drills")
+    fake.check_code = lambda presented, text: Check(text == "ok", "checked", "ok", text)
+    monkeypatch.setitem(sys.modules, "quizapp.drills", fake)
+    monkeypatch.setattr(quizapp, "drills", fake, raising=False)
+    session = make_session(library(topic("alpha", [code("drill")])))
+    assert session.next().card.id == "drill"
+    assert session.submit("ok").rating == Rating.Good
