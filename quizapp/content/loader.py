@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Union
 
@@ -17,6 +19,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 import quizapp
 from quizapp.content import references
+from quizapp.content.cache import DeckCache, cache_path
 from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, read_card, text, text_list
 from quizapp.content.model import Card, Problem, Topic
 from quizapp.content.yamlnodes import (
@@ -229,41 +232,111 @@ def deck_files(folder: Path) -> list[Path]:
     return [full for _, full in sorted(found)]
 
 
+@dataclasses.dataclass(frozen=True)
+class TopicOutline:
+    """A topic without its cards' text: enough for the home screen's table and counts."""
+
+    id: str
+    title: str
+    summary: str
+    card_ids: tuple[str, ...]
+    source: str
+
+    @classmethod
+    def of(cls, topic: Topic) -> "TopicOutline":
+        return cls(topic.id, topic.title, topic.summary, tuple(c.id for c in topic.cards), topic.source)
+
+
+class _Deferred:
+    """A topic kept as pickled bytes (from the deck cache) until its cards are needed."""
+
+    def __init__(self, blob: bytes, dropped: frozenset[str]):
+        self.blob, self.dropped = blob, dropped
+
+    def topic(self) -> Topic:
+        topic = pickle.loads(self.blob)
+        if self.dropped:
+            kept = tuple(c for c in topic.cards if c.id not in self.dropped)
+            topic = dataclasses.replace(topic, cards=kept)
+        return topic
+
+
 class Library:
     """Every topic and card that loaded, and every problem found on the way.
 
     ``topics`` keeps the order the files were read in (by path within each folder); ``cards`` maps
     an id to its card; :meth:`topic` and :meth:`card_topic` raise ``KeyError`` for an unknown id.
+    ``outlines`` (ids, titles and card ids) is always at hand; topics that came from the deck cache
+    are unpickled the first time ``topics`` or ``cards`` is used, so the app can draw its home
+    screen before the text of 10,000 cards is in memory.
     """
 
-    def __init__(self, topics: Iterable[Topic], problems: Iterable[Problem], files: Iterable[str] = ()):
-        self.topics: tuple[Topic, ...] = tuple(topics)
+    def __init__(
+        self,
+        topics: Iterable[Topic | tuple[TopicOutline, _Deferred]],
+        problems: Iterable[Problem],
+        files: Iterable[str] = (),
+    ):
         self.problems: list[Problem] = list(problems)
         self.files: tuple[str, ...] = tuple(files)  # every deck file read, as shown in messages
-        self.cards: dict[str, Card] = {}
-        self._topics: dict[str, Topic] = {}
+        self._pending: list[Topic | _Deferred] = []
+        outlines = []
+        for item in topics:
+            if isinstance(item, Topic):
+                outlines.append(TopicOutline.of(item))
+                self._pending.append(item)
+            else:
+                outlines.append(item[0])
+                self._pending.append(item[1])
+        self.outlines: tuple[TopicOutline, ...] = tuple(outlines)
+        self._lock = threading.Lock()
+        self._topics: tuple[Topic, ...] | None = None
+        self._cards: dict[str, Card] = {}
+        self._by_id: dict[str, Topic] = {}
         self._card_topic: dict[str, Topic] = {}
-        for topic in self.topics:
-            self._topics[topic.id] = topic
-            for card in topic.cards:
-                self.cards[card.id] = card
-                self._card_topic[card.id] = topic
+
+    def _materialize(self) -> tuple[Topic, ...]:
+        with self._lock:
+            if self._topics is None:
+                topics = tuple(p if isinstance(p, Topic) else p.topic() for p in self._pending)
+                for topic in topics:
+                    self._by_id[topic.id] = topic
+                    for card in topic.cards:
+                        self._cards[card.id] = card
+                        self._card_topic[card.id] = topic
+                self._pending = []
+                self._topics = topics
+            return self._topics
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return self._topics if self._topics is not None else self._materialize()
+
+    @property
+    def cards(self) -> dict[str, Card]:
+        if self._topics is None:
+            self._materialize()
+        return self._cards
 
     def topic(self, topic_id: str) -> Topic:
-        return self._topics[topic_id]
+        self.topics
+        return self._by_id[topic_id]
 
     def card_topic(self, card_id: str) -> Topic:
+        self.topics
         return self._card_topic[card_id]
 
     def __repr__(self) -> str:
-        return f"<Library {len(self.topics)} topics, {len(self.cards)} cards, {len(self.problems)} problems>"
+        cards = sum(len(o.card_ids) for o in self.outlines)
+        return f"<Library {len(self.outlines)} topics, {cards} cards, {len(self.problems)} problems>"
 
 
-def load_paths(paths: Iterable[PathLike]) -> Library:
+def load_paths(paths: Iterable[PathLike], cache: DeckCache | None = None) -> Library:
     """Load deck files and folders (recursively) together, checking ids across all of them.
 
     A file reached twice (the same folder given twice) is read once. When two files use the same
     topic id or card id, the one read first keeps it and the other is reported and skipped.
+    With a ``cache``, an unchanged file's earlier result is reused instead of reading its YAML.
     """
     files: list[Path] = []
     problems: list[Problem] = []
@@ -285,59 +358,98 @@ def load_paths(paths: Iterable[PathLike]) -> Library:
                 seen.add(key)
                 files.append(file)
 
-    topics: list[Topic] = []
+    topics: list[Topic | tuple[TopicOutline, _Deferred]] = []
     topic_at: dict[str, str] = {}
     card_at: dict[str, str] = {}
     shown_files: list[str] = []
     for file in files:
-        result = _read_file(file)
         shown = display_path(file)
+        result = cache.get(file, shown) if cache is not None else None
+        if result is None:
+            result = _read_file(file)
+            if cache is not None:
+                cache.put(file, shown, _Cached.of(result))
         shown_files.append(shown)
         file_problems = list(result.problems)
-        topic = _check_ids_across_files(result, shown, topic_at, card_at, file_problems)
-        if topic is not None:
-            topics.append(topic)
+        kept = _check_ids_across_files(result, shown, topic_at, card_at, file_problems)
+        if kept is not None:
+            topics.append(kept)
         problems.extend(sorted(file_problems, key=lambda p: p.line))
     return Library(topics, problems, shown_files)
 
 
+@dataclasses.dataclass
+class _Cached:
+    """A file's result as the deck cache keeps it: the outline at hand, the cards as bytes."""
+
+    outline: TopicOutline | None
+    blob: bytes
+    problems: list[Problem]
+    topic_line: int
+    card_lines: dict[str, int]
+
+    @classmethod
+    def of(cls, result: _FileResult) -> "_Cached":
+        outline = None if result.topic is None else TopicOutline.of(result.topic)
+        blob = b"" if result.topic is None else pickle.dumps(result.topic, pickle.HIGHEST_PROTOCOL)
+        return cls(outline, blob, result.problems, result.topic_line, result.card_lines)
+
+
 def _check_ids_across_files(
-    result: _FileResult,
+    result: _FileResult | _Cached,
     shown: str,
     topic_at: dict[str, str],
     card_at: dict[str, str],
     problems: list[Problem],
-) -> Topic | None:
-    """The file's topic without the cards whose ids an earlier file took (None if its topic id was)."""
-    topic = result.topic
-    if topic is None:
+) -> Topic | tuple[TopicOutline, _Deferred] | None:
+    """The file's topic without the cards whose ids an earlier file took (None if its topic id was).
+
+    Works on the outline (ids only), so a cached file's cards stay pickled until they are needed.
+    """
+    outline = result.outline if isinstance(result, _Cached) else (
+        None if result.topic is None else TopicOutline.of(result.topic)
+    )
+    if outline is None:
         return None
-    if topic.id in topic_at:
-        message = f"duplicate topic id {quote(topic.id)} (first at {topic_at[topic.id]}); this file is skipped"
+    if outline.id in topic_at:
+        message = f"duplicate topic id {quote(outline.id)} (first at {topic_at[outline.id]}); this file is skipped"
         problems.append(Problem(shown, result.topic_line, message))
         return None
-    topic_at[topic.id] = f"{shown}:{result.topic_line}"
-    kept = []
-    for card in topic.cards:
-        if card.id in card_at:
-            line = result.card_lines[card.id]
-            message = f"duplicate id {quote(card.id)} (first at {card_at[card.id]})"
-            problems.append(Problem(shown, line, message))
+    topic_at[outline.id] = f"{shown}:{result.topic_line}"
+    dropped = set()
+    for card_id in outline.card_ids:
+        if card_id in card_at:
+            message = f"duplicate id {quote(card_id)} (first at {card_at[card_id]})"
+            problems.append(Problem(shown, result.card_lines[card_id], message))
+            dropped.add(card_id)
         else:
-            card_at[card.id] = card.source
-            kept.append(card)
-    return topic if len(kept) == len(topic.cards) else dataclasses.replace(topic, cards=tuple(kept))
+            card_at[card_id] = f"{shown}:{result.card_lines[card_id]}"
+    if dropped:
+        outline = dataclasses.replace(outline, card_ids=tuple(c for c in outline.card_ids if c not in dropped))
+    if isinstance(result, _Cached):
+        return outline, _Deferred(result.blob, frozenset(dropped))
+    topic = result.topic
+    if not dropped:
+        return topic
+    return dataclasses.replace(topic, cards=tuple(c for c in topic.cards if c.id not in dropped))
 
 
-def load_library(extra_dirs: Iterable[PathLike] = (), include_shipped: bool = True) -> Library:
+def load_library(
+    extra_dirs: Iterable[PathLike] = (), include_shipped: bool = True, use_cache: bool = True
+) -> Library:
     """The shipped decks (unless ``include_shipped`` is False) and the user's folders, in that order.
 
     Never raises for bad content: a folder that does not exist or a broken deck is a problem in
-    ``Library.problems`` and the rest is served.
+    ``Library.problems`` and the rest is served.  Unchanged files come from the deck cache
+    (:mod:`quizapp.content.cache`) unless ``use_cache`` is False.
     """
     sources: list[PathLike] = [shipped_content_dir()] if include_shipped else []
     sources.extend(extra_dirs)
-    return load_paths(sources)
+    cache = DeckCache(cache_path()) if use_cache else None
+    library = load_paths(sources, cache)
+    if cache is not None:
+        cache.save()
+    return library
 
 
 def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
