@@ -79,8 +79,9 @@ _RUN_BLAS = 256
 #: Beyond it (|mean| > ~2.6 std) the subtraction cancels digits and the two-pass formula is used.
 _CANCELLATION_LIMIT = 8.0
 
-#: Elementwise chains on large arrays run on chunks of this many bytes per operand (L2-sized).
-_CHUNK_BYTES = 1 << 17
+#: Elementwise chains on large arrays run on chunks of this many bytes per operand: small enough
+#: to stay in cache between the steps of a chain, large enough that the per-chunk overhead vanishes.
+_CHUNK_BYTES = 1 << 18
 
 _vecdot = getattr(np, "vecdot", None)  # NumPy >= 2.0; einsum does the same job more slowly
 
@@ -153,8 +154,8 @@ def _scale_shift(x: np.ndarray, scale, shift=None, weight=None, bias=None) -> np
     Every operand is small and broadcasts against x (one value per statistic, per channel, or per
     element of normalized_shape).  NumPy runs each ufunc as a full pass over memory, so on a large
     array the chain runs on cache-sized chunks instead: ``numpy.nditer``'s buffered external loop
-    hands out about 128 KiB of every operand at a time, already broadcast, and the data crosses
-    main memory once.  That loop is over chunks of memory (x.nbytes / 128 KiB of them), never over
+    hands out 256 KiB of every operand at a time, already broadcast, and the data crosses main
+    memory once.  That loop is over chunks of memory (x.nbytes / 256 KiB of them), never over
     elements, channels or samples; small arrays take the plain path.
     """
     steps = [(np.multiply, scale), (np.add, shift), (np.multiply, weight), (np.add, bias)]

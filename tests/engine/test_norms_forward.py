@@ -298,7 +298,7 @@ FORWARD = {
 
 
 @pytest.mark.parametrize("name", FORWARD)
-@pytest.mark.parametrize("shape", [(64, 8), (4, 6, 5, 7), (8, 16, 32, 32), (2, 4, 3, 1000)])
+@pytest.mark.parametrize("shape", [(64, 8), (4, 6, 5, 7), (8, 16, 32, 32), (2, 4, 3, 1000), (4, 8, 96, 90)])
 @pytest.mark.parametrize("shift", [0.0, 3.0, 20.0])
 def test_float32_in_float32_out_within_1e5_of_float64(name, shape, shift):
     fn, _ = FORWARD[name]
@@ -313,25 +313,25 @@ def test_float32_in_float32_out_within_1e5_of_float64(name, shape, shift):
 
 @pytest.mark.parametrize("contiguous", [True, False])
 def test_large_inputs_match_plain_numpy(contiguous):
-    # large enough (> 64K float64 values) that the scale-and-shift runs chunk by chunk
-    x = data(12, (3, 8, 61, 53), scale=2.0, shift=1.0)
+    # large enough (200K float64 values, several 256 KiB chunks) that the scale-and-shift runs chunk by chunk
+    x = data(12, (4, 8, 83, 79), scale=2.0, shift=1.0)
     if not contiguous:
         x = np.ascontiguousarray(x.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2)
     rng = np.random.default_rng(13)
     w, b = rng.standard_normal(8), rng.standard_normal(8)
-    lw, lb = rng.standard_normal((61, 53)), rng.standard_normal((61, 53))
+    lw, lb = rng.standard_normal((83, 79)), rng.standard_normal((83, 79))
     per_channel = (slice(None),) + (None,) * 2
     np.testing.assert_allclose(
         batch_norm(x, None, None, w, b, training=True), reference(x, (0, 2, 3), 1e-5) * w[per_channel] + b[per_channel], atol=1e-11
     )
-    np.testing.assert_allclose(layer_norm(x, (61, 53), lw, lb), reference(x, (2, 3), 1e-5) * lw + lb, atol=1e-11)
-    np.testing.assert_allclose(layer_norm(x, 53, lw[0], lb[0]), reference(x, (3,), 1e-5) * lw[0] + lb[0], atol=1e-11)
-    grouped = x.reshape(3, 4, 2, 61, 53)
+    np.testing.assert_allclose(layer_norm(x, (83, 79), lw, lb), reference(x, (2, 3), 1e-5) * lw + lb, atol=1e-11)
+    np.testing.assert_allclose(layer_norm(x, 79, lw[0], lb[0]), reference(x, (3,), 1e-5) * lw[0] + lb[0], atol=1e-11)
+    grouped = x.reshape(4, 4, 2, 83, 79)
     expected = reference(grouped, (2, 3, 4), 1e-5).reshape(x.shape) * w[per_channel] + b[per_channel]
     np.testing.assert_allclose(group_norm(x, 4, w, b), expected, atol=1e-11)
     np.testing.assert_allclose(instance_norm(x), reference(x, (2, 3), 1e-5), atol=1e-11)
     rms = x / np.sqrt((x**2).mean(axis=3, keepdims=True) + 0.5)
-    np.testing.assert_allclose(rms_norm(x, 53, lw[1], eps=0.5), rms * lw[1], atol=1e-11)
+    np.testing.assert_allclose(rms_norm(x, 79, lw[1], eps=0.5), rms * lw[1], atol=1e-11)
 
 
 def test_integer_input_is_computed_in_float64():
