@@ -15,7 +15,13 @@ Usage::
             outcome = session.submit(answer)     # AnswerError if unreadable: nothing recorded
         ...                                      # show outcome.correct, .expected, .explain, .steps
     session.undo()                               # take back the last grade; the card comes back
+    session.skip(); session.bury(); session.suspend()   # without grading
+    session.remaining()                          # new / learning / review still to come
     session.summary()                            # reviewed, right, wrong, time spent, next due
+
+``session.current`` is the card shown and not yet graded, ``session.history`` the outcomes so far,
+``session.teaching_cards(name)`` the cards that teach a misconception, ``session.problems`` the
+cards that could not be shown (a generator that failed), one line each.
 
 **The queue.**  Built from the library and the store when the session starts:
 
@@ -43,8 +49,9 @@ any past presentation can be rebuilt exactly.
 
 **Checkers** map a card kind to ``checker(presented, answer) -> Check``; pass ``checkers=`` to add
 or replace one.  Code cards are checked by ``quizapp.drills.check_code`` as soon as that module
-provides it (see :func:`default_checkers`); until then they stay out of the queue.  A checker raises :class:`AnswerError`
-for an answer it cannot read; nothing is recorded and the user may try again.
+provides it (see :func:`default_checkers`); until then they stay out of the queue.  A checker
+raises :class:`AnswerError` for an answer it cannot read; nothing is recorded and the user may
+try again.
 """
 
 from __future__ import annotations
