@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 import quizapp
 from quizapp.content import references
 from quizapp.content.cache import DeckCache, cache_path
-from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, read_card, text, text_list
+from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, integer, read_card, text, text_list
 from quizapp.content.model import Card, Problem, Topic
 from quizapp.content.yamlnodes import (
     MAP,
@@ -40,7 +40,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 #: The keys of a deck file's top level.
 TOPIC_REQUIRED = ("topic", "title", "summary", "cards")
-TOPIC_OPTIONAL = ("refs",)
+TOPIC_OPTIONAL = ("refs", "order")
 DECK_SUFFIXES = (".yaml", ".yml")
 _CARD_KEYS = {key for req, opt in FIELDS.values() for key in req + opt} | {"id", "kind", "explain"}
 
@@ -125,7 +125,7 @@ def _read_deck(root: Node, shown: str) -> _FileResult:
         return _FileResult(None, problems)
     topic = Topic(
         id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards),
-        refs=header.refs, source=shown,
+        refs=header.refs, source=shown, order=header.order,
     )
     return _FileResult(topic, problems, header.topic_line, card_lines)
 
@@ -150,6 +150,7 @@ class _Header:
         self.summary = self.read("summary", text)
         refs = self.read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
         self.refs = tuple(t for t, _ in refs)
+        self.order = self.read("order", integer, "a whole number, e.g. 10")
         self.card_nodes = self._card_nodes()
 
     def fail(self, line: int, message: str) -> None:
@@ -241,10 +242,12 @@ class TopicOutline:
     summary: str
     card_ids: tuple[str, ...]
     source: str
+    order: int | None = None
 
     @classmethod
     def of(cls, topic: Topic) -> "TopicOutline":
-        return cls(topic.id, topic.title, topic.summary, tuple(c.id for c in topic.cards), topic.source)
+        card_ids = tuple(c.id for c in topic.cards)
+        return cls(topic.id, topic.title, topic.summary, card_ids, topic.source, topic.order)
 
 
 class _Deferred:
@@ -264,7 +267,8 @@ class _Deferred:
 class Library:
     """Every topic and card that loaded, and every problem found on the way.
 
-    ``topics`` keeps the order the files were read in (by path within each folder); ``cards`` maps
+    ``topics`` are listed by their ``order`` key, then in the order the files were read (by path
+    within each folder), topics without an ``order`` last; ``cards`` maps
     an id to its card; :meth:`topic` and :meth:`card_topic` raise ``KeyError`` for an unknown id.
     ``outlines`` (ids, titles and card ids) is always at hand; topics that came from the deck cache
     are unpickled the first time ``topics`` or ``cards`` is used, so the app can draw its home
@@ -279,16 +283,10 @@ class Library:
     ):
         self.problems: list[Problem] = list(problems)
         self.files: tuple[str, ...] = tuple(files)  # every deck file read, as shown in messages
-        self._pending: list[Topic | _Deferred] = []
-        outlines = []
-        for item in topics:
-            if isinstance(item, Topic):
-                outlines.append(TopicOutline.of(item))
-                self._pending.append(item)
-            else:
-                outlines.append(item[0])
-                self._pending.append(item[1])
-        self.outlines: tuple[TopicOutline, ...] = tuple(outlines)
+        entries = [(TopicOutline.of(item), item) if isinstance(item, Topic) else item for item in topics]
+        entries.sort(key=lambda entry: (entry[0].order is None, entry[0].order or 0))  # stable
+        self.outlines: tuple[TopicOutline, ...] = tuple(outline for outline, _ in entries)
+        self._pending: list[Topic | _Deferred] = [item for _, item in entries]
         self._lock = threading.Lock()
         self._topics: tuple[Topic, ...] | None = None
         self._cards: dict[str, Card] = {}

@@ -133,6 +133,7 @@ class Topic:
     cards: tuple[Card, ...]
     refs: tuple[str, ...] = ()
     source: str = ""
+    order: int | None = None  # where the topic is listed; topics without one come last
 
 
 @dataclass(frozen=True)
