@@ -79,6 +79,7 @@ class Stats:
     topics: tuple[TopicStats, ...]
     misconceptions: tuple[MisconceptionCount, ...]
     total_reviews: int
+    mastery_target: float = 0.9  # the desired retention a mastered card's recall must reach
 
     @property
     def retention_30d(self) -> float | None:
@@ -242,4 +243,5 @@ def compute(
         topics=_topic_overview(library, rows, store, now, tz),
         misconceptions=misconceptions,
         total_reviews=store.review_count(),
+        mastery_target=settings.desired_retention,
     )

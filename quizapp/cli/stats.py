@@ -83,7 +83,9 @@ def stats_lines(stats: Stats) -> list[str]:
         lines.append(f"  {label:<9}  {day.count:5d}  {_bar(day.count, most)}".rstrip())
 
     lines.append("")
-    lines.append("Mastery by topic (cards in review that you would recall now with 90%+ chance):")
+    lines.append(
+        f"Mastery by topic (cards in review you would recall now with {stats.mastery_target:.0%}+ chance):"
+    )
     width = max((len(t.title) for t in stats.topics), default=5)
     for topic in stats.topics:
         lines.append(
@@ -110,6 +112,7 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "right_30d": stats.right_30d,
         "retention_30d": stats.retention_30d,
         "total_reviews": stats.total_reviews,
+        "mastery_target": stats.mastery_target,
         "by_state": stats.by_state,
         "forecast": [{"day": d.day.isoformat(), "count": d.count} for d in stats.forecast],
         "topics": [
