@@ -599,6 +599,10 @@ class Session:
         """The session's clock (injectable for tests)."""
         return self._now()
 
+    def last_code(self, card_id: str) -> str | None:
+        """The code last submitted for a code card (kept in the database), if any."""
+        return self.store.load_code(card_id)
+
     def teaching_cards(self, misconception: str) -> tuple[str, ...]:
         """Ids of the cards whose ``teaches`` names ``misconception``, in content order."""
         return tuple(cid for cid, card in self._cards.items() if misconception in card.teaches)
@@ -641,6 +645,9 @@ class Session:
         checker = self.checkers.get(presented.kind)
         if checker is None:
             raise SessionError(f"no checker for {presented.kind} cards")
+        if presented.kind == "code" and isinstance(answer, str) and answer.strip():
+            # Keep the last attempt, readable or not, so leaving and coming back keeps the code.
+            self.store.save_code(presented.card.id, answer, self._now())
         check = checker(presented, answer)
         return self._record(presented, AUTO_RATING[bool(check.correct)], check)
 

@@ -141,6 +141,16 @@ def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[
 # -- the plain session --------------------------------------------------------------------------
 
 
+def _starter(card: Any) -> str:
+    """A code card's starter (signature and docstring), when the drills module knows its task."""
+    try:
+        from quizapp.drills import get_task
+
+        return get_task(getattr(card, "task", "")).starter
+    except (ImportError, KeyError):
+        return ""
+
+
 def _isatty(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
@@ -321,7 +331,11 @@ class PlainDrill:
 
     def study_text(self, p: Presented) -> None:
         """A code card (when a checker is plugged in): lines up to one holding only '.'."""
-        self.say(f"Q: {p.card.question}", "(type your code; a line with only . finishes)")
+        self.say(f"Q: {p.card.question}")
+        starter = _starter(p.card)
+        if starter:
+            self.say("Starter:", starter.rstrip())
+        self.say("(type your code; a line with only . finishes)")
 
         def read_code() -> str:
             lines = []
@@ -380,9 +394,11 @@ class PlainDrill:
 
             teaching = self.session.teaching_cards(outcome.misconception) if outcome.misconception else ()
             self.say(*verdict_lines(p.exercise, outcome.detail, teaching))
+        elif callable(getattr(outcome.detail, "lines", None)):  # a code drill's full report
+            self.say(*outcome.detail.lines())
         else:
             self.say(outcome.message or ("Right." if outcome.correct else "Wrong."))
-            if not outcome.correct:
+            if not outcome.correct and outcome.expected:
                 self.say(f"Answer: {outcome.expected}")
         if p.card.explain:
             self.say(f"Why: {p.card.explain.strip()}")

@@ -194,3 +194,20 @@ def test_exercise_matrix_on_one_line_and_a_short_answer(store, clock, generators
     out = run_plain(lib, store, clock, f"[{a}, {b}; {b}, {a}]\n1 2\n\n")
     assert "saved: m1 good" in out and "saved: m2 again" in out
     assert "expected 2x2" in out
+
+
+def test_code_card_in_plain_mode(store, clock):
+    from quizapp.session import Check
+    from store_helpers import code
+
+    def checker(presented, text):
+        return Check("return" in text, "2 of 2 cases pass" if "return" in text else "case 1 fails", "", text)
+
+    lib = library(topic("alpha", [code("c1")]))
+    session = Session(lib, store, now=clock, tz=timezone.utc, rng=random.Random(3), checkers={"code": checker})
+    out = io.StringIO()
+    PlainDrill(session, io.StringIO("def f(x):\n    return x\n.\n"), out).run()
+    text = out.getvalue()
+    assert "a line with only . finishes" in text and "2 of 2 cases pass" in text
+    assert "saved: c1 good" in text and "Answer:" not in text
+    assert store.load_code("c1") == "def f(x):\n    return x"

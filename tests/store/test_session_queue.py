@@ -371,6 +371,7 @@ def test_code_cards_wait_for_a_checker(make_session, store, monkeypatch):
     outcome = session.submit("def f(x):\n    return x")
     assert outcome.correct and outcome.rating == Rating.Good and outcome.message == "passes"
     assert store.reviews("drill")[0].answer.startswith("def f")
+    assert session.last_code("drill") == "def f(x):\n    return x"  # kept for the next visit
 
 
 # -- undo, skip, bury -------------------------------------------------------------------------
