@@ -15,6 +15,7 @@ API::
     report.passed, report.message      # bool, one line
     report.lines()                     # the full report as plain-text lines
     Session(library, store, checkers={"code": session_checker})
+                                       # (quizapp.session picks it up by itself as check_code)
 
 :class:`DrillReport` fields: ``passed``, ``message`` (one line), ``cases_passed``/``cases_total``,
 ``case_label`` and ``failing_case`` (the first failing case: what it tests, and its inputs printed
@@ -53,6 +54,7 @@ __all__ = [
     "check",
     "get_task",
     "session_checker",
+    "check_code",
 ]
 
 
@@ -88,3 +90,7 @@ def session_checker(presented: Any, code: Any):
         misconception=report.misconception,
         detail=report,
     )
+
+
+#: The name :func:`quizapp.session.default_checkers` looks for.
+check_code = session_checker

@@ -144,13 +144,13 @@ def compare(name: str, expected: np.ndarray, got: np.ndarray, rtol: float, atol:
         error = np.where(close, 0.0, np.abs(g - e))
     if bad_values.any():
         index = np.unravel_index(int(np.argmax(bad_values)), g.shape) if g.ndim else ()
-        where = f" at {list(index)}" if index else ""
+        where = f" at {[int(i) for i in index]}" if index else ""
         return Mismatch(name, False, f"{name} holds {show_value(g[index])}{where} where {show_value(e[index])} was expected",
                         max_error=float("inf"))
     flat = int(np.nanargmax(error)) if error.ndim else 0
     index = np.unravel_index(flat, error.shape) if error.ndim else ()
     worst = float(error[index]) if error.ndim else float(error)
-    where = f" at {list(int(i) for i in index)}" if index else ""
+    where = f" at {[int(i) for i in index]}" if index else ""
     if expected.ndim == 0:
         return Mismatch(name, False, f"{name} is off by {show_value(worst)}", max_error=worst)
     count = int((~close).sum())
@@ -244,7 +244,7 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
         return _report(**{**base, **stopped}, passed=False)
     if passed == total:
         return _report(**base, passed=True,
-                           message=f"all {total} cases match the engine ({result.seconds:.2f} s).")
+                           message=f"all {total} cases match the engine.")
     return _report(**base, passed=False, message="the run ended before every case was checked.",
                        error=(result.stderr.strip().splitlines() or [None])[-1])
 
