@@ -70,6 +70,8 @@ METHODS = ("batch", "layer", "instance", "group")
 # --------------------------------------------------------------------------------------------
 # Private helpers: statistics over axes, and the fused scale-and-shift.
 
+#: Arrays up to this many elements use the plain two-pass mean and variance (see _moments).
+_SMALL = 4096
 #: Longest contiguous run summed in the input's own dtype before float64 takes over.  Runs this
 #: short keep float32 rounding error near 1e-7; summing the partial results in float64 keeps it there.
 _RUN_MAX = 1 << 15
@@ -134,7 +136,14 @@ def _moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarr
     go negative), so in that case both are recomputed from the centered data c = x - mean: the
     "corrected two-pass" algorithm, var = E[c^2] - E[c]^2, where E[c] (zero but for rounding)
     also corrects the mean.
+
+    A small array (a hand-worked example) takes the textbook two-pass formula directly: the
+    machinery above only pays off when the data does not fit in cache.
     """
+    if x.size <= _SMALL:
+        x64 = x.astype(np.float64, copy=False)
+        mean = x64.mean(axis=axes, keepdims=True)
+        return mean, np.square(x64 - mean).mean(axis=axes, keepdims=True)
     count = math.prod(x.shape[axis] for axis in axes)
     mean = _sum(x, axes) / count
     mean_sq = _sum(x, axes, times=x) / count

@@ -33,6 +33,13 @@ def normalize_variant(x, axes, *, ddof=0, eps=0.0, divide_by="std"):
         return (x - mean) / scale
 
 
+def _mean_var(values, ddof=0):
+    """Mean and variance of a handful of numbers, dividing by n - ddof, as on paper."""
+    values = np.ravel(values).tolist()
+    mean = sum(values) / len(values)
+    return mean, sum((v - mean) ** 2 for v in values) / (len(values) - ddof)
+
+
 def _affine(y, gamma, beta, channel_axis):
     if gamma is None:
         return y
@@ -172,19 +179,22 @@ def batch_norm_running_stats(rng, level=1):
     k = level  # one, two or three batches
     batch_size = 2 if level < 3 else 3
     batches = [ints_varying(rng, (batch_size, 1), axes=0) for _ in range(k)]
-    momentum = 0.1 if level < 3 else choice(rng, [0.1, 0.2, 0.5])
+    momentum = 0.1 if level < 3 else choice(rng, [0.1, 0.2, 0.3])  # not 0.5: Keras would agree
 
-    def run(m, unbiased=True):
-        mean, var = np.zeros(1), np.ones(1)
-        for b in batches:
-            if unbiased:
-                norms.batch_norm(b, mean, var, training=True, momentum=m, eps=0.0)
-            else:  # the biased belief: same update, biased batch variance
-                mean[:] = (1 - m) * mean + m * b.mean(axis=0)
-                var[:] = (1 - m) * var + m * b.var(axis=0)
-        return np.array([mean[0], var[0]])
+    mean, var = np.zeros(1), np.ones(1)
+    for b in batches:  # the engine updates the buffers in place, as PyTorch does
+        norms.batch_norm(b, mean, var, training=True, momentum=momentum, eps=0.0)
+    answer = np.array([mean[0], var[0]])
 
-    answer = run(momentum)
+    def believed(seen=batches, m=momentum, ddof=1, sign=1):
+        """The update as a belief has it: a momentum, a variance, and the sign of the new term."""
+        mean, var = 0.0, 1.0
+        for b in seen:
+            batch_mean, batch_var = _mean_var(b, ddof)
+            mean = (1 - m) * mean + sign * m * batch_mean
+            var = (1 - m) * var + sign * m * batch_var
+        return np.array([mean, var])
+
     shown = "\n".join(f"batch {i + 1}: {show(b.ravel())}" for i, b in enumerate(batches))
     prompt = "\n\n".join(
         [
@@ -197,22 +207,14 @@ def batch_norm_running_stats(rng, level=1):
         ]
     )
     steps = []
-    mean, var = 0.0, 1.0
     for i, b in enumerate(batches, 1):
-        bm, bv = b.mean(), b.var(ddof=1)
-        mean = (1 - momentum) * mean + momentum * bm
-        var = (1 - momentum) * var + momentum * bv
-        steps.append(Step(f"batch {i}: mean, unbiased var (divide by n-1)", np.array([bm, bv])))
-        steps.append(Step(f"after batch {i}: (1-m)*running + m*batch", np.array([mean, var])))
+        steps.append(Step(f"batch {i}: mean, unbiased var (divide by n-1)", np.array(_mean_var(b, 1))))
+        steps.append(Step(f"after batch {i}: (1-m)*running + m*batch", believed(batches[:i])))
     steps[-1] = Step(steps[-1].label, answer)
-    sign_mean, sign_var = 0.0, 1.0
-    for b in batches:  # the sign slip: m * running - (1 - m) * batch, as one source wrote it
-        sign_mean = (1 - momentum) * sign_mean - momentum * b.mean()
-        sign_var = (1 - momentum) * sign_var - momentum * b.var(ddof=1)
     variants = [
-        Variant("biased_running_var", run(momentum, unbiased=False)),
-        Variant("keras_momentum", run(1 - momentum)),
-        Variant("running_average_sign", np.array([sign_mean, sign_var])),
+        Variant("biased_running_var", believed(ddof=0)),
+        Variant("keras_momentum", believed(m=1 - momentum)),
+        Variant("running_average_sign", believed(sign=-1)),  # m*running - (1-m)*batch, as one source wrote it
     ]
     inputs = {f"batch{i + 1}": b.ravel() for i, b in enumerate(batches)} | {"momentum": momentum}
     return Draft("[running_mean, running_var] after the batches", prompt, answer, steps, inputs, variants=variants)
