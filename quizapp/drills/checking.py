@@ -365,6 +365,10 @@ def check(task_id: str, code: str, *, seed: int | None = None, timeout: float = 
     def compute_expected() -> None:  # while the child imports NumPy
         expected.extend(task.expected(case) for case in cases)
 
-    result = runner.run(code, task.function, [case.args for case in cases], len(task.outputs), timeout=timeout,
-                        limits=limits, while_running=compute_expected)
+    try:
+        result = runner.run(code, task.function, [case.args for case in cases], len(task.outputs), timeout=timeout,
+                            limits=limits, while_running=compute_expected)
+    except OSError as err:  # no temporary folder, no process: the machine's problem, said plainly
+        return _report(task=task.id, passed=False, seed=seed, message=f"could not run the check: {err}.",
+                       error=f"{type(err).__name__}: {err}")
     return grade(task, cases, expected, result, seed=seed, timeout=timeout, limits=limits)

@@ -207,3 +207,17 @@ def test_other_deaths_are_reported(signal_line):
 def test_a_correct_check_takes_well_under_a_second():
     times = [run(RIGHT_BODY)[1] for _ in range(3)]
     assert min(times) < 1.0, times
+
+
+def test_a_changed_signature_is_pointed_at_the_starter():
+    report = check("batch_norm_train", "def batch_norm_train(x, gamma, beta):\n    return x\n", seed=0)
+    assert report.error.startswith("TypeError: batch_norm_train() takes 3 positional arguments but 4 were given")
+    assert report.hint == "Keep the starter's signature: the checker passes the arguments in that order."
+
+
+def test_a_machine_that_cannot_start_the_child_gets_a_message_not_a_traceback(monkeypatch):
+    import quizapp.drills.runner as runner
+
+    monkeypatch.setattr(runner.sys, "executable", "/nonexistent/python")
+    report = check("batch_norm_train", HEAD + RIGHT_BODY, seed=0)
+    assert not report.passed and report.message.startswith("Could not run the check: ")
