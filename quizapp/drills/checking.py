@@ -186,11 +186,8 @@ def diagnose(task: Task, case: Case, got: Sequence[np.ndarray]) -> str | None:
 def _show_outputs(task: Task, values: Sequence[Any], only: str | None = None) -> str:
     if len(task.outputs) == 1:
         return show_value(values[0])
-    pairs = [(n, v) for n, v in zip(task.outputs, values) if only is None or n == only]
-    return "\n".join(
-        f"{n} =\n" + "\n".join("  " + line for line in show_value(v).splitlines()) if "\n" in show_value(v) else f"{n} = {show_value(v)}"
-        for n, v in pairs
-    )
+    shown = [(n, v) for n, v in zip(task.outputs, values) if only is None or n == only]
+    return show_named(tuple(n for n, _ in shown), tuple(v for _, v in shown), digits=6)
 
 
 def _case_header(index: int, total: int, case: Case) -> str:
@@ -243,10 +240,9 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
     if stopped is not None:
         return _report(**{**base, **stopped}, passed=False)
     if passed == total:
-        return _report(**base, passed=True,
-                           message=f"all {total} cases match the engine.")
+        return _report(**base, passed=True, message=f"all {total} cases match the engine.")
     return _report(**base, passed=False, message="the run ended before every case was checked.",
-                       error=(result.stderr.strip().splitlines() or [None])[-1])
+                   error=(result.stderr.strip().splitlines() or [None])[-1])
 
 
 def _megabytes(n: int) -> str:
@@ -276,7 +272,9 @@ def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeou
         event = result.error
         kind, text = str(event.get("type", "Exception")), str(event.get("message", ""))
         line, source = event.get("line"), str(event.get("source") or "")
-        where = f" (line {line}: {source})" if line and source else (f" (line {line})" if line else "")
+        function = event.get("function")
+        inside = f", in {function}" if isinstance(function, str) and function not in (task.function, "<module>") else ""
+        where = f" (line {line}{inside}: {source})" if line and source else (f" (line {line}{inside})" if line else "")
         error = f"{kind}: {text}{where}" if text else f"{kind}{where}"
         hint = hints.exception_hint(kind, text, broadcast_hint=task.broadcast_hint, function=task.function,
                                     memory_limit=_megabytes(limits.memory_bytes))

@@ -94,11 +94,11 @@ def show_value(value: Any, digits: int = 6) -> str:
     return text + note
 
 
-def show_named(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
-    """``name = value`` lines; a multi-line value starts on the next line."""
+def show_named(names: tuple[str, ...], values: tuple[Any, ...], digits: int = 4) -> str:
+    """``name = value`` lines; a multi-line value starts on the next line, indented."""
     parts = []
     for name, value in zip(names, values):
-        text = show_value(value, digits=4)
+        text = show_value(value, digits=digits)
         parts.append(f"{name} =\n{_indent_text(text)}" if "\n" in text else f"{name} = {text}")
     return "\n".join(parts)
 

@@ -221,3 +221,10 @@ def test_a_machine_that_cannot_start_the_child_gets_a_message_not_a_traceback(mo
     monkeypatch.setattr(runner.sys, "executable", "/nonexistent/python")
     report = check("batch_norm_train", HEAD + RIGHT_BODY, seed=0)
     assert not report.passed and report.message.startswith("Could not run the check: ")
+
+
+def test_an_error_in_a_helper_names_the_helper_s_line():
+    code = HEAD + "    return _center(x) / 0 + undefined\n\n\ndef _center(x):\n    return x - x.mean(axis=1)\n"
+    report = check("batch_norm_train", code, seed=0)
+    assert report.error.endswith("(line 9, in _center: return x - x.mean(axis=1))")
+    assert report.message == "Case 1 of 11 (a small batch) raised ValueError at line 9."
