@@ -50,10 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from quizapp.tui.app import QuizApp
+    """The terminal app.  A database that cannot be used is a one-line message and exit 1."""
+    import os
 
-    QuizApp().run()
-    return 0
+    from quizapp.store import StoreError
+    from quizapp.tui.app import READY_ENV, QuizApp
+
+    try:
+        app = QuizApp(db=args.db, content_dirs=args.content)
+    except StoreError as exc:
+        print(f"quizapp: {exc}", file=sys.stderr)
+        return 1
+    headless = os.environ.get(READY_ENV, "") not in ("", "0")  # the startup benchmark
+    try:
+        app.run(headless=headless)
+    finally:
+        app.ctx.store.close()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,14 +1,181 @@
-"""The Textual application (placeholder until the TUI lands)."""
+"""The Textual application: a home screen, a study screen per session, stats, browser, help.
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+No study logic lives here: sessions are :class:`quizapp.session.Session` (imported when the first
+session starts, with FSRS and the engine, so the home screen opens fast).  Everything the screens
+need is in :class:`~quizapp.tui.context.AppContext`, which tests build on a temporary database.
+
+``QUIZAPP_EXIT_WHEN_READY=1`` (for tests/bench/bench_startup.py) prints ``quizapp-ready <time>``
+once the home screen is mounted and filled in, then exits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from quizapp.tui.commands import QuizCommands
+from quizapp.tui.context import AppContext, build_context
+from quizapp.tui.preferences import load_preferences, save_preference
+from quizapp.tui.screens.home import HomeScreen
+
+READY_ENV = "QUIZAPP_EXIT_WHEN_READY"
+READY_MARKER = "quizapp-ready"
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+def optional_screen(module: str, name: str) -> type[Screen] | None:
+    """A screen class from quizapp.tui.screens.<module>, or None while that module does not exist."""
+    full = f"quizapp.tui.screens.{module}"
+    try:
+        found = importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        raise
+    return getattr(found, name, None)
+
+
+def drill_checkers() -> dict[str, Any]:
+    """The code-drill checker for sessions, when quizapp.drills is installed."""
+    try:
+        from quizapp.drills import session_checker
+    except ImportError:
+        return {}
+    return {"code": session_checker}
 
 
 class QuizApp(App):
     TITLE = "quizapp"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = ["app.tcss", "stats.tcss", "browser.tcss"]
+    COMMANDS = App.COMMANDS | {QuizCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_dark", "Light/dark theme", show=False),
+    ]
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("quizapp: normalization and regularization for ML interviews.", id="welcome")
-        yield Footer()
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        *,
+        db: str | os.PathLike[str] | None = None,
+        content_dirs: Iterable[str | os.PathLike[str]] = (),
+    ) -> None:
+        # Open the database before Textual takes the terminal: a StoreError is a one-line message.
+        self.ctx = ctx if ctx is not None else build_context(db, content_dirs)
+        super().__init__()
+        self._theme_ready = False
+        theme = load_preferences(self.ctx.store.path).get("theme")
+        if theme in (DARK_THEME, LIGHT_THEME):
+            self.theme = theme
+        self._theme_ready = True
+        self.exit_when_ready = os.environ.get(READY_ENV, "") not in ("", "0")
+
+    def get_default_screen(self) -> Screen:
+        return HomeScreen(self.ctx)
+
+    def home_ready(self) -> None:
+        """Called by the home screen once its figures are on screen."""
+        if self.exit_when_ready:
+            import time
+
+            os.write(1, f"{READY_MARKER} {time.time():.6f}\n".encode())
+            self.exit()
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def start_session(
+        self,
+        *,
+        topics: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        cards: Iterable[str] | None = None,
+        title: str = "",
+    ) -> bool:
+        """Push a study screen for these topics / tags / card ids (all due + new when none given).
+
+        Returns False (and says why) when there is nothing to study.
+        """
+        from quizapp.session import Session
+        from quizapp.store import StoreError
+        from quizapp.tui.screens.study import StudyScreen
+
+        try:
+            session = Session(
+                self.ctx.library,
+                self.ctx.store,
+                now=self.ctx.now,
+                topics=list(topics) if topics else None,
+                tags=list(tags) if tags else None,
+                cards=list(cards) if cards is not None else None,
+                checkers=drill_checkers(),
+                rng=self.ctx.rng,
+            )
+            first = session.next()
+        except (ValueError, StoreError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        if first is None:
+            self.notify(nothing_left(session, self.ctx.now(), title), title="Nothing to study")
+            return False
+        self.push_screen(StudyScreen(self.ctx, session, title))
+        return True
+
+    def action_study_all(self) -> None:
+        self.start_session(title="All topics")
+
+    def action_practise(self) -> None:
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.action_practise()
+
+    # -- other screens ---------------------------------------------------------------------------
+
+    def action_open_stats(self) -> None:
+        self._open_optional("stats", "StatsScreen", "stats")
+
+    def action_browse(self) -> None:
+        self._open_optional("browser", "BrowserScreen", "card browser")
+
+    def _open_optional(self, module: str, name: str, what: str) -> None:
+        cls = optional_screen(module, name)
+        if cls is None:
+            self.notify(f"The {what} is not part of this build yet.", severity="warning")
+            return
+        if isinstance(self.screen, cls):
+            return
+        self.push_screen(cls(self.ctx))  # type: ignore[call-arg]
+
+    def action_help(self) -> None:
+        from quizapp.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- theme -----------------------------------------------------------------------------------
+
+    def action_toggle_dark(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "_theme_ready", False):
+            save_preference(self.ctx.store.path, "theme", theme)
+
+
+def nothing_left(session: Any, now: Any, title: str) -> str:
+    """Why a session would be empty, and when the next card falls due."""
+    from quizapp.scheduler import format_interval
+
+    scope = title or "this selection"
+    summary = session.summary()
+    if summary.next_due is None:
+        return f"No cards due or new in {scope} right now."
+    wait = summary.next_due - now
+    when = "soon" if wait.total_seconds() <= 60 else f"in {format_interval(wait)}"
+    return f"No cards due or new in {scope} right now; the next falls due {when}."

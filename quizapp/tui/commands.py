@@ -1,0 +1,44 @@
+"""The command palette (ctrl+p): the app's main actions, searchable by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class QuizCommands(Provider):
+    """Study all due, study or practise one topic, stats, browse, help, theme."""
+
+    def commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app: Any = self.app
+        out: list[tuple[str, Callable[[], Any], str]] = [
+            ("Study all due", app.action_study_all, "Every topic: due cards and today's new cards"),
+            ("Practise exercises", app.action_practise, "The highlighted topic's exercises, now"),
+            ("Open stats", app.action_open_stats, "Reviews per day, retention, forecast, mastery"),
+            ("Browse cards", app.action_browse, "Search cards by text, topic, tag, kind"),
+            ("Help", app.action_help, "Every key of every screen"),
+            ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
+        ]
+        for topic in app.ctx.library.topics:
+            out.append(
+                (
+                    f"Study topic: {topic.title}",
+                    partial(app.start_session, topics=[topic.id], title=topic.title),
+                    f"Due and new cards of {topic.title}",
+                )
+            )
+        return out
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self.commands()[:6]:
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

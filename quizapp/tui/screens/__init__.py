@@ -1,0 +1,1 @@
+"""The app's screens: home, study, summary, help (stats and browser live beside them)."""

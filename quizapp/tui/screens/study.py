@@ -1,0 +1,254 @@
+"""The study screen: one card at a time from a :class:`quizapp.session.Session`, then feedback.
+
+The screen only moves between states; the session decides what comes next and records every
+grade before returning, so leaving at any moment (q, escape, closing the terminal) loses nothing
+that was answered.
+
+    card shown --answer--> feedback --enter--> next card ... --> summary
+    flashcard: front --space--> back + grade buttons --1-4--> next card
+
+Keys that would clash with typing (u, s, q, !) act only when no answer field has focus; escape
+leaves a field.  ctrl+b buries from anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from quizapp.tui.context import AppContext
+from quizapp.tui.widgets.card_header import CardHeader, card_facts
+from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.feedback import FeedbackView
+
+
+class StudyScreen(Screen):
+    BINDINGS = [
+        Binding("u", "undo", "Undo last grade"),
+        Binding("s", "skip", "Skip"),
+        Binding("exclamation_mark,ctrl+b", "bury", "Bury till tomorrow"),
+        Binding("q,escape", "leave", "End session"),
+    ]
+
+    def __init__(self, ctx: AppContext, session: Any, title: str = "") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.session = session
+        self.sub_title = title or "Study"
+        self.view: CardView | FeedbackView | None = None
+        self.busy = False  # a drill is being checked in a worker thread
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield CardHeader(id="card-header")
+        yield Container(id="study-body")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.advance()
+
+    # -- moving between cards --------------------------------------------------------------------
+
+    async def advance(self) -> None:
+        presented = self.session.next()
+        if presented is None:
+            self.finish()
+            return
+        await self.show_card(presented)
+
+    async def show_card(self, presented: Any) -> None:
+        view = self.make_view(presented)
+        self.query_one(CardHeader).show(card_facts(presented), self.session.remaining())
+        await self._replace_body(view)
+        view.focus_target().focus()
+
+    async def show_feedback(self, outcome: Any, shown: Any) -> None:
+        view = FeedbackView(outcome, self.ctx.library, shown=shown, id="feedback")
+        self.query_one(CardHeader).show(card_facts(outcome.presented), self.session.remaining())
+        await self._replace_body(view)
+        view.focus()
+        if outcome.leech:
+            self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
+
+    async def _replace_body(self, view: CardView | FeedbackView) -> None:
+        body = self.query_one("#study-body", Container)
+        await body.remove_children()
+        self.view = view
+        await body.mount(view)
+        self.refresh_bindings()
+
+    def make_view(self, presented: Any) -> CardView:
+        kind = presented.kind
+        if kind == "flashcard":
+            from quizapp.tui.widgets.flashcard import FlashcardView
+
+            return FlashcardView(presented, preview=self.session.preview, id="card")
+        if kind == "choice":
+            from quizapp.tui.widgets.choice import ChoiceView
+
+            return ChoiceView(presented, id="card")
+        if kind == "truefalse":
+            from quizapp.tui.widgets.truefalse import TrueFalseView
+
+            return TrueFalseView(presented, id="card")
+        if kind == "exercise":
+            from quizapp.tui.widgets.exercise import ExerciseView
+
+            return ExerciseView(presented, id="card")
+        if kind == "code":
+            return self._code_view(presented)
+        raise ValueError(f"no view for {kind} cards")
+
+    def _code_view(self, presented: Any) -> CardView:
+        from quizapp.drills import check, get_task
+
+        from quizapp.tui.widgets.code import CodeView
+
+        card = presented.card
+        task = get_task(card.task)
+        store = self.ctx.store
+        code = store.load_code(card.id) or task.starter
+        return CodeView(
+            presented,
+            code=code,
+            title=getattr(task, "title", card.task),
+            run_check=lambda text: check(card.task, text),
+            save_code=lambda text: store.save_code(card.id, text, now=self.ctx.now()),
+            id="card",
+        )
+
+    def finish(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        from quizapp.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.session.summary(), self.ctx.now(), title=self.sub_title))
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    async def on_card_view_rated(self, message: CardView.Rated) -> None:
+        message.stop()
+        if self.busy or not isinstance(self.view, CardView):
+            return
+        outcome = self.session.grade(message.rating)
+        if outcome.leech:
+            self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
+        await self.advance()
+
+    async def on_card_view_answered(self, message: CardView.Answered) -> None:
+        message.stop()
+        view = self.view
+        if self.busy or not isinstance(view, CardView):
+            return
+        if view.presented.kind == "code":
+            self.busy = True
+            view.set_busy(True, "checking your code for a grade...")
+            self.refresh_bindings()
+            self._submit_in_thread(message.answer, message.shown)
+            return
+        await self._submit(message.answer, message.shown)
+
+    async def _submit(self, answer: Any, shown: Any) -> None:
+        from quizapp.session import AnswerError
+
+        view = self.view
+        try:
+            outcome = self.session.submit(answer)
+        except AnswerError as exc:
+            if isinstance(view, CardView):
+                view.show_error(str(exc))
+            return
+        await self.show_feedback(outcome, shown)
+
+    @work(thread=True, exclusive=True, group="submit")
+    def _submit_in_thread(self, answer: Any, shown: Any) -> None:
+        from quizapp.session import AnswerError
+
+        try:
+            outcome = self.session.submit(answer)
+        except AnswerError as exc:
+            self.app.call_from_thread(self._submit_failed, str(exc))
+            return
+        except Exception as exc:  # the checker broke: keep the card, say what happened
+            self.app.call_from_thread(self._submit_failed, f"could not check the code: {exc}")
+            return
+        self.app.call_from_thread(self._submitted, outcome, shown)
+
+    def _submit_failed(self, message: str) -> None:
+        self.busy = False
+        if isinstance(self.view, CardView):
+            self.view.show_error(message)
+        self.refresh_bindings()
+
+    async def _submitted(self, outcome: Any, shown: Any) -> None:
+        self.busy = False
+        await self.show_feedback(outcome, shown)
+
+    async def on_feedback_view_next(self, message: FeedbackView.Next) -> None:
+        message.stop()
+        await self.advance()
+
+    # -- session keys ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return not self.busy and bool(self.session.history)
+        if action in ("skip", "bury"):
+            return not self.busy and isinstance(self.view, CardView)
+        if action == "leave":
+            return not self.busy
+        return True
+
+    async def action_undo(self) -> None:
+        from quizapp.session import SessionError
+
+        if self.busy:
+            return
+        try:
+            presented = self.session.undo()
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if presented is None:
+            self.notify("Nothing to undo yet.")
+            return
+        self.notify(f"Undone: {presented.card.id} is back, its grade taken off the record.")
+        await self.show_card(presented)
+
+    async def action_skip(self) -> None:
+        if self.busy or not isinstance(self.view, CardView):
+            return
+        self._save_code()
+        self.session.skip()
+        await self.advance()
+
+    async def action_bury(self) -> None:
+        if self.busy or not isinstance(self.view, CardView):
+            return
+        self._save_code()
+        card_id = self.view.presented.card.id
+        self.session.bury()
+        self.notify(f"Buried {card_id} until tomorrow.")
+        await self.advance()
+
+    def action_leave(self) -> None:
+        if self.busy:
+            return
+        self._save_code()
+        self.finish()
+
+    def _save_code(self) -> None:
+        """Keep what is in a drill's editor when leaving the card without running it."""
+        view = self.view
+        if isinstance(view, CardView) and view.presented.kind == "code":
+            code = getattr(view, "code", None)
+            if code is not None:
+                self.ctx.store.save_code(view.presented.card.id, code, now=self.ctx.now())

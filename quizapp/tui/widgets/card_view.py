@@ -1,0 +1,52 @@
+"""What every card view shares: the card it shows, and the messages it sends to the study screen.
+
+A view knows nothing of the session: it shows a :class:`quizapp.session.Presented` card, collects
+an answer and posts :class:`CardView.Answered` (auto-graded kinds) or :class:`CardView.Rated`
+(flashcards).  The study screen grades, and tells the view when an answer could not be read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+
+
+class CardView(VerticalScroll, can_focus=True):
+    """A scrollable view of one card; focused while the card is shown."""
+
+    class Answered(Message):
+        """The user's answer to an auto-graded card, in the form ``Session.submit`` takes."""
+
+        def __init__(self, answer: Any, shown: Any = None) -> None:
+            super().__init__()
+            self.answer = answer
+            self.shown = shown  # what to show back in the feedback (e.g. the picked options)
+
+    class Rated(Message):
+        """A flashcard's self-grade, 1 (again) to 4 (easy)."""
+
+        def __init__(self, rating: int) -> None:
+            super().__init__()
+            self.rating = rating
+
+    def __init__(self, presented: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.presented = presented
+
+    @property
+    def card(self) -> Any:
+        return self.presented.card
+
+    def focus_target(self) -> Widget:
+        """The widget to focus when the card appears (an answer field, or the view itself)."""
+        return self
+
+    def show_error(self, message: str) -> None:
+        """The session could not read the answer: say why; the user may fix it and try again."""
+        self.notify(message, severity="error")
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        """A slow check is running (code drills)."""

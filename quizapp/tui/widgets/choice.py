@@ -1,0 +1,84 @@
+"""A choice card: the prompt and its options in the order shown; digits or letters pick.
+
+With one right option a pick replaces the previous one; with several ("choose all that apply")
+each key toggles its option.  Enter submits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Markdown, Static
+
+from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.option_row import OptionRow
+
+LETTERS = "abcdefgh"
+
+
+def _pick_bindings() -> list[Binding]:
+    out = [Binding(str(n), f"pick({n - 1})", f"Pick {n}", show=False) for n in range(1, 10)]
+    out += [Binding(letter, f"pick({i})", f"Pick {letter}", show=False) for i, letter in enumerate(LETTERS)]
+    return out
+
+
+class ChoiceView(CardView):
+    BINDINGS = [
+        *_pick_bindings(),
+        Binding("enter", "submit", "Answer"),
+    ]
+
+    def __init__(self, presented: Any, **kwargs: Any) -> None:
+        super().__init__(presented, **kwargs)
+        self.options: tuple[str, ...] = tuple(presented.options)
+        self.multiple = bool(self.card.multiple)
+        self.picked: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.card.prompt, classes="prompt")
+        count = len(self.options)
+        keys = f"1-{count}" + (f" or a-{LETTERS[count - 1]}" if count <= len(LETTERS) else "")
+        how = "choose all that apply" if self.multiple else "choose one"
+        yield Static(f"{how.capitalize()}: press {keys} to pick, Enter to answer.", classes="hint")
+        for position, text in enumerate(self.options):
+            letter = LETTERS[position] if position < len(LETTERS) else ""
+            keys_label = f"{position + 1} {letter}".strip() if position < 9 else letter
+            yield OptionRow(position, text, multiple=self.multiple, keys=keys_label, id=f"option-{position}")
+        with Horizontal(classes="actions"):
+            yield ClickButton("Answer (enter)", id="submit", variant="primary")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return int(parameters[0]) < len(self.options)  # type: ignore[call-overload]
+        return True
+
+    def action_pick(self, position: int) -> None:
+        position = int(position)
+        if not 0 <= position < len(self.options):
+            return
+        if self.multiple:
+            self.picked ^= {position}
+        else:
+            self.picked = {position}
+        for row in self.query(OptionRow):
+            row.picked = row.position in self.picked
+
+    def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
+        event.stop()
+        self.action_pick(event.position)
+
+    def action_submit(self) -> None:
+        if not self.picked:
+            self.show_error("Pick an option first (its number or letter).")
+            return
+        picks = tuple(sorted(self.picked))
+        self.post_message(self.Answered(list(picks), shown=picks))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "submit":
+            self.action_submit()

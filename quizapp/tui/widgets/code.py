@@ -1,0 +1,135 @@
+"""A coding drill: write the function in NumPy; ctrl+r checks it, ctrl+s submits it for a grade.
+
+The editor starts from the last attempt kept in the database (or the task's starter: imports,
+signature, docstring).  Checking runs the code in a separate process with a time limit
+(quizapp.drills); here it runs in a worker thread, so the interface keeps answering while
+"running..." shows.  Every run and every submit saves the code first, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Markdown, Static, TextArea
+
+from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.card_view import CardView
+
+
+def code_editor(text: str) -> TextArea:
+    """A Python editor; highlighted when tree-sitter (textual[syntax]) is installed, plain otherwise."""
+    try:
+        return TextArea.code_editor(text, language="python", id="editor", soft_wrap=False)
+    except Exception:  # tree-sitter present without its Python grammar: plain text is fine
+        return TextArea.code_editor(text, language=None, id="editor", soft_wrap=False)
+
+
+def report_content(report: Any) -> Content:
+    """A DrillReport as lines, the verdict line coloured."""
+    lines = list(report.lines())
+    head, rest = (lines[0], lines[1:]) if lines else ("", [])
+    style = "bold $text-success" if report.passed else "bold $text-error"
+    return Content.assemble((head, style), *("\n" + line for line in rest))
+
+
+class CodeView(CardView):
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Run checks"),
+        Binding("ctrl+s", "submit", "Submit"),
+    ]
+
+    def __init__(
+        self,
+        presented: Any,
+        *,
+        code: str,
+        title: str,
+        run_check: Callable[[str], Any],
+        save_code: Callable[[str], None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(presented, **kwargs)
+        self.initial_code = code
+        self.title_text = title
+        self.run_check = run_check
+        self.save_code = save_code
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        prompt = (getattr(self.card, "prompt", "") or "").strip()
+        yield Markdown(f"**{self.title_text}**" + (f"\n\n{prompt}" if prompt else ""), classes="prompt")
+        yield code_editor(self.initial_code)
+        with Horizontal(classes="actions"):
+            yield ClickButton("Run checks (ctrl+r)", id="run")
+            yield ClickButton("Submit (ctrl+s)", id="submit", variant="primary")
+            yield Static("", id="status")
+        yield Static("", id="report")
+
+    def focus_target(self) -> Widget:
+        return self.query_one("#editor", TextArea)
+
+    @property
+    def code(self) -> str:
+        return self.query_one("#editor", TextArea).text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("run", "submit"):
+            return not self.busy
+        return True
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.busy = busy
+        self.query_one("#status", Static).update(Content.styled(message, "$text-warning") if message else "")
+        for button in self.query(ClickButton):
+            button.disabled = busy
+        self.refresh_bindings()
+
+    def action_run(self) -> None:
+        if self.busy:
+            return
+        code = self.code
+        self.save_code(code)
+        self.set_busy(True, "running the checks...")
+        self._run(code)
+
+    @work(thread=True, exclusive=True, group="drill-run")
+    def _run(self, code: str) -> None:
+        try:
+            report = self.run_check(code)
+        except Exception as exc:  # the checker itself failed: say so, keep the editor
+            self.app.call_from_thread(self._show_failure, f"could not run the checks: {exc}")
+            return
+        self.app.call_from_thread(self._show_report, report)
+
+    def _show_report(self, report: Any) -> None:
+        self.set_busy(False)
+        self.query_one("#report", Static).update(report_content(report))
+
+    def _show_failure(self, message: str) -> None:
+        self.set_busy(False)
+        self.query_one("#report", Static).update(Content.styled(message, "$text-error"))
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        code = self.code
+        self.save_code(code)
+        self.post_message(self.Answered(code, shown=code))
+
+    def show_error(self, message: str) -> None:
+        self.set_busy(False)
+        self.query_one("#report", Static).update(Content.styled(message, "$text-error"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "run":
+            self.action_run()
+        elif event.button.id == "submit":
+            self.action_submit()

@@ -1,0 +1,165 @@
+"""What the user sees after answering: right or wrong, why, and how to get it right next time.
+
+- the verdict in colour and the checker's message;
+- the right answer; for exercises the user's answer beside it, wrong entries marked;
+- a recognised misconception: the belief, the truth, and the cards that teach it;
+- for exercises the worked steps; for drills the checker's report;
+- the card's ``explain`` as Markdown.
+Enter or space moves on; u takes the grade back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Markdown, Static
+
+from quizapp.tui.widgets.steps import StepsTable
+from quizapp.tui.widgets.text import array_content, inline
+
+
+def verdict_content(outcome: Any) -> Content:
+    message = (outcome.message or "").strip()
+    if outcome.correct:
+        head = ("✔ Right", "bold $text-success")
+        rest = "" if message.lower().rstrip(".") in ("right", "correct", "") else f": {message}"
+    elif outcome.misconception:  # the panel below names the belief and the truth
+        head = ("✘ Wrong", "bold $text-error")
+        rest = ": your answer is the one a common misconception gives"
+    else:
+        head = ("✘ Wrong", "bold $text-error")
+        rest = "" if message.lower().rstrip(".") in ("wrong", "") else f": {message.removeprefix('Wrong: ')}"
+    return Content.assemble(head, rest)
+
+
+def misconception_parts(name: str, library: Any) -> tuple[str, str, list[tuple[str, str]]]:
+    """(belief, truth, [(card id, card title)]) for a misconception name."""
+    from engine.exercises.misconceptions import CATALOG
+
+    known = CATALOG.get(name)
+    belief = known.belief if known else f"This is the answer the misconception '{name}' gives."
+    truth = known.truth if known else ""
+    cards = [(cid, card.title) for cid, card in library.cards.items() if name in card.teaches]
+    return belief, truth, cards
+
+
+class FeedbackView(VerticalScroll, can_focus=True):
+    BINDINGS = [
+        Binding("enter", "next", "Next card"),
+        Binding("space", "next", "Next card", show=False),
+    ]
+
+    class Next(Message):
+        """The user has read the feedback."""
+
+    def __init__(self, outcome: Any, library: Any, shown: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outcome = outcome
+        self.library = library
+        self.shown = shown
+        self.set_class(bool(outcome.correct), "-right")
+        self.set_class(not outcome.correct, "-wrong")
+
+    def compose(self) -> ComposeResult:
+        outcome = self.outcome
+        card = outcome.card
+        yield Static(verdict_content(outcome), id="verdict")
+        exercise = outcome.presented.exercise
+        asked = f"{exercise.asks[:1].upper()}{exercise.asks[1:]}?" if exercise is not None and exercise.asks else card.title
+        yield Static(Content.assemble(("Q: ", "bold"), inline(asked)), classes="recap")
+        kind = card.kind
+        if kind == "exercise":
+            yield from self._exercise()
+        elif kind == "choice":
+            yield from self._choice()
+        elif kind == "truefalse":
+            yield from self._truefalse()
+        elif kind == "code":
+            yield from self._code()
+        else:
+            yield Static(Content.assemble(("Answer: ", "bold"), outcome.expected), classes="expected")
+        if outcome.misconception:
+            yield from self._misconception(outcome.misconception)
+        if card.explain and card.explain.strip():
+            yield Static("Why", classes="section")
+            yield Markdown(card.explain.strip(), classes="explain")
+        if card.refs:
+            yield Static(Content.assemble(("Read more: ", "bold"), "  ".join(card.refs)), classes="refs")
+        yield Static("Enter or space: next card   u: undo this grade   q: end the session", classes="hint")
+
+    # -- per kind -------------------------------------------------------------------------------
+
+    def _exercise(self) -> ComposeResult:
+        outcome = self.outcome
+        exercise = outcome.presented.exercise
+        verdict = outcome.detail
+        with Horizontal(classes="answers"):
+            with Vertical(classes="answer-box yours"):
+                yield Static("Your answer", classes="box-title")
+                value = getattr(verdict, "value", None)
+                if value is not None and value.shape == exercise.answer.shape:
+                    yield Static(array_content(value, getattr(verdict, "wrong", ())), id="your-answer")
+                elif value is not None:
+                    yield Static(array_content(value, ()), id="your-answer")
+                else:
+                    yield Static(str(self.shown or ""), id="your-answer")
+            with Vertical(classes="answer-box right"):
+                yield Static("Right answer", classes="box-title")
+                yield Static(array_content(exercise.answer), id="right-answer")
+        if exercise.steps:
+            yield Static("Worked steps", classes="section")
+            yield StepsTable(tuple(exercise.steps), id="steps")
+
+    def _choice(self) -> ComposeResult:
+        presented = self.outcome.presented
+        right = set(presented.correct_positions)
+        picked = set(self.shown or ())
+        lines = []
+        for position, text in enumerate(presented.options):
+            if position in right:
+                mark = ("✔", "bold $text-success")
+            elif position in picked:
+                mark = ("✘", "bold $text-error")
+            else:
+                mark = (" ", "")
+            you = ("  ← you", "dim") if position in picked else ""
+            lines.append(Content.assemble(mark, f" {position + 1}  ", inline(text), you))
+        yield Static(Content("\n").join(lines), id="options")
+
+    def _truefalse(self) -> ComposeResult:
+        card = self.outcome.card
+        said = "true" if self.shown else "false"
+        yield Static(
+            Content.assemble(
+                ("The statement is ", ""),
+                ("true" if card.answer else "false", "bold"),
+                f"; you said {said}.",
+            ),
+            classes="expected",
+        )
+
+    def _code(self) -> ComposeResult:
+        from quizapp.tui.widgets.code import report_content
+
+        report = self.outcome.detail
+        if report is not None and hasattr(report, "lines"):
+            yield Static(report_content(report), id="report")
+
+    def _misconception(self, name: str) -> ComposeResult:
+        belief, truth, cards = misconception_parts(name, self.library)
+        with Vertical(id="misconception"):
+            yield Static(Content.assemble(("Misconception: ", "bold $text-warning"), (name, "bold")), classes="box-title")
+            yield Static(belief)
+            if truth:
+                yield Static(Content.assemble(("Truth: ", "bold"), truth))
+            if cards:
+                listed = [Content.assemble("  · ", (cid, "$text-accent"), ": ", inline(title)) for cid, title in cards[:5]]
+                yield Static(Content("\n").join([Content.styled("Cards that teach it:", "bold"), *listed]))
+
+    def action_next(self) -> None:
+        self.post_message(self.Next())

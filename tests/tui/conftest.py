@@ -1,0 +1,81 @@
+"""Shared fixtures for the TUI tests: fixture decks, a temporary database, a frozen clock.
+
+Every app a test builds studies ``fixtures/decks`` (one card of each kind, real generators and a
+real drill task) on its own database file, at a fixed moment, with a seeded random generator, so
+the screens are the same on every run and every machine (TZ is UTC, as the study day depends on
+local time).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp.content import load_paths
+from quizapp.store import Store
+from quizapp.tui.app import QuizApp
+from quizapp.tui.context import AppContext
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DECKS = FIXTURES / "decks"
+#: A Tuesday, noon UTC.
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+SIZE = (100, 32)
+
+
+@pytest.fixture(autouse=True)
+def utc_days(monkeypatch):
+    """The study day starts at 04:00 local time: make local time UTC for every TUI test."""
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("QUIZAPP_EXIT_WHEN_READY", raising=False)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(scope="session")
+def library():
+    lib = load_paths([DECKS])
+    assert not lib.problems, lib.problems
+    return lib
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "reviews.db"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_app(library, db_path, clock):
+    """``make_app()`` -> a QuizApp on the fixture decks and a fresh (or the given) database."""
+    stores: list[Store] = []
+
+    def make(path: Path | None = None, seed: int = 7) -> QuizApp:
+        store = Store.open(path or db_path)
+        stores.append(store)
+        ctx = AppContext(library=library, store=store, now=clock, rng=random.Random(seed))
+        return QuizApp(ctx)
+
+    yield make
+    for store in stores:
+        store.close()
