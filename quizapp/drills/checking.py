@@ -295,6 +295,9 @@ def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeou
         hint = f"Return {_returns(task)}."
         return {"message": f"{header}: {task.function} {text}.", "hint": hint, **case_fields(index)}
 
+    if not result.ready and not result.timed_out:
+        return {"message": "the checker's Python process could not start.",
+                "error": (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]}
     running = result.running
     during = (f"while running {_case_header(running, total, cases[running])}" if running is not None and 0 <= running < total
               else "while loading your file (top-level code runs before the function is called)" if not result.loaded

@@ -15,7 +15,8 @@ WORKDIR holds what the parent wrote:
 and what this script writes back:
 
 - ``events.jsonl`` one JSON object per line, appended as things happen, so a case that never
-  finishes (loop, crash, kill) is still known: ``{"event": "loaded"}``, ``{"event": "start",
+  finishes (loop, crash, kill) is still known: ``{"event": "ready"}`` (NumPy imported),
+  ``{"event": "loaded"}`` (the user's file ran), ``{"event": "start",
   "case": i}``, ``{"event": "done", "case": i}`` (outputs in ``out_<i>.npz`` as o0, o1, ...),
   ``{"event": "error", ...}`` (type, message, the user's line), ``{"event": "finished"}``
 - the user's prints, in the file the parent gave as stdout (capped; the rest is counted)
@@ -184,11 +185,13 @@ def main() -> None:
         spec = json.load(f)
     _set_limits(spec["limits"])
     _events_fd = os.open(os.path.join(WORKDIR, "events.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    import numpy as np  # before the output is captured: if it fails, stderr.txt says why
+
+    _emit({"event": "ready"})
+
     sys.meta_path.insert(0, _BlockedImports())
     captured = _CappedOutput(1, int(spec["limits"]["print_bytes"]))
     sys.stdout = sys.stderr = captured
-
-    import numpy as np
 
     with np.load(os.path.join(WORKDIR, "inputs.npz"), allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}

@@ -69,6 +69,7 @@ DEFAULT_LIMITS = Limits()
 class RunResult:
     """What came back from one run; :mod:`quizapp.drills.checking` turns it into a report.
 
+    ``ready`` says the child started (NumPy imported), ``loaded`` that the user's file ran.
     ``outputs[i]`` is the list of arrays returned for case i (missing if the case never finished).
     ``error`` is the harness's error event (an exception in the user's code), ``bad_output`` a
     one-line complaint about the returned value, ``missing`` the names found when the function was
@@ -80,6 +81,7 @@ class RunResult:
     error: dict[str, Any] | None = None
     bad_output: dict[str, Any] | None = None
     missing: dict[str, Any] | None = None
+    ready: bool = False
     loaded: bool = False
     finished: bool = False
     timed_out: bool = False
@@ -226,7 +228,9 @@ def _read_events(work: Path, result: RunResult) -> None:
             continue
         kind = event.get("event")
         case = event.get("case")
-        if kind == "loaded":
+        if kind == "ready":
+            result.ready = True
+        elif kind == "loaded":
             result.loaded = True
         elif kind == "start" and isinstance(case, int):
             result.running = case

@@ -19,7 +19,7 @@ def grade_function(task_id: str, function, seed: int):
     task = get_task(task_id)
     cases = task.cases(np.random.default_rng(seed))
     expected = [task.expected(case) for case in cases]
-    result = RunResult(loaded=True, finished=True)
+    result = RunResult(ready=True, loaded=True, finished=True)
     for index, case in enumerate(cases):
         args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case.args)
         try:

@@ -228,3 +228,11 @@ def test_an_error_in_a_helper_names_the_helper_s_line():
     report = check("batch_norm_train", code, seed=0)
     assert report.error.endswith("(line 9, in _center: return x - x.mean(axis=1))")
     assert report.message == "Case 1 of 11 (a small batch) raised ValueError at line 9."
+
+
+def test_a_limit_too_small_for_numpy_says_the_checker_could_not_start():
+    from quizapp.drills import Limits
+
+    report = check("batch_norm_train", HEAD + RIGHT_BODY, seed=0, limits=Limits(memory_bytes=48 << 20))
+    assert report.message == "The checker's Python process could not start."
+    assert report.error
