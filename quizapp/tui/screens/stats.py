@@ -8,7 +8,8 @@
 
 The figures come from :func:`quizapp.stats.compute` (the same call ``quizapp stats`` prints) and
 :mod:`quizapp.history` for the longer spans; this module only lays them out.  They are computed
-in a worker thread, so a large history never freezes the screen.
+in a worker thread, so a large history never freezes the screen.  Styles: quizapp/tui/stats.tcss
+(loaded by the app).
 """
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ def _catalog() -> dict[str, Any]:
 class StatsScreen(Screen):
     """Reviews per day, retention, forecast, mastery per topic and misconceptions."""
 
-    CSS_PATH = "../stats.tcss"
     TITLE = "Stats"
 
     BINDINGS = [
@@ -146,6 +146,11 @@ class StatsScreen(Screen):
 
     def action_reload(self) -> None:
         self._load()
+
+    def on_screen_resume(self) -> None:
+        # Back from a study session started here: the figures have changed.
+        if self.view is not None:
+            self._load()
 
     @work(thread=True, exclusive=True, group="stats")
     def _load(self) -> None:
