@@ -655,7 +655,8 @@ class Session:
         now = self._now()
         duration = min(max(now - presented.shown_at, timedelta(0)), MAX_DURATION)
         card = presented.card
-        keeps_seed = presented.exercise is not None or bool(presented.option_order)
+        # The seed rebuilds the exercise's numbers, the option order or the drill's hidden cases.
+        keeps_seed = presented.exercise is not None or bool(presented.option_order) or card.kind == "code"
         review = Review(
             card_id=card.id,
             reviewed_at=now,

@@ -65,10 +65,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "Each grade is saved the moment it is given. Exit 0 when the session ends or you quit, "
         "1 for a database problem, 2 for a usage error.",
     )
-    parser.add_argument("targets", nargs="*", metavar="TOPIC", help="topic ids (or card ids) to study; default: all")
+    parser.add_argument("targets", nargs="*", metavar="TOPIC", help="topic ids (or card ids, or one drill task) to study; default: all")
     parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="only cards with this tag (repeatable: any of them)")
+    parser.add_argument("--teaches", metavar="NAME", help="study the cards that correct a misconception (see `quizapp stats`)")
     parser.add_argument("--limit", type=_positive_int, metavar="N", help="at most N cards this session")
     parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (the default when stdin is not a terminal)")
+    coding = parser.add_argument_group("coding drills", "`quizapp drill TASK --starter`, then `quizapp drill TASK --file my.py`")
+    coding.add_argument("--list", action="store_true", help="list the coding drills")
+    coding.add_argument("--starter", action="store_true", help="print the TASK's starter (signature and docstring) and exit")
+    coding.add_argument("--file", metavar="PY", help="check your implementation of TASK and grade its card")
+    coding.add_argument("--check-only", action="store_true", help="with --file: report, but do not grade the card")
     parser.set_defaults(func=run)
 
 
@@ -92,6 +98,8 @@ def load_library(args: argparse.Namespace, err: IO[str] | None = None):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.list or args.starter or args.file:
+        return run_task(args)
     try:
         store = open_store(args)
     except StoreError as exc:
@@ -100,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
     with store:
         library = load_library(args)
         topics, cards, problem = _resolve_targets(library, args.targets)
+        if not problem and args.teaches:
+            cards, problem = _teaching_cards(library, args.teaches, topics)
+            topics = []
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
             return 2
@@ -136,6 +147,93 @@ def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[
     if topics and cards:
         return [], [], "give topic ids or card ids, not both"
     return topics, cards, None
+
+
+def _teaching_cards(library: Any, name: str, topics: list[str]) -> tuple[list[str], str | None]:
+    """The ids of the cards whose ``teaches`` lists the misconception ``name`` (within ``topics``)."""
+    from engine.exercises.misconceptions import CATALOG
+
+    if name not in CATALOG:
+        import difflib
+
+        close = difflib.get_close_matches(name, CATALOG, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return [], f"unknown misconception {name!r}{hint}"
+    cards = [
+        card.id
+        for card in library.cards.values()
+        if name in card.teaches and (not topics or card.topic in topics)
+    ]
+    return cards, None if cards else f"no card teaches {name!r}"
+
+
+# -- coding drills from a file ------------------------------------------------------------------
+
+
+def run_task(args: argparse.Namespace) -> int:
+    """``--list``, ``--starter`` and ``--file``: a coding drill without the interactive session."""
+    from quizapp.drills import TASKS, UnknownTask, get_task
+
+    if args.list:
+        width = max(len(task_id) for task_id in TASKS)
+        for task_id, task in TASKS.items():
+            print(f"{task_id:<{width}}  {task.title}")
+        return 0
+    if len(args.targets) != 1:
+        print(f"{PROG}: give one drill task, e.g. `{PROG} batch_norm_train --starter` (see --list)", file=sys.stderr)
+        return 2
+    try:
+        task = get_task(args.targets[0])
+    except UnknownTask as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return 2
+    if args.starter:
+        print(task.starter, end="" if task.starter.endswith("\n") else "\n")
+        return 0
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            code = handle.read()
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"{PROG}: cannot read {args.file}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        return 2
+    if args.check_only:
+        from quizapp.drills import check
+
+        report = check(task.id, code)
+        print("\n".join(report.lines()))
+        return 0 if report.passed else 1
+    return _grade_file(args, task, code)
+
+
+def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
+    """Check the file as the answer to the task's code card, and record the grade."""
+    try:
+        store = open_store(args)
+    except StoreError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    with store:
+        library = load_library(args)
+        cards = [c.id for c in library.cards.values() if c.kind == "code" and getattr(c, "task", "") == task.id]
+        if not cards:
+            print(f"{PROG}: no card uses the drill {task.id!r}; checking without grading", file=sys.stderr)
+            from quizapp.drills import check
+
+            report = check(task.id, code)
+            print("\n".join(report.lines()))
+            return 0 if report.passed else 1
+        session = Session(library, store, cards=cards[:1])
+        presented = session.next()
+        try:
+            outcome = session.submit(code)
+        except AnswerError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 1
+        report = outcome.detail
+        print("\n".join(report.lines()) if hasattr(report, "lines") else outcome.message)
+        due = format_interval(outcome.interval)
+        print(f"saved: {presented.card.id} graded {RATING_WORDS[outcome.rating]}; next review in {due}")
+        return 0 if outcome.correct else 1
 
 
 # -- the plain session --------------------------------------------------------------------------
