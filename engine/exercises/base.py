@@ -121,7 +121,10 @@ def get(gen_id: str) -> Generator:
 
 
 def _as_answer(value: Any) -> np.ndarray:
-    return np.asarray(value, dtype=np.float64)
+    """float64, with rounding noise such as -8.9e-16 shown as the 0 it is."""
+    answer = np.array(value, dtype=np.float64)
+    answer[np.abs(answer) < 1e-12] = 0.0
+    return answer
 
 
 def _collides(answer: np.ndarray, variant: np.ndarray, rtol: float, atol: float) -> bool:

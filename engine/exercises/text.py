@@ -19,6 +19,8 @@ def fmt_num(x: Any, digits: int = 4) -> str:
         return "nan"
     if np.isinf(x):
         return "inf" if x > 0 else "-inf"
+    if abs(x) < 1e-12:  # rounding noise of a computed zero
+        return "0"
     if x == round(x) and abs(x) < 1e12:
         return str(int(round(x)))
     text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
