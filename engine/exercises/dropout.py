@@ -37,7 +37,7 @@ def inverted_forward(rng, level=1):
         [
             f"`nn.Dropout(p={fmt_num(p)})` is in **training mode**. The input x and the mask it "
             "drew (1 = kept, 0 = dropped) are:",
-            f"x ={show(x)}mask ={_mask_text(m)}",
+            (f"x = {show(x)}, mask = {_mask_text(m)}" if x.ndim == 1 else f"x ={show(x)}mask ={_mask_text(m)}"),
             "What is the output?",
             answer_hint(y.shape),
         ]
@@ -178,7 +178,7 @@ def backward(rng, level=2):
         ]
     )
     steps = [
-        Step("dropout is y = x * mask / (1 - p) once the mask is drawn", 1 / (1 - p)),
+        Step("once the mask is drawn, y = x * mask / (1 - p): the scale 1 / (1 - p) is", 1 / (1 - p)),
         Step("dL/dx = dL/dy * mask / (1 - p)", grad),
     ]
     variants = [
