@@ -17,7 +17,8 @@ Where the normalization sits decides whether that identity path survives:
 - **Pre-LN** (GPT-2 and most modern models):  ``x <- x + F(LN(x))``.
   The residual stream is never normalized, so the identity path reaches the input untouched; the
   stream's scale grows with depth, hence a **final LayerNorm** after the last block.  Trains
-  without warm-up, at some cost in final quality for shallow models.
+  without warm-up; when Post-LN does train well it is often reported to end slightly better
+  (Liu et al., 2020), which is why both are still discussed.
 
 The sublayer ``F`` is any callable ``(..., d) -> (..., d)``: :class:`Linear` and
 :class:`FeedForward` are tiny NumPy ones with given weights (PyTorch's ``(out, in)`` layout).
