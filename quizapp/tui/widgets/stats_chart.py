@@ -169,9 +169,10 @@ class StatsChart(Widget):
         xs = list(range(len(data.values)))
         if data.kind == "bar":
             plt.bar(xs, [v or 0 for v in data.values], width=0.6, marker="hd")
-            top = max(v or 0 for v in data.values)
-            step = max(1, round(top / 4))
-            ticks = list(range(0, int(top) + 1, step))
+            # Three labels at most: plotext places ticks on whole rows, so a label per unit
+            # would sit unevenly (4, 3 and 2 on neighbouring rows, 1 further down).
+            top = int(max(v or 0 for v in data.values))
+            ticks = sorted({0, top // 2, top})
             plt.yticks(ticks, [f"{t}{data.y_suffix}" for t in ticks])
         else:
             points = [(x, v) for x, v in zip(xs, data.values) if v is not None]
@@ -181,7 +182,7 @@ class StatsChart(Widget):
             if data.y_range:
                 low, high = data.y_range
                 plt.ylim(low, high)
-                ticks = [low + (high - low) * i / 4 for i in range(5)]
+                ticks = [low, (low + high) / 2, high]
                 plt.yticks(ticks, [f"{t:.0f}{data.y_suffix}" for t in ticks])
             plt.xlim(-0.5, len(xs) - 0.5)
         shown = _ticks(len(xs), 4 if self.size.width < 50 else 5)
