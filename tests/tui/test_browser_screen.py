@@ -255,3 +255,25 @@ async def test_search_stays_fast_on_ten_thousand_cards(count, tmp_path):
     timings.sort()
     # Measured ~20 ms on a busy 2-core machine; a DataTable took seconds for the same results.
     assert timings[len(timings) // 2] < 0.25
+
+
+async def test_inside_the_real_app_study_now_opens_a_study_screen(make_app):
+    # QuizApp (tests/tui/conftest.py, its fixture decks) loads browser.tcss and implements
+    # start_session: "s" on a card's detail starts studying exactly that card.
+    from quizapp.tui.screens.study import StudyScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.action_browse()
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert await search(pilot, "tui-drop-tf") == ["tui-drop-tf"]
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CardDetailScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StudyScreen)
+        session = app.screen.session
+        assert session.current.card.id == "tui-drop-tf" and session.remaining().total == 1

@@ -8,10 +8,11 @@ ones a person with that routine would have.  It is built once per test session a
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,7 +20,6 @@ from typing import Any
 
 import pytest
 from textual.app import App
-from textual.screen import Screen
 
 from quizapp.content.loader import Library
 from quizapp.content.model import Choice, ExerciseCard, Flashcard, Topic, TrueFalse
@@ -177,8 +177,6 @@ def utc_local_time(monkeypatch):
 @pytest.fixture(scope="session")
 def history_db_template(tmp_path_factory) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("history") / "reviews.db"
-    import os
-
     saved = os.environ.get("TZ")
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -254,7 +252,3 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-
-
-def active_screen(app: App) -> Screen:
-    return app.screen
