@@ -99,6 +99,8 @@ class BrowserScreen(Screen):
         self.app.call_from_thread(self._index_ready, index, now)
 
     def _index_ready(self, index: CardIndex, now: datetime) -> None:
+        if not self.is_attached:  # left before the index was ready
+            return
         rebuilt = self.index is not None
         self.index = index
         self._now = now
@@ -258,6 +260,8 @@ class CardDetailScreen(Screen):
         self.app.call_from_thread(self._show, state, reviews, leech)
 
     def _show(self, state: Any, reviews: list, leech_lapses: int) -> None:
+        if not self.is_attached:
+            return
         tz = getattr(self.ctx, "tz", None)
         now = self.ctx.now()
         self.query_one("#detail-state", Static).update(state_text(state, now, tz, leech_lapses))

@@ -167,6 +167,8 @@ class StatsScreen(Screen):
 
     def show(self, view: StatsView) -> None:
         """Fill every tab from ``view``."""
+        if not self.is_attached:  # left before the figures arrived
+            return
         self.view = view
         self._show_activity(view)
         self._show_mastery(view)
