@@ -35,11 +35,13 @@ def sections() -> list[tuple[str, type]]:
     from quizapp.tui.widgets.exercise import AnswerInput, ExerciseView
     from quizapp.tui.widgets.feedback import FeedbackView
     from quizapp.tui.widgets.flashcard import FlashcardView
+    from quizapp.tui.widgets.topic_table import TopicTable
     from quizapp.tui.widgets.truefalse import TrueFalseView
 
     out: list[tuple[str, type]] = [
         ("Everywhere", QuizApp),
         ("Home", HomeScreen),
+        ("Topic list", TopicTable),
         ("While studying", StudyScreen),
         ("Flashcard", FlashcardView),
         ("Choice", ChoiceView),

@@ -17,8 +17,13 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from quizapp.tui.context import AppContext
 from quizapp.tui.overview import Overview, TopicRow, overview
 from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.topic_table import TopicTable
 
 BAR_WIDTH = 10
+#: (label, key, width) of the number columns; the topic column takes what is left.
+NUMBER_COLUMNS = (("Due", "due", 4), ("New", "new", 4), ("Cards", "cards", 5), ("Mastery", "mastery", BAR_WIDTH + 5))
+#: Columns' cell padding (1 each side), the table's margins and its scrollbar.
+FIXED_WIDTH = sum(width + 2 for _, _, width in NUMBER_COLUMNS) + 2 + 2 + 2
 
 FIRST_RUN = (  # two lines that fit 80 columns
     "New here? Pick a topic and press Enter, or press a to study every topic.",
@@ -64,13 +69,13 @@ class HomeScreen(Screen):
         self.ctx = ctx
         self.sub_title = "Normalization and regularization for ML interviews"
         self.rows: tuple[TopicRow, ...] = ()
+        self._table_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="today")
         yield Static(id="notes")
-        table: DataTable = DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield TopicTable(id="topics", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="home-actions"):
             yield ClickButton("Study all due (a)", id="study-all", variant="primary")
             yield ClickButton("Study topic (enter)", id="study-topic")
@@ -78,14 +83,8 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#topics", DataTable)
-        table.add_column("Topic", key="topic")
-        table.add_column("Due", key="due")
-        table.add_column("New", key="new")
-        table.add_column("Cards", key="cards")
-        table.add_column("Mastery", key="mastery", width=BAR_WIDTH + 5)
         self.refresh_figures()
-        table.focus()
+        self.query_one("#topics", DataTable).focus()
         self.call_after_refresh(self.app.home_ready)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
@@ -97,20 +96,39 @@ class HomeScreen(Screen):
         self.rows = view.topics
         self.query_one("#today", Static).update(today_line(view))
         self._show_notes(view)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        """(Re)build the table, the topic column as wide as the terminal allows."""
         table = self.query_one("#topics", DataTable)
         cursor = table.cursor_row
-        table.clear()
-        for row in view.topics:
+        title_width = self._title_width()
+        table.clear(columns=True)
+        table.add_column("Topic", key="topic", width=title_width)
+        for label, key, width in NUMBER_COLUMNS:
+            table.add_column(label, key=key, width=width)
+        for row in self.rows:
+            title = row.title if len(row.title) <= title_width else row.title[: title_width - 1] + "…"
             table.add_row(
-                row.title,
+                title,
                 count_cell(row.due, "bold $text-error"),
                 count_cell(row.new, "bold $text-success"),
                 str(row.total),
                 mastery_bar(row.mastery),
                 key=row.topic_id,
             )
-        if view.topics:
-            table.move_cursor(row=min(cursor, len(view.topics) - 1))
+        if self.rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+        self._table_width = title_width
+
+    def _title_width(self) -> int:
+        longest = max((len(row.title) for row in self.rows), default=5)
+        room = (self.size.width or self.app.size.width) - FIXED_WIDTH
+        return max(12, min(longest, room))
+
+    def on_resize(self) -> None:
+        if self.rows and self._title_width() != self._table_width:
+            self._fill_table()
 
     def _show_notes(self, view: Overview) -> None:
         notes = self.query_one("#notes", Static)

@@ -10,11 +10,14 @@ from textual.content import Content
 from textual.widgets import Static
 
 
+KIND_NAMES = {"truefalse": "true/false", "code": "code drill"}
+
+
 def card_facts(presented: Any) -> Content:
     """``BatchNorm · exercise · level 2 · new`` (and a leech flag)."""
     card = presented.card
     topic = presented.topic.title if presented.topic is not None else card.topic
-    parts: list[Any] = [(topic, "bold"), " · ", card.kind, " · ", f"level {card.level}", " · "]
+    parts: list[Any] = [(topic, "bold"), " · ", KIND_NAMES.get(card.kind, card.kind), " · ", f"level {card.level}", " · "]
     if presented.is_new:
         parts.append(("new", "$text-success"))
     else:

@@ -23,7 +23,10 @@ from quizapp.tui.widgets.text import shape_words
 class AnswerInput(Input):
     """The answer field; escape leaves it, so the study keys (u, s, q) work again."""
 
-    BINDINGS = [Binding("escape", "leave", "Leave field", show=False)]
+    BINDINGS = [
+        Binding("enter", "submit", "Answer"),
+        Binding("escape", "leave", "Leave field"),
+    ]
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)

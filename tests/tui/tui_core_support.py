@@ -1,0 +1,39 @@
+"""Helpers for the TUI core tests (a uniquely named module: tests/ folders share sys.path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.widgets import Static
+
+
+def screen_text(app: App) -> str:
+    """Everything the current screen shows, as plain text lines (what a user reads)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def static_text(app: App, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def presented(app: App) -> Any:
+    """The card the study screen shows."""
+    view = app.screen.view  # type: ignore[attr-defined]
+    return getattr(view, "presented", None) or view.outcome.presented
+
+
+async def start(app: App, pilot: Any, **scope: Any) -> bool:
+    started = app.start_session(**scope)  # type: ignore[attr-defined]
+    await pilot.pause()
+    return started
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    """Type ``text`` key by key, as a person would."""
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+def reviews(store: Any) -> list[tuple]:
+    """(card id, rating, correct, misconception) of every logged review, oldest first."""
+    return store.query("SELECT card_id, rating, correct, misconception FROM review_log ORDER BY id")
