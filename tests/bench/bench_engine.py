@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a checkout without installing
 
-from engine import norms  # noqa: E402
+from engine import augment, dropout, norms  # noqa: E402
 
 try:
     import torch
@@ -180,9 +180,45 @@ def norm_rows() -> list[Row]:
     ]
 
 
+def other_rows() -> list[Row]:
+    """engine.dropout and engine.augment on the same input (torch: the same computation)."""
+    n = SHAPE[0]
+    perm = np.arange(n)[::-1].copy()
+    labels = np.arange(n) % 10
+    t_perm = torch.from_numpy(perm) if torch else None
+
+    def t_drop_path(x, p=0.2):
+        keep = (torch.rand(x.shape[0], 1, 1, 1) >= p).to(x.dtype)
+        return x * keep / (1 - p)
+
+    def t_cutout(x, size=16):
+        out = x.clone()
+        out[..., 20:20 + size, 20:20 + size] = 0
+        return out
+
+    return [
+        Row("dropout p=0.5", lambda i: dropout.dropout(i.x, 0.5, rng=i.rng), lambda i: F.dropout(i.t["x"], 0.5)),
+        Row("dropout2d p=0.5", lambda i: dropout.dropout2d(i.x, 0.5, rng=i.rng), lambda i: F.dropout2d(i.t["x"], 0.5)),
+        Row("drop_path p=0.2", lambda i: dropout.drop_path(i.x, 0.2, True, rng=i.rng), lambda i: t_drop_path(i.t["x"])),
+        Row("hflip", lambda i: augment.hflip(i.x), lambda i: torch.flip(i.t["x"], dims=(-1,))),
+        Row("cutout 16", lambda i: augment.cutout(i.x, 16, center=(28, 28)), lambda i: t_cutout(i.t["x"])),
+        Row(
+            "random_crop pad=4",
+            lambda i: augment.random_crop(i.x, SHAPE[-1], 4, offset=(2, 6)),
+            lambda i: F.pad(i.t["x"], (4, 4, 4, 4))[..., 2:2 + SHAPE[-2], 6:6 + SHAPE[-1]].clone(),
+        ),
+        Row("gaussian_noise", lambda i: augment.gaussian_noise(i.x, 0.1, rng=i.rng), lambda i: i.t["x"] + 0.1 * torch.randn_like(i.t["x"])),
+        Row(
+            "mixup",
+            lambda i: augment.mixup(i.x, labels, 0.3, perm, num_classes=10),
+            lambda i: i.t["x"] * 0.3 + i.t["x"][t_perm] * 0.7,
+        ),
+    ]
+
+
 def rows() -> list[Row]:
-    """Every benchmarked op.  Other engine modules add their rows here."""
-    return norm_rows()
+    """Every benchmarked op: the norms, then dropout and augmentation."""
+    return norm_rows() + other_rows()
 
 
 def time_ms(fn: Callable[[], Any]) -> float:
