@@ -22,7 +22,9 @@ class QuizCommands(Provider):
             ("Help", app.action_help, "Every key of every screen"),
             ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
         ]
-        for topic in app.ctx.library.topics:
+        from quizapp.tui.screens.home import topic_outlines
+
+        for topic in topic_outlines(app.ctx.library):
             out.append(
                 (
                     f"Study topic: {topic.title}",

@@ -85,7 +85,11 @@ def _ratio_for(settings: Any) -> float:
 
 
 def overview(topics: Sequence[Any], store: Any, now: datetime, tz: Any = None) -> Overview:
-    """Per-topic counts (in ``topics`` order) and today's totals."""
+    """Per-topic counts (in ``topics`` order) and today's totals.
+
+    ``topics`` are :class:`quizapp.content.Topic` values or the library's outlines (id, title and
+    ``card_ids``), which are at hand before the cards themselves are read from the deck cache.
+    """
     from quizapp.scheduler import NEW, day_start
     from quizapp.store import to_ms
 
@@ -109,15 +113,18 @@ def overview(topics: Sequence[Any], store: Any, now: datetime, tz: Any = None) -
     out = []
     for topic in topics:  # card ids are unique across the library (the loader sees to it)
         due = new = mastered = 0
-        for card in topic.cards:
-            code = codes.get(card.id, 0)
+        card_ids = getattr(topic, "card_ids", None)
+        if card_ids is None:
+            card_ids = [card.id for card in topic.cards]
+        for card_id in card_ids:
+            code = codes.get(card_id, 0)
             if code == 0:
                 new += 1
             elif code > 0:
                 code -= 1
                 due += code & 1
                 mastered += code >> 1
-        out.append(TopicRow(topic.id, topic.title, len(topic.cards), due, new, mastered))
+        out.append(TopicRow(topic.id, topic.title, len(card_ids), due, new, mastered))
     all_new = sum(row.new for row in out)
     all_due = sum(row.due for row in out)
 

@@ -31,7 +31,7 @@ async def test_help_lists_the_keys_of_every_screen(make_app):
         for section in ("Home", "While studying", "Flashcard", "Choice", "True or false", "Exercise",
                         "Code drill", "After an answer", "Session summary"):
             assert section in text
-        for words in ("Study all due", "Undo last grade", "Bury till tomorrow", "Show answer",
+        for words in ("Study all due", "Undo the last grade", "Bury the card until tomorrow", "Show the answer",
                       "Run checks", "Submit", "Light/dark theme", "Next card"):
             assert words in text
         assert "1-9, a-h" in text  # picking options, grouped
@@ -109,7 +109,9 @@ async def test_theme_toggle_is_remembered(make_app, db_path):
 
 
 def _visible(app, selector: str) -> bool:
-    widget = app.screen.query_one(selector)
+    view = getattr(app.screen, "view", None)
+    found = view.query(selector) if view is not None else None
+    widget = found.first() if found else app.screen.query_one(selector)
     region = widget.region
     return region.width > 0 and region.height > 0 and region.bottom <= app.size.height
 
@@ -118,7 +120,7 @@ async def test_80x24_every_screen_renders_and_the_controls_are_visible(make_app)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "Today:" in screen_text(app) and _visible(app, "#study-all")
+        assert "Today:" in screen_text(app) and _visible(app, "#topics") and "Study all due" in screen_text(app)
         await start(app, pilot, cards=["tui-flash", "tui-multi", "tui-exercise", "tui-code"])
         await pilot.press("space")
         await pilot.pause()

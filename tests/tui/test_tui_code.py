@@ -89,7 +89,7 @@ async def test_a_wrong_solution_is_graded_wrong_with_the_report(make_app):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert static_text(app, "#verdict").startswith("✘ Wrong")
-        report = static_text(app, "#report")
+        report = static_text(app, "#drill-report")
         assert report.startswith("FAIL") and "unbiased" in report.lower()
         assert [row[:3] for row in reviews(app.ctx.store)] == [("tui-code", 1, 0)]
 

@@ -14,6 +14,13 @@ def screen_text(app: App) -> str:
 
 
 def static_text(app: App, selector: str) -> str:
+    """The text of a Static, looked up in the card or feedback shown now (views of other kinds
+    stay mounted, hidden), else anywhere on the screen."""
+    view = getattr(app.screen, "view", None)
+    if view is not None:
+        found = view.query(selector)
+        if found:
+            return str(found.first(Static).render())
     return str(app.screen.query_one(selector, Static).render())
 
 

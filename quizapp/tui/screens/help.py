@@ -111,6 +111,39 @@ def section_content(rows: Iterable[tuple[str, str]]) -> Content:
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-box {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #help-title {
+        text-style: bold;
+        color: $text-accent;
+    }
+
+    #help-body {
+        height: 1fr;
+    }
+
+    .help-section {
+        text-style: bold;
+        margin-top: 1;
+    }
+
+    .help-note {
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close help")]
 
     def compose(self) -> ComposeResult:

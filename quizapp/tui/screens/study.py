@@ -20,20 +20,172 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.card_header import CardHeader, card_facts
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.feedback import FeedbackView
+from quizapp.tui.widgets.key_bar import KeyBar
 
 
 class StudyScreen(Screen):
+    DEFAULT_CSS = """
+    #card-header {
+        padding: 0 1;
+        background: $boost;
+    }
+
+    #study-body {
+        height: 1fr;
+    }
+
+    CardView, FeedbackView {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-gutter: stable;
+    }
+
+    CardView:focus, FeedbackView:focus {
+        background-tint: $foreground 0%;
+    }
+
+    CardView .prompt, CardView .front {
+        margin-top: 1;
+    }
+
+    /* flashcard */
+
+    FlashcardView .rule {
+        height: 1;
+        border-top: solid $foreground 20%;
+        margin-top: 1;
+    }
+
+    FlashcardView .explain {
+        margin-top: 1;
+    }
+
+    FlashcardView .explain {
+        color: $text-muted;
+    }
+
+    /* choice and true/false */
+
+    ChoiceView OptionRow, TrueFalseView OptionRow {
+        margin-top: 1;
+    }
+
+    /* exercise */
+
+    #answer {
+        margin-top: 1;
+    }
+
+    #reading {
+        height: auto;
+        padding: 0 1;
+    }
+
+    /* code */
+
+    CodeView #editor {
+        height: 1fr;
+        min-height: 8;
+        margin-top: 1;
+    }
+
+    CodeView {
+        scrollbar-gutter: auto;
+    }
+
+    CodeView #status {
+        width: auto;
+        padding: 0 1;
+    }
+
+    CodeView #report {
+        height: auto;
+        max-height: 12;
+        padding: 0 1;
+    }
+
+    /* feedback */
+
+    #verdict {
+        text-style: bold;
+        margin-top: 1;
+        padding: 0 1;
+    }
+
+    FeedbackView.-right #verdict {
+        background: $success 15%;
+    }
+
+    FeedbackView.-wrong #verdict {
+        background: $error 15%;
+    }
+
+    FeedbackView .recap {
+        color: $text-muted;
+        padding: 0 1;
+    }
+
+    FeedbackView .section {
+        text-style: bold;
+        margin-top: 1;
+        color: $text-accent;
+    }
+
+    FeedbackView .expected, FeedbackView #options, FeedbackView #report {
+        margin-top: 1;
+    }
+
+    FeedbackView .answers {
+        height: auto;
+        margin-top: 1;
+    }
+
+    FeedbackView .answer-box {
+        width: auto;
+        min-width: 24;
+        max-width: 50%;
+        height: auto;
+        border: round $foreground 30%;
+        padding: 0 1;
+    }
+
+    FeedbackView .answer-box > Static {
+        width: auto;
+    }
+
+    FeedbackView .answer-box.yours {
+        margin-right: 1;
+    }
+
+    FeedbackView .box-title {
+        text-style: bold;
+        color: $text-muted;
+    }
+
+    #misconception {
+        height: auto;
+        margin-top: 1;
+        border: round $warning;
+        padding: 0 1;
+    }
+
+    FeedbackView .refs {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [
-        Binding("u", "undo", "Undo last grade"),
-        Binding("s", "skip", "Skip"),
-        Binding("exclamation_mark,ctrl+b", "bury", "Bury till tomorrow"),
-        Binding("q,escape", "leave", "End session"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last grade: the card comes back"),
+        Binding("s", "skip", "Skip", tooltip="Skip: the card goes to the back of the queue"),
+        Binding("exclamation_mark,ctrl+b", "bury", "Bury", tooltip="Bury the card until tomorrow"),
+        Binding("q,escape", "leave", "End", tooltip="End the session (every answer is already saved)"),
     ]
 
     def __init__(self, ctx: AppContext, session: Any, title: str = "") -> None:
@@ -41,7 +193,8 @@ class StudyScreen(Screen):
         self.ctx = ctx
         self.session = session
         self.sub_title = title or "Study"
-        self.view: CardView | FeedbackView | None = None
+        self.view: CardView | FeedbackView | None = None  # what the body shows now
+        self._views: dict[str, CardView] = {}  # one per card kind, reused card after card
         self.busy = False  # a drill is being checked in a worker thread
         self.finished = False
 
@@ -49,7 +202,7 @@ class StudyScreen(Screen):
         yield Header()
         yield CardHeader(id="card-header")
         yield Container(id="study-body")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         await self.advance()
@@ -64,64 +217,84 @@ class StudyScreen(Screen):
         await self.show_card(presented)
 
     async def show_card(self, presented: Any) -> None:
-        view = self.make_view(presented)
+        view = await self._view_for(presented.kind)
+        if presented.kind == "code":
+            self._load_drill(view, presented)
+        else:
+            view.load(presented)
         self.query_one(CardHeader).show(card_facts(presented), self.session.remaining())
-        await self._replace_body(view)
-        view.focus_target().focus()
+        await self._display(view)
+        target = view.focus_target()
+        if self.focused is not target:
+            target.focus()
 
     async def show_feedback(self, outcome: Any, shown: Any) -> None:
         view = FeedbackView(outcome, self.ctx.library, shown=shown, id="feedback")
         self.query_one(CardHeader).show(card_facts(outcome.presented), self.session.remaining())
-        await self._replace_body(view)
+        await self.query_one("#study-body", Container).mount(view)
+        await self._display(view)
         view.focus()
         if outcome.leech:
             self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
 
-    async def _replace_body(self, view: CardView | FeedbackView) -> None:
-        body = self.query_one("#study-body", Container)
-        await body.remove_children()
+    async def _display(self, view: CardView | FeedbackView) -> None:
+        """Show ``view`` in the body: card views are hidden and kept, feedback is thrown away."""
+        previous = self.view
+        if previous is view:
+            return
         self.view = view
-        await body.mount(view)
+        view.display = True
+        if isinstance(previous, FeedbackView):
+            await previous.remove()
+        elif previous is not None:
+            previous.display = False
         self.refresh_bindings()
 
-    def make_view(self, presented: Any) -> CardView:
-        kind = presented.kind
+    async def _view_for(self, kind: str) -> CardView:
+        """This screen's view for ``kind``, built and mounted (hidden) the first time."""
+        view = self._views.get(kind)
+        if view is None:
+            view = self.make_view(kind)
+            view.display = False
+            await self.query_one("#study-body", Container).mount(view)
+            self._views[kind] = view
+        return view
+
+    def make_view(self, kind: str) -> CardView:
         if kind == "flashcard":
             from quizapp.tui.widgets.flashcard import FlashcardView
 
-            return FlashcardView(presented, preview=self.session.preview, id="card")
+            return FlashcardView(preview=self.session.preview, id="flashcard-view")
         if kind == "choice":
             from quizapp.tui.widgets.choice import ChoiceView
 
-            return ChoiceView(presented, id="card")
+            return ChoiceView(id="choice-view")
         if kind == "truefalse":
             from quizapp.tui.widgets.truefalse import TrueFalseView
 
-            return TrueFalseView(presented, id="card")
+            return TrueFalseView(id="truefalse-view")
         if kind == "exercise":
             from quizapp.tui.widgets.exercise import ExerciseView
 
-            return ExerciseView(presented, id="card")
+            return ExerciseView(id="exercise-view")
         if kind == "code":
-            return self._code_view(presented)
+            from quizapp.tui.widgets.code import CodeView
+
+            return CodeView(id="code-view")
         raise ValueError(f"no view for {kind} cards")
 
-    def _code_view(self, presented: Any) -> CardView:
+    def _load_drill(self, view: Any, presented: Any) -> None:
         from quizapp.drills import check, get_task
-
-        from quizapp.tui.widgets.code import CodeView
 
         card = presented.card
         task = get_task(card.task)
         store = self.ctx.store
-        code = store.load_code(card.id) or task.starter
-        return CodeView(
+        view.load_drill(
             presented,
-            code=code,
+            code=store.load_code(card.id) or task.starter,
             title=getattr(task, "title", card.task),
             run_check=lambda text: check(card.task, text),
             save_code=lambda text: store.save_code(card.id, text, now=self.ctx.now()),
-            id="card",
         )
 
     def finish(self) -> None:
@@ -200,7 +373,7 @@ class StudyScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
-            return not self.busy and bool(self.session.history)
+            return not self.busy
         if action in ("skip", "bury"):
             return not self.busy and isinstance(self.view, CardView)
         if action == "leave":

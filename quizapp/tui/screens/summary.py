@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from quizapp.tui.widgets.text import duration_words
+from quizapp.tui.widgets.key_bar import KeyBar
 
 RATING_WORDS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
@@ -55,6 +56,22 @@ def summary_lines(summary: Any, now: datetime) -> list[Content]:
 
 
 class SummaryScreen(Screen):
+    DEFAULT_CSS = """
+    #summary {
+        height: auto;
+        max-width: 90;
+        margin: 1 2;
+        padding: 1 2;
+        border: round $accent;
+    }
+
+    #summary-title {
+        text-style: bold;
+        color: $text-accent;
+        margin-bottom: 1;
+    }
+    """
+
     BINDINGS = [Binding("enter,escape,q", "home", "Back to home")]
 
     def __init__(self, summary: Any, now: datetime, title: str = "") -> None:
@@ -74,7 +91,7 @@ class SummaryScreen(Screen):
                 "Every answer was saved the moment you gave it. Enter returns to the topics.",
                 classes="hint",
             )
-        yield Footer()
+        yield KeyBar()
 
     def action_home(self) -> None:
         self.app.pop_screen()

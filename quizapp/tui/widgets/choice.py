@@ -10,11 +10,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Button, Markdown, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
 
 from quizapp.tui.widgets.buttons import ClickButton
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.option_row import OptionRow
 
 LETTERS = "abcdefgh"
@@ -26,30 +27,52 @@ def _pick_bindings() -> list[Binding]:
     return out
 
 
+def option_keys(position: int) -> str:
+    """The keys that pick the option at ``position``: ``1 a``, ..., ``9`` alone past h."""
+    number = str(position + 1) if position < 9 else ""
+    letter = LETTERS[position] if position < len(LETTERS) else ""
+    return f"{number} {letter}".strip()
+
+
 class ChoiceView(CardView):
     BINDINGS = [
         *_pick_bindings(),
         Binding("enter", "submit", "Answer"),
     ]
 
-    def __init__(self, presented: Any, **kwargs: Any) -> None:
-        super().__init__(presented, **kwargs)
-        self.options: tuple[str, ...] = tuple(presented.options)
-        self.multiple = bool(self.card.multiple)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.options: tuple[str, ...] = ()
+        self.multiple = False
         self.picked: set[int] = set()
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.card.prompt, classes="prompt")
-        count = len(self.options)
-        keys = f"1-{count}" + (f" or a-{LETTERS[count - 1]}" if count <= len(LETTERS) else "")
-        how = "choose all that apply" if self.multiple else "choose one"
-        yield Static(f"{how.capitalize()}: press {keys} to pick, Enter to answer.", classes="hint")
-        for position, text in enumerate(self.options):
-            letter = LETTERS[position] if position < len(LETTERS) else ""
-            keys_label = f"{position + 1} {letter}".strip() if position < 9 else letter
-            yield OptionRow(position, text, multiple=self.multiple, keys=keys_label, id=f"option-{position}")
+        yield MarkdownText(classes="prompt")
+        yield Static("", classes="hint")
+        yield Vertical(classes="options")
         with Horizontal(classes="actions"):
             yield ClickButton("Answer (enter)", id="submit", variant="primary")
+
+    def load(self, presented: Any) -> None:
+        super().load(presented)
+        self.options = tuple(presented.options)
+        self.multiple = bool(self.card.multiple)
+        self.picked = set()
+        self.query_one(".prompt", MarkdownText).show(self.card.prompt)
+        count = len(self.options)
+        keys = f"1-{min(count, 9)}" + (f" or a-{LETTERS[count - 1]}" if count <= len(LETTERS) else "")
+        how = "Choose all that apply" if self.multiple else "Choose one"
+        self.query_one(".hint", Static).update(f"{how}: press {keys} to pick, Enter to answer.")
+        box = self.query_one(".options", Vertical)
+        rows = list(box.query(OptionRow))
+        if len(rows) < count:  # rows are kept and reused; only a longer list needs more
+            extra = [OptionRow(id=f"option-{i}") for i in range(len(rows), count)]
+            box.mount_all(extra)
+            rows.extend(extra)
+        for position, row in enumerate(rows):
+            if position < count:
+                row.set_option(position, self.options[position], multiple=self.multiple, keys=option_keys(position))
+            row.display = position < count
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
@@ -65,7 +88,7 @@ class ChoiceView(CardView):
         else:
             self.picked = {position}
         for row in self.query(OptionRow):
-            row.picked = row.position in self.picked
+            row.picked = row.display and row.position in self.picked
 
     def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
         event.stop()

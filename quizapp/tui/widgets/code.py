@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Markdown, Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from quizapp.tui.widgets.buttons import ClickButton
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.markdown_text import MarkdownText
 
 
 def code_editor(text: str) -> TextArea:
@@ -45,7 +46,22 @@ class CodeView(CardView):
         Binding("ctrl+s", "submit", "Submit"),
     ]
 
-    def __init__(
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.run_check: Callable[[str], Any] = lambda code: None
+        self.save_code: Callable[[str], None] = lambda code: None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield MarkdownText(classes="prompt")
+        yield code_editor("")
+        with Horizontal(classes="actions"):
+            yield ClickButton("Run checks (ctrl+r)", id="run")
+            yield ClickButton("Submit (ctrl+s)", id="submit", variant="primary")
+            yield Static("", id="status")
+        yield Static("", id="report")
+
+    def load_drill(
         self,
         presented: Any,
         *,
@@ -53,24 +69,17 @@ class CodeView(CardView):
         title: str,
         run_check: Callable[[str], Any],
         save_code: Callable[[str], None],
-        **kwargs: Any,
     ) -> None:
-        super().__init__(presented, **kwargs)
-        self.initial_code = code
-        self.title_text = title
+        """Show a drill: its title and prompt, the code to start from, how to check and save it."""
+        self.load(presented)
         self.run_check = run_check
         self.save_code = save_code
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
         prompt = (getattr(self.card, "prompt", "") or "").strip()
-        yield Markdown(f"**{self.title_text}**" + (f"\n\n{prompt}" if prompt else ""), classes="prompt")
-        yield code_editor(self.initial_code)
-        with Horizontal(classes="actions"):
-            yield ClickButton("Run checks (ctrl+r)", id="run")
-            yield ClickButton("Submit (ctrl+s)", id="submit", variant="primary")
-            yield Static("", id="status")
-        yield Static("", id="report")
+        self.query_one(".prompt", MarkdownText).show(f"**{title}**" + (f"\n\n{prompt}" if prompt else ""))
+        editor = self.query_one("#editor", TextArea)
+        editor.load_text(code)
+        self.query_one("#report", Static).update("")
+        self.set_busy(False)
 
     def focus_target(self) -> Widget:
         return self.query_one("#editor", TextArea)

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.text import shape_words
 
 
@@ -80,18 +81,31 @@ def entry_hint(shape: tuple[int, ...]) -> str:
 class ExerciseView(CardView):
     BINDINGS = [Binding("enter", "submit", "Answer", show=False)]
 
-    def __init__(self, presented: Any, **kwargs: Any) -> None:
-        super().__init__(presented, **kwargs)
-        self.exercise = presented.exercise
-        self.shape = tuple(self.exercise.answer.shape)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.exercise: Any = None
+        self.shape: tuple[int, ...] = ()
 
     def compose(self) -> ComposeResult:
+        yield MarkdownText(classes="prompt")
+        yield AnswerInput(id="answer")
+        yield Static("", id="reading")
+        yield Static("", classes="hint")
+
+    def load(self, presented: Any) -> None:
+        super().load(presented)
+        self.exercise = presented.exercise
+        self.shape = tuple(self.exercise.answer.shape)
         intro = (getattr(self.card, "intro", "") or "").strip()
         prompt = self.exercise.prompt.strip()
-        yield Markdown(f"{intro}\n\n{prompt}" if intro else prompt, classes="prompt")
-        yield AnswerInput(placeholder=f"your answer: {shape_words(self.shape)}", id="answer")
-        yield Static(reading("", self.shape)[0], id="reading")
-        yield Static(entry_hint(self.shape), classes="hint")
+        self.query_one(".prompt", MarkdownText).show(f"{intro}\n\n{prompt}" if intro else prompt)
+        field = self.query_one("#answer", AnswerInput)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        field.placeholder = f"your answer: {shape_words(self.shape)}"
+        field.remove_class("-invalid")
+        self.query_one("#reading", Static).update(reading("", self.shape)[0])
+        self.query_one(".hint", Static).update(entry_hint(self.shape))
 
     def focus_target(self) -> Widget:
         return self.query_one("#answer", AnswerInput)

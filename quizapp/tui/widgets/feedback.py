@@ -17,10 +17,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from quizapp.tui.widgets.steps import StepsTable
-from quizapp.tui.widgets.text import array_content, inline
+from quizapp.tui.widgets.markdown_text import MarkdownText, inline_content
+from quizapp.tui.widgets.text import array_content
+
+
+def _inline(text: str) -> Content:
+    return inline_content(" ".join(text.split()))
 
 
 def verdict_content(outcome: Any) -> Content:
@@ -71,7 +76,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
         yield Static(verdict_content(outcome), id="verdict")
         exercise = outcome.presented.exercise
         asked = f"{exercise.asks[:1].upper()}{exercise.asks[1:]}?" if exercise is not None and exercise.asks else card.title
-        yield Static(Content.assemble(("Q: ", "bold"), inline(asked)), classes="recap")
+        yield Static(Content.assemble(("Q: ", "bold"), _inline(asked)), classes="recap")
         kind = card.kind
         if kind == "exercise":
             yield from self._exercise()
@@ -87,7 +92,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
             yield from self._misconception(outcome.misconception)
         if card.explain and card.explain.strip():
             yield Static("Why", classes="section")
-            yield Markdown(card.explain.strip(), classes="explain")
+            yield MarkdownText(card.explain.strip(), classes="explain")
         if card.refs:
             yield Static(Content.assemble(("Read more: ", "bold"), "  ".join(card.refs)), classes="refs")
         yield Static("Enter or space: next card   u: undo this grade   q: end the session", classes="hint")
@@ -128,7 +133,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
             else:
                 mark = (" ", "")
             you = ("  ← you", "dim") if position in picked else ""
-            lines.append(Content.assemble(mark, f" {position + 1}  ", inline(text), you))
+            lines.append(Content.assemble(mark, f" {position + 1}  ", _inline(text), you))
         yield Static(Content("\n").join(lines), id="options")
 
     def _truefalse(self) -> ComposeResult:
@@ -148,7 +153,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
 
         report = self.outcome.detail
         if report is not None and hasattr(report, "lines"):
-            yield Static(report_content(report), id="report")
+            yield Static(report_content(report), id="drill-report")
 
     def _misconception(self, name: str) -> ComposeResult:
         belief, truth, cards = misconception_parts(name, self.library)
@@ -158,7 +163,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
             if truth:
                 yield Static(Content.assemble(("Truth: ", "bold"), truth))
             if cards:
-                listed = [Content.assemble("  · ", (cid, "$text-accent"), ": ", inline(title)) for cid, title in cards[:5]]
+                listed = [Content.assemble("  · ", (cid, "$text-accent"), ": ", _inline(title)) for cid, title in cards[:5]]
                 yield Static(Content("\n").join([Content.styled("Cards that teach it:", "bold"), *listed]))
 
     def action_next(self) -> None:

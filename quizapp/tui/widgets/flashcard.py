@@ -1,7 +1,8 @@
 """A flashcard: the front; space reveals the back; then the user rates their recall 1-4.
 
 The four buttons show the interval each rating gives, as Anki does (``3 Good 10m``), so the
-user sees what a grade costs before giving it.
+user sees what a grade costs before giving it.  After the answer is shown, space or enter is
+Good, as in Anki.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Button, Static
 
 from quizapp.tui.widgets.buttons import ClickButton
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.markdown_text import MarkdownText
 
 #: (rating, word, button variant)
 GRADES = ((1, "Again", "error"), (2, "Hard", "warning"), (3, "Good", "success"), (4, "Easy", "primary"))
@@ -30,28 +32,42 @@ def format_interval(delta: timedelta) -> str:
 
 class FlashcardView(CardView):
     BINDINGS = [
-        Binding("space", "reveal_or_good", "Show answer / Good"),
-        Binding("enter", "reveal_or_good", "Show answer / Good", show=False),
-        Binding("1", "grade(1)", "Again"),
-        Binding("2", "grade(2)", "Hard"),
-        Binding("3", "grade(3)", "Good"),
-        Binding("4", "grade(4)", "Easy"),
+        Binding("space", "reveal_or_good", "Answer / Good", tooltip="Show the answer; once shown, grade Good"),
+        Binding("enter", "reveal_or_good", "Answer / Good", show=False, tooltip="Show the answer; once shown, grade Good"),
+        # the grade buttons show these keys with their intervals; the footer stays short
+        Binding("1", "grade(1)", "Again", show=False, tooltip="Again: forgot it (see it again in minutes)"),
+        Binding("2", "grade(2)", "Hard", show=False, tooltip="Hard: recalled with effort"),
+        Binding("3", "grade(3)", "Good", show=False, tooltip="Good: recalled"),
+        Binding("4", "grade(4)", "Easy", show=False, tooltip="Easy: recalled at once"),
     ]
 
-    def __init__(self, presented: Any, preview: Callable[[], Mapping[Any, timedelta]], **kwargs: Any) -> None:
-        super().__init__(presented, **kwargs)
+    def __init__(self, preview: Callable[[], Mapping[Any, timedelta]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._preview = preview
         self.revealed = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.card.front, classes="front")
+        yield MarkdownText(classes="front")
+        yield Static("", classes="rule answer-part")
+        yield MarkdownText(classes="back answer-part")
+        yield MarkdownText(classes="explain answer-part")
         with Horizontal(classes="actions"):
             yield ClickButton("Show answer (space)", id="reveal", variant="primary")
+            for rating, word, variant in GRADES:
+                yield ClickButton(f"{rating} {word}", id=f"grade-{rating}", variant=variant, classes="grade")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "grade":
-            return self.revealed
-        return True
+    def load(self, presented: Any) -> None:
+        super().load(presented)
+        self.revealed = False
+        self.query_one(".front", MarkdownText).show(self.card.front)
+        self._set_revealed(False)
+
+    def _set_revealed(self, revealed: bool) -> None:
+        for widget in self.query(".answer-part"):
+            widget.display = revealed
+        self.query_one("#reveal").display = not revealed
+        for button in self.query(".grade"):
+            button.display = revealed
 
     def action_reveal_or_good(self) -> None:
         if self.revealed:
@@ -60,29 +76,26 @@ class FlashcardView(CardView):
             self.reveal()
 
     def action_grade(self, rating: int) -> None:
+        # The keys stay in the footer; before the answer is shown they do nothing.
         if self.revealed:
             self.post_message(self.Rated(int(rating)))
 
     def reveal(self) -> None:
-        if self.revealed:
+        if self.revealed or self.presented is None:
             return
         self.revealed = True
         card = self.card
-        actions = self.query_one(".actions", Horizontal)
-        widgets = [Static("", classes="rule"), Markdown(card.back, classes="back")]
+        self.query_one(".back", MarkdownText).show(card.back)
         explain = (card.explain or "").strip()
-        if explain and explain != card.back.strip():
-            widgets.append(Markdown(explain, classes="explain"))
-        self.mount_all(widgets, before=actions)
-        actions.remove_children()
+        self.query_one(".explain", MarkdownText).show(explain if explain != card.back.strip() else "")
         preview = self._preview()
-        buttons = []
-        for rating, word, variant in GRADES:
+        for rating, word, _variant in GRADES:
             interval = preview.get(rating)  # keyed by fsrs.Rating, an IntEnum: 1 finds Again
             label = f"{rating} {word} {format_interval(interval)}" if interval is not None else f"{rating} {word}"
-            buttons.append(ClickButton(label, id=f"grade-{rating}", variant=variant))
-        actions.mount_all(buttons)
-        self.refresh_bindings()
+            self.query_one(f"#grade-{rating}", Button).label = label
+        self._set_revealed(True)
+        if not explain or explain == card.back.strip():
+            self.query_one(".explain").display = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

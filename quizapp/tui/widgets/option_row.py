@@ -1,4 +1,4 @@
-"""One pickable line of a choice or true/false card: ``(•) 2  b  the option text``."""
+"""One pickable line of a choice or true/false card: ``(•) 2 b  the option text``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from quizapp.tui.widgets.text import inline
+from quizapp.tui.widgets.markdown_text import inline_content
 
 
 class OptionRow(Static):
-    """Shows its number and letter, a mark when picked; a click toggles it."""
+    """Shows its keys and a mark when picked; a click picks it.  ``set_option`` reuses the row
+    for another card's option."""
 
     DEFAULT_CSS = """
     OptionRow { width: 1fr; height: auto; padding: 0 1; }
@@ -26,12 +27,18 @@ class OptionRow(Static):
             super().__init__()
             self.position = position
 
-    def __init__(self, position: int, text: str, *, multiple: bool, keys: str, **kwargs) -> None:
+    def __init__(self, position: int = 0, text: str = "", *, multiple: bool = False, keys: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.position = position
         self.text = text
         self.multiple = multiple
         self.keys = keys  # "1 a" or "t 1"
+
+    def set_option(self, position: int, text: str, *, multiple: bool, keys: str) -> None:
+        self.position, self.text, self.multiple, self.keys = position, text, multiple, keys
+        self.set_reactive(OptionRow.picked, False)
+        self.remove_class("-picked")
+        self.update(self._label())
 
     def _label(self) -> Content:
         if self.multiple:
@@ -43,7 +50,7 @@ class OptionRow(Static):
             " ",
             (f"{self.keys:<4}", "bold"),
             " ",
-            inline(self.text),
+            inline_content(" ".join(self.text.split())),
         )
 
     def on_mount(self) -> None:

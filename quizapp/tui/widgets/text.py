@@ -1,37 +1,11 @@
-"""Small text helpers: one-line Markdown-ish content and numbers laid out like on paper.
-
-Option labels and statements are short and use little Markdown (`code` spans), so they are drawn
-as styled :class:`~textual.content.Content` rather than a full Markdown widget: cheaper to build
-(the next card must appear within a frame) and free of Markdown's block margins.
-"""
+"""Small text helpers: numbers and arrays laid out as on paper, shapes and durations in words."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Any
 
 from textual.content import Content
-from textual.markup import escape
-
-_SPANS = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
-
-
-def inline(text: str) -> Content:
-    """One paragraph of text with `code` and **bold** spans styled; everything else literal."""
-    out = []
-    pos = 0
-    text = " ".join(text.split())
-    for match in _SPANS.finditer(text):
-        out.append(escape(text[pos : match.start()]))
-        code, bold = match.groups()
-        if code is not None:
-            out.append(f"[$text-accent]{escape(code)}[/]")
-        else:
-            out.append(f"[b]{escape(bold)}[/]")
-        pos = match.end()
-    out.append(escape(text[pos:]))
-    return Content.from_markup("".join(out))
 
 
 def num(x: Any) -> str:

@@ -7,10 +7,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Button, Static
 
 from quizapp.tui.widgets.buttons import ClickButton
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.option_row import OptionRow
 
 
@@ -21,17 +22,24 @@ class TrueFalseView(CardView):
         Binding("enter", "submit", "Answer"),
     ]
 
-    def __init__(self, presented: Any, **kwargs: Any) -> None:
-        super().__init__(presented, **kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.choice: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("True or false?", classes="hint")
-        yield Markdown(self.card.statement, classes="prompt")
-        yield OptionRow(0, "True", multiple=False, keys="t 1", id="option-true")
-        yield OptionRow(1, "False", multiple=False, keys="f 2", id="option-false")
+        yield MarkdownText(classes="prompt")
+        yield OptionRow(0, "True", keys="t 1", id="option-true")
+        yield OptionRow(1, "False", keys="f 2", id="option-false")
         with Horizontal(classes="actions"):
             yield ClickButton("Answer (enter)", id="submit", variant="primary")
+
+    def load(self, presented: Any) -> None:
+        super().load(presented)
+        self.choice = None
+        self.query_one(".prompt", MarkdownText).show(self.card.statement)
+        self.query_one("#option-true", OptionRow).picked = False
+        self.query_one("#option-false", OptionRow).picked = False
 
     def action_pick(self, value: bool) -> None:
         self.choice = bool(value)

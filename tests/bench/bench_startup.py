@@ -1,0 +1,270 @@
+"""How fast the TUI opens and answers, on years of history: 10,000 cards and 1,000,000 reviews.
+
+Targets (issue 7):
+
+- process start -> home screen ready for input: at most 1.3x a minimal Textual app (Header,
+  Static, Footer) measured the same way in the same run;
+- a keypress that grades a flashcard shows the next card within a frame: 16 ms median.
+
+How: the app is started as a user starts it (``python -m quizapp --db DB --content DECKS``) with
+``QUIZAPP_EXIT_WHEN_READY=1``, which runs it headless and makes it print ``quizapp-ready <time>``
+once the home screen is mounted and filled in, then exit.  The minimal app prints the same marker
+from the same moment (after its first refresh).  Start-up is the marker's time minus the moment
+just before the process was spawned, so the exit is not counted.  Both run alternately, several
+times; the medians are compared.  The deck cache (quizapp.content.cache) is warmed by one run
+first, as it is for a user who has opened the app before; a cold start is reported too.
+
+The keypress latency is measured in-process with Textual's Pilot: press ``3`` on a revealed
+flashcard and wait until the app is idle with the next card mounted.
+
+Run: .venv/bin/python tests/bench/bench_startup.py [--work DIR] [--runs N] [--cards N] [--reviews N]
+(--work keeps the generated decks and database between runs; they take a minute to build.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_store import build_database  # noqa: E402
+
+TOPICS = 20
+START_RATIO_TARGET = 1.3
+KEY_TARGET_MS = 16.0
+READY = "quizapp-ready"
+
+MINIMAL_APP = f"""
+import os, time
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Minimal(App):
+    def compose(self):
+        yield Header()
+        yield Static("hello")
+        yield Footer()
+
+    def on_mount(self):
+        self.call_after_refresh(self.ready)
+
+    def ready(self):
+        os.write(1, f"{READY} {{time.time():.6f}}\\n".encode())
+        self.exit()
+
+Minimal().run(headless=True)
+"""
+
+
+TUI_ONLY = """
+import sys
+from quizapp.tui.app import QuizApp
+
+QuizApp(db=sys.argv[1], content_dirs=[sys.argv[2]]).run(headless=True)
+"""
+
+
+# -- the synthetic decks and database ------------------------------------------------------------
+
+
+def card_yaml(topic: int, i: int) -> str:
+    """A card of a realistic mix: mostly flashcards, some choice and true/false, a few exercises."""
+    cid = f"syn-{topic:02d}-{i:04d}"
+    roll = i % 20
+    if roll < 12:
+        return (f"  - id: {cid}\n    kind: flashcard\n    front: Question {i} of topic {topic}, which axes?\n"
+                f"    back: Answer {i}, the axes N, H and W.\n    explain: Because of reason {i}.\n"
+                f"    tags: [t{i % 7}]\n")
+    if roll < 16:
+        return (f"  - id: {cid}\n    kind: choice\n    prompt: Pick the right one ({i})\n"
+                f"    options: [first {i}, second {i}, third {i}]\n    answer: {1 + i % 3}\n"
+                f"    explain: Option {1 + i % 3} is right.\n")
+    if roll < 19:
+        return (f"  - id: {cid}\n    kind: truefalse\n    statement: Statement {i} holds.\n"
+                f"    answer: {'true' if i % 2 else 'false'}\n    explain: It {'does' if i % 2 else 'does not'}.\n")
+    return (f"  - id: {cid}\n    kind: exercise\n    generator: batch_norm.train_forward\n"
+            f"    explain: Mean, biased variance, normalize.\n")
+
+
+def write_decks(folder: Path, cards: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    per_topic = cards // TOPICS
+    for t in range(TOPICS):
+        body = "".join(card_yaml(t, i) for i in range(per_topic))
+        text = (f"topic: syn-{t:02d}\ntitle: Synthetic topic {t}\nsummary: >\n  Generated for the start-up "
+                f"benchmark.\ncards:\n{body}")
+        (folder / f"syn_{t:02d}.yaml").write_text(text, encoding="utf-8")
+
+
+def prepare(work: Path, cards: int, reviews: int) -> tuple[Path, Path]:
+    decks = work / f"decks-{cards}"
+    db = work / f"reviews-{cards}-{reviews}.db"
+    if not decks.exists():
+        write_decks(decks, cards)
+    if not db.exists():
+        from quizapp.content import load_paths
+
+        library = load_paths([decks])
+        assert not library.problems, library.problems[:3]
+        start = time.perf_counter()
+        build_database(db, library, reviews, datetime.now(timezone.utc))
+        print(f"built {db.name}: {len(library.cards):,} cards, {reviews:,} reviews, "
+              f"{db.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s")
+    return decks, db
+
+
+# -- start-up -------------------------------------------------------------------------------------------
+
+
+def time_to_ready(command: list[str], env: dict[str, str]) -> float:
+    """Seconds from just before spawning ``command`` to the ready marker it prints."""
+    start = time.time()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    for line in proc.stdout.splitlines():
+        if line.startswith(READY):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"no ready marker from {command[:3]}: rc={proc.returncode}\n{proc.stderr[-2000:]}")
+
+
+def bench_startup(decks: Path, db: Path, work: Path, runs: int) -> bool:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["QUIZAPP_EXIT_WHEN_READY"] = "1"
+    cache = work / "cache"
+    env["QUIZAPP_CACHE_DIR"] = str(cache)
+    quizapp = [sys.executable, "-m", "quizapp", "--db", str(db), "--content", str(decks)]
+    minimal = [sys.executable, "-c", MINIMAL_APP]
+    # The same app without the command line in front (argparse and every subcommand's imports):
+    # tells the TUI's own cost from the CLI's.
+    tui_only = [sys.executable, "-c", TUI_ONLY, str(db), str(decks)]
+
+    shutil.rmtree(cache, ignore_errors=True)
+    cold = time_to_ready(quizapp, env)  # also fills the deck cache
+    time_to_ready(minimal, env)  # both interpreters' files now in the page cache
+    ours, theirs, direct = [], [], []
+    for _ in range(runs):
+        ours.append(time_to_ready(quizapp, env))
+        theirs.append(time_to_ready(minimal, env))
+        direct.append(time_to_ready(tui_only, env))
+    ours_ms, theirs_ms = statistics.median(ours) * 1000, statistics.median(theirs) * 1000
+    direct_ms = statistics.median(direct) * 1000
+    ratio = ours_ms / theirs_ms
+    ok = ratio <= START_RATIO_TARGET
+    print(f"{'start -> home ready (quizapp)':<34} median {ours_ms:7.0f} ms   min {min(ours) * 1000:5.0f}   n={runs}")
+    print(f"{'start -> ready (minimal Textual)':<34} median {theirs_ms:7.0f} ms   min {min(theirs) * 1000:5.0f}   n={runs}")
+    print(f"{'ratio':<34} {ratio:7.2f}x  (target <= {START_RATIO_TARGET}: {'ok' if ok else 'OVER'})")
+    print(f"{'  the TUI without the CLI in front':<34} median {direct_ms:7.0f} ms   ratio {direct_ms / theirs_ms:.2f}x"
+          f"   (the CLI's parser and imports: {ours_ms - direct_ms:.0f} ms)")
+    print(f"{'cold start (empty deck cache)':<34} {cold * 1000:7.0f} ms")
+    return ok
+
+
+# -- keypress -> next card ---------------------------------------------------------------------------------
+
+
+async def _key_latency(decks: Path, db: Path, count: int) -> list[float]:
+    """Milliseconds from posting the key ``3`` (on a revealed flashcard) to the first screen
+    update drawn after the next card is in place (``App._display``, which a terminal app writes
+    out; headless, it is called and writes nothing)."""
+    from textual import events
+
+    from quizapp.content import load_paths
+    from quizapp.store import Store
+    from quizapp.tui.app import QuizApp
+    from quizapp.tui.context import AppContext
+    from quizapp.tui.screens import study
+
+    library = load_paths([decks])
+    store = Store.open(db)
+    started = store.started_ids()
+    fresh = [cid for cid, card in library.cards.items() if card.kind == "flashcard" and cid not in started]
+    app = QuizApp(AppContext(library=library, store=store, rng=random.Random(1)))
+
+    state = {"placed": False}
+    drawn = asyncio.Event()
+    show_card = study.StudyScreen.show_card
+
+    async def show_and_mark(self, presented):  # the next card is in its widgets
+        await show_card(self, presented)
+        state["placed"] = True
+
+    display = app._display
+
+    def display_and_mark(screen, renderable):  # the first frame drawn after that
+        display(screen, renderable)
+        if renderable is not None and state["placed"]:
+            drawn.set()
+
+    study.StudyScreen.show_card = show_and_mark
+    app._display = display_and_mark  # type: ignore[method-assign]
+    samples: list[float] = []
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            app.start_session(cards=fresh[: count + 5], title="bench")
+            await pilot.pause()
+            for _ in range(count):
+                await pilot.press("space")
+                await pilot.pause()
+                state["placed"] = False
+                drawn.clear()
+                key = events.Key("3", "3")
+                key.set_sender(app)
+                start = time.perf_counter()
+                app._driver.send_message(key)
+                await drawn.wait()
+                samples.append((time.perf_counter() - start) * 1000)
+                await pilot.pause()
+    finally:
+        study.StudyScreen.show_card = show_card
+        store.close()
+    return samples
+
+
+def bench_keypress(decks: Path, db: Path, work: Path, count: int) -> bool:
+    copy = work / "latency.db"
+    shutil.copyfile(db, copy)
+    for suffix in ("-wal", "-shm"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
+    if hasattr(os, "sync"):
+        os.sync()
+    samples = asyncio.run(_key_latency(decks, copy, count))
+    median = statistics.median(samples)
+    p90 = sorted(samples)[int(len(samples) * 0.9) - 1]
+    ok = median <= KEY_TARGET_MS
+    print(f"{'key 3 -> next flashcard shown':<34} median {median:7.1f} ms   p90 {p90:5.1f}   n={len(samples)}"
+          f"   (target <= {KEY_TARGET_MS:g} ms: {'ok' if ok else 'OVER'})")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, help="keep the generated decks and database here")
+    parser.add_argument("--runs", type=int, default=9, help="start-up runs of each app")
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--keys", type=int, default=50, help="flashcards graded for the key latency")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        decks, db = prepare(work, args.cards, args.reviews)
+        ok = bench_startup(decks, db, work, args.runs)
+        ok &= bench_keypress(decks, db, work, args.keys)
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
