@@ -25,7 +25,8 @@ from typing import IO, Any
 
 from quizapp.scheduler import Rating, format_interval
 from quizapp.session import AnswerError, Outcome, Presented, Session, SessionError, Summary
-from quizapp.store import Store, StoreError
+from quizapp.cli.common import load_library, open_store
+from quizapp.store import StoreError
 
 PROG = "quizapp drill"
 
@@ -78,32 +79,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
-# -- shared by the plain-text subcommands ---------------------------------------------------------
-
-
-def open_store(args: argparse.Namespace) -> Store:
-    from quizapp.paths import db_path
-
-    return Store.open(db_path(getattr(args, "db", None)))
-
-
-def load_library(args: argparse.Namespace, err: IO[str] | None = None):
-    """The shipped decks plus ``--content`` folders; each content problem is a line on stderr."""
-    from quizapp.content import load_library as load
-
-    library = load(extra_dirs=list(getattr(args, "content", None) or []))
-    for problem in library.problems:
-        print(problem, file=err or sys.stderr)
-    return library
-
-
 def run(args: argparse.Namespace) -> int:
     if args.list or args.starter or args.file:
         return run_task(args)
-    try:
-        store = open_store(args)
-    except StoreError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    store = open_store(args, PROG)
+    if store is None:
         return 1
     with store:
         library = load_library(args)
@@ -207,10 +187,8 @@ def run_task(args: argparse.Namespace) -> int:
 
 def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
     """Check the file as the answer to the task's code card, and record the grade."""
-    try:
-        store = open_store(args)
-    except StoreError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    store = open_store(args, PROG)
+    if store is None:
         return 1
     with store:
         library = load_library(args)

@@ -31,12 +31,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizapp.cli.drill import load_library, open_store
+    from quizapp.cli.common import load_library, open_store
 
-    try:
-        store = open_store(args)
-    except StoreError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    store = open_store(args, PROG)
+    if store is None:
         return 1
     with store:
         library = load_library(args)

@@ -1,0 +1,31 @@
+"""What the plain-text subcommands share: opening the review store and loading the decks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO
+
+from quizapp.store import Store, StoreError
+
+
+def open_store(args: argparse.Namespace, prog: str) -> Store | None:
+    """The review store from ``--db`` / QUIZAPP_DB / the default path, or None after printing why
+    it cannot be used (a foreign or corrupt file, a directory, an unwritable place)."""
+    from quizapp.paths import db_path
+
+    try:
+        return Store.open(db_path(getattr(args, "db", None)))
+    except StoreError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return None
+
+
+def load_library(args: argparse.Namespace, err: IO[str] | None = None):
+    """The shipped decks plus ``--content`` folders; each content problem is a line on stderr."""
+    from quizapp.content import load_library as load
+
+    library = load(extra_dirs=list(getattr(args, "content", None) or []))
+    for problem in library.problems:
+        print(problem, file=err or sys.stderr)
+    return library
