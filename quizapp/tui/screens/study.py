@@ -72,6 +72,10 @@ class StudyScreen(Screen):
 
     /* choice and true/false */
 
+    ChoiceView .options {
+        height: auto;
+    }
+
     ChoiceView OptionRow, TrueFalseView OptionRow {
         margin-top: 1;
     }

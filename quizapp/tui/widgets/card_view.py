@@ -54,8 +54,17 @@ class CardView(VerticalScroll, can_focus=True):
         return self
 
     def show_error(self, message: str) -> None:
-        """The session could not read the answer: say why; the user may fix it and try again."""
-        self.notify(message, severity="error")
+        """The answer could not be used: say why in the view's hint line (a toast when it has
+        none); the user may fix it and try again."""
+        from textual.content import Content
+        from textual.widgets import Static
+
+        hints = self.query(".hint")
+        if hints:
+            hint = hints.first(Static)
+            hint.update(Content.assemble(("✘ ", "bold $text-error"), (message, "$text-error")))
+        else:
+            self.notify(message, severity="error")
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         """A slow check is running (code drills)."""

@@ -59,10 +59,8 @@ class ChoiceView(CardView):
         self.multiple = bool(self.card.multiple)
         self.picked = set()
         self.query_one(".prompt", MarkdownText).show(self.card.prompt)
+        self._show_how()
         count = len(self.options)
-        keys = f"1-{min(count, 9)}" + (f" or a-{LETTERS[count - 1]}" if count <= len(LETTERS) else "")
-        how = "Choose all that apply" if self.multiple else "Choose one"
-        self.query_one(".hint", Static).update(f"{how}: press {keys} to pick, Enter to answer.")
         box = self.query_one(".options", Vertical)
         rows = list(box.query(OptionRow))
         if len(rows) < count:  # rows are kept and reused; only a longer list needs more
@@ -73,6 +71,12 @@ class ChoiceView(CardView):
             if position < count:
                 row.set_option(position, self.options[position], multiple=self.multiple, keys=option_keys(position))
             row.display = position < count
+
+    def _show_how(self) -> None:
+        count = len(self.options)
+        keys = f"1-{min(count, 9)}" + (f" or a-{LETTERS[count - 1]}" if count <= len(LETTERS) else "")
+        how = "Choose all that apply" if self.multiple else "Choose one"
+        self.query_one(".hint", Static).update(f"{how}: press {keys} to pick, Enter to answer.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
@@ -89,6 +93,7 @@ class ChoiceView(CardView):
             self.picked = {position}
         for row in self.query(OptionRow):
             row.picked = row.display and row.position in self.picked
+        self._show_how()
 
     def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
         event.stop()

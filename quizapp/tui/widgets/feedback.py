@@ -94,7 +94,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
             yield Static("Why", classes="section")
             yield MarkdownText(card.explain.strip(), classes="explain")
         if card.refs:
-            yield Static(Content.assemble(("Read more: ", "bold"), "  ".join(card.refs)), classes="refs")
+            yield Static(Content("\n").join([Content.styled("Read more:", "bold"), *("  " + ref for ref in card.refs)]), classes="refs")
         yield Static("Enter or space: next card   u: undo this grade   q: end the session", classes="hint")
 
     # -- per kind -------------------------------------------------------------------------------

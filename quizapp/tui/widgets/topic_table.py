@@ -40,10 +40,11 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def title_width(total_width: int) -> int:
-    """What the topic column gets at ``total_width``: the rest after the number columns."""
+def title_width(total_width: int, longest: int = 1_000) -> int:
+    """What the topic column gets at ``total_width``: the longest title, or the rest after the
+    number columns when that is less (titles are cut with an ellipsis then)."""
     fixed = sum(width + 1 for _, width in NUMBER_COLUMNS) + 2  # a space before each, a margin each side
-    return max(MIN_TITLE, total_width - fixed)
+    return max(MIN_TITLE, min(longest, total_width - fixed))
 
 
 class TopicTable(ScrollView, can_focus=True):
@@ -103,12 +104,14 @@ class TopicTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: list[Any] = []
+        self._longest = MIN_TITLE
 
     # -- data ------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show ``rows`` (TopicRow), keeping the cursor where it was when it still fits."""
         self.rows = list(rows)
+        self._longest = max((cell_len(row.title) for row in self.rows), default=MIN_TITLE)
         self.virtual_size = Size(self.scrollable_size.width, len(self.rows) + 1)
         self.cursor_row = self.validate_cursor_row(self.cursor_row)
         self.refresh()
@@ -193,7 +196,7 @@ class TopicTable(ScrollView, can_focus=True):
         return Strip(self._row_segments(index, width, row_style), width)
 
     def _header(self, width: int, style: Style) -> Strip:
-        text = " " + fit("Topic", title_width(width))
+        text = " " + fit("Topic", title_width(width, self._longest))
         for label, col_width in NUMBER_COLUMNS:
             text += " " + fit(label, col_width)
         return Strip([Segment(fit(text, width), style)], width)
@@ -207,7 +210,7 @@ class TopicTable(ScrollView, can_focus=True):
                 return style
             return style + self._style(name if value else "zero")
 
-        segments = [Segment(" " + fit(row.title, title_width(width)), style)]
+        segments = [Segment(" " + fit(row.title, title_width(width, self._longest)), style)]
         for value, name, (_, col_width) in zip((row.due, row.new), ("due", "new"), NUMBER_COLUMNS):
             segments.append(Segment(" " + fit(str(value), col_width), count(value, name)))
         segments.append(Segment(" " + fit(str(row.total), NUMBER_COLUMNS[2][1]), style))

@@ -38,6 +38,7 @@ class TrueFalseView(CardView):
         super().load(presented)
         self.choice = None
         self.query_one(".prompt", MarkdownText).show(self.card.statement)
+        self.query_one(".hint", Static).update("True or false?")
         self.query_one("#option-true", OptionRow).picked = False
         self.query_one("#option-false", OptionRow).picked = False
 
@@ -45,6 +46,7 @@ class TrueFalseView(CardView):
         self.choice = bool(value)
         self.query_one("#option-true", OptionRow).picked = self.choice is True
         self.query_one("#option-false", OptionRow).picked = self.choice is False
+        self.query_one(".hint", Static).update("True or false?")
 
     def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
         event.stop()
