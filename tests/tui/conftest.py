@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,11 +20,7 @@ from quizapp.store import Store
 from quizapp.tui.app import QuizApp
 from quizapp.tui.context import AppContext
 
-FIXTURES = Path(__file__).parent / "fixtures"
-DECKS = FIXTURES / "decks"
-#: A Tuesday, noon UTC.
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
-SIZE = (100, 32)
+from tui_constants import DECKS, NOW  # noqa: E402  (this folder is on sys.path)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
-from conftest import SIZE  # noqa: E402
+from tui_constants import SIZE  # noqa: E402
 from tui_core_support import presented, screen_text, start, type_text
 
 # -- help ----------------------------------------------------------------------------------------------

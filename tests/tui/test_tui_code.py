@@ -12,7 +12,7 @@ from quizapp.drills import get_task  # noqa: E402
 from quizapp.tui.screens.study import StudyScreen  # noqa: E402
 from quizapp.tui.widgets.feedback import FeedbackView  # noqa: E402
 
-from conftest import SIZE  # noqa: E402
+from tui_constants import SIZE  # noqa: E402
 from tui_core_support import reviews, screen_text, start, static_text  # noqa: E402
 
 RIGHT = '''import numpy as np

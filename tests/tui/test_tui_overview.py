@@ -13,7 +13,7 @@ from quizapp.stats import topic_overview
 from quizapp.store import Review, Store
 from quizapp.tui.overview import overview
 
-from conftest import NOW  # noqa: E402
+from tui_constants import NOW  # noqa: E402
 
 CARD_STATES = st.fixed_dictionaries(
     {

@@ -13,7 +13,7 @@ from textual.widgets import Input, TextArea
 
 from engine.answers import format_answer
 
-from conftest import SIZE  # noqa: E402
+from tui_constants import SIZE  # noqa: E402
 
 
 def _steady_cursors(app: Any) -> None:

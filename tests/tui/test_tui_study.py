@@ -17,7 +17,7 @@ from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.feedback import FeedbackView
 
-from conftest import NOW, SIZE  # noqa: E402
+from tui_constants import NOW, SIZE  # noqa: E402
 from tui_core_support import presented, reviews, screen_text, start, static_text, type_text
 
 # -- flashcards -----------------------------------------------------------------------------------

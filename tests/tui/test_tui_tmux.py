@@ -14,7 +14,7 @@ import pytest
 
 from quizapp.store import Store
 
-from conftest import DECKS  # noqa: E402
+from tui_constants import DECKS  # noqa: E402
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
