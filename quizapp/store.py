@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version
-from quizapp.scheduler import NEW, CardState, Settings
+from quizapp.cardstate import NEW, CardState, Settings
 
 __all__ = ["Store", "StoreError", "Review", "to_ms", "from_ms", "BUSY_TIMEOUT_MS"]
 

@@ -35,7 +35,7 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     common = common_options()
     parser = argparse.ArgumentParser(
         prog="quizapp",
@@ -43,10 +43,25 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the terminal app.",
         parents=[common],
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"quizapp.cli.{name}").register(subparsers, common)
+    if with_commands:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name in COMMANDS:
+            importlib.import_module(f"quizapp.cli.{name}").register(subparsers, common)
     return parser
+
+
+def _names_a_command(argv: list[str]) -> bool:
+    """Whether the arguments need the subcommands' parsers: help, or any word that is not the
+    value of --db or --content (a command, or a typo argparse should answer with the choices)."""
+    values_follow = False
+    for arg in argv:
+        if values_follow:
+            values_follow = False
+        elif arg in ("--db", "--content"):
+            values_follow = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -70,7 +85,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Plain `quizapp` opens the TUI: it need not load every subcommand's module first.
+    parser = build_parser(with_commands=_names_a_command(argv))
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
     args.content = getattr(args, "content", None) or []

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from quizapp.store import Store, StoreError
+if TYPE_CHECKING:
+    from quizapp.store import Store
 
 
 def open_store(args: argparse.Namespace, prog: str) -> Store | None:
     """The review store from ``--db`` / QUIZAPP_DB / the default path, or None after printing why
     it cannot be used (a foreign or corrupt file, a directory, an unwritable place)."""
     from quizapp.paths import db_path
+    from quizapp.store import Store, StoreError
 
     try:
         return Store.open(db_path(getattr(args, "db", None)))

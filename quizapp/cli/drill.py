@@ -20,32 +20,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
-from quizapp.scheduler import Rating, format_interval
-from quizapp.session import AnswerError, Outcome, Presented, Session, SessionError, Summary
 from quizapp.cli.common import load_library, open_store
-from quizapp.store import StoreError
 
 PROG = "quizapp drill"
-
-HELP = (
-    "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
-    "option numbers answer a choice, t/f a true/false; "
-    "u undoes the last grade, s skips, b buries until tomorrow, q quits (nothing answered is lost)"
-)
-
-COMMANDS = {
-    "q": "quit", "quit": "quit", "exit": "quit",
-    "u": "undo", "undo": "undo",
-    "s": "skip", "skip": "skip",
-    "b": "bury", "bury": "bury",
-    "?": "help", "h": "help", "help": "help",
-}
-
-RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
-
 
 def _positive_int(text: str) -> int:
     try:
@@ -82,6 +61,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     if args.list or args.starter or args.file:
         return run_task(args)
+    from quizapp.cli.plain_session import PlainDrill
+    from quizapp.session import Session
+    from quizapp.store import StoreError
+
     store = open_store(args, PROG)
     if store is None:
         return 1
@@ -187,6 +170,10 @@ def run_task(args: argparse.Namespace) -> int:
 
 def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
     """Check the file as the answer to the task's code card, and record the grade."""
+    from quizapp.cli.plain_session import RATING_WORDS
+    from quizapp.scheduler import format_interval
+    from quizapp.session import AnswerError, Session
+
     store = open_store(args, PROG)
     if store is None:
         return 1
@@ -212,294 +199,3 @@ def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
         due = format_interval(outcome.interval)
         print(f"saved: {presented.card.id} graded {RATING_WORDS[outcome.rating]}; next review in {due}")
         return 0 if outcome.correct else 1
-
-
-# -- the plain session --------------------------------------------------------------------------
-
-
-def _starter(card: Any) -> str:
-    """A code card's starter (signature and docstring), when the drills module knows its task."""
-    try:
-        from quizapp.drills import get_task
-
-        return get_task(getattr(card, "task", "")).starter
-    except (ImportError, KeyError):
-        return ""
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Quit(Exception):
-    """End of input or ``q``: leave the session (every grade is already saved)."""
-
-
-class PlainDrill:
-    """Drives a :class:`Session` over text streams."""
-
-    def __init__(self, session: Session, inp: IO[str], out: IO[str]) -> None:
-        self.session = session
-        self.inp = inp
-        self.out = out
-        # Piped input is not echoed by a terminal; echo it so a transcript reads like a dialogue.
-        self.echo = not _isatty(inp)
-
-    # -- io --------------------------------------------------------------------------------
-
-    def say(self, *lines: str) -> None:
-        for line in lines:
-            print(line, file=self.out)
-        self.out.flush()
-
-    def read(self, prompt: str = "> ") -> str:
-        """One line without its newline; raises _Quit at end of input."""
-        self.out.write(prompt)
-        self.out.flush()
-        line = self.inp.readline()
-        if not line:
-            self.say("")
-            raise _Quit
-        line = line.rstrip("\r\n")
-        if self.echo:
-            self.say(line)
-        return line
-
-    # -- the loop ----------------------------------------------------------------------------
-
-    def run(self) -> int:
-        left = self.session.remaining()
-        if left.total == 0:
-            self.say("Nothing to study now.")
-        else:
-            self.say(
-                f"Studying {left.new} new, {left.learning} learning, {left.review} to review. "
-                "Type ? for keys; q quits (every answer is saved when given)."
-            )
-        try:
-            while True:
-                presented = self.session.next()
-                if presented is None:
-                    if left.total:
-                        self.say("", "No more cards for now.")
-                    break
-                self.study(presented)
-        except _Quit:
-            pass
-        self.say(*summary_lines(self.session.summary(), self.session.now()))
-        for problem in self.session.problems:
-            print(problem, file=sys.stderr)
-        return 0
-
-    def study(self, p: Presented) -> None:
-        """Show one card and take its answer (or a command)."""
-        self.say("", self.header(p))
-        if p.kind == "flashcard":
-            self.study_flashcard(p)
-        elif p.kind == "choice":
-            self.study_choice(p)
-        elif p.kind == "truefalse":
-            self.study_truefalse(p)
-        elif p.kind == "exercise":
-            self.study_exercise(p)
-        else:
-            self.study_text(p)
-
-    def header(self, p: Presented) -> str:
-        left = self.session.remaining()
-        topic = p.topic.title if p.topic else p.card.topic
-        flags = [topic, p.kind]
-        if p.is_new:
-            flags.append("new")
-        if p.leech:
-            flags.append("LEECH: failed often, consider rewriting it")
-        return (
-            f"[{p.number}] {', '.join(flags)} ({p.card.id}). "
-            f"Left: {left.new} new, {left.learning} learning, {left.review} to review."
-        )
-
-    def command(self, line: str) -> bool:
-        """Run the command ``line`` (u, s, b, ?, q); True if the session moved to another card."""
-        action = COMMANDS[line.strip().lower()]
-        if action == "quit":
-            raise _Quit
-        if action == "help":
-            self.say(HELP)
-            return False
-        if action == "undo":
-            try:
-                again = self.session.undo()
-            except SessionError as exc:
-                self.say(f"Undo failed: {exc}")
-                return False
-            self.say("Undone: the last card comes back." if again else "Nothing to undo yet.")
-            return again is not None
-        if action == "skip":
-            self.session.skip()
-            self.say("Skipped; it comes back at the end.")
-        else:
-            self.session.bury()
-            self.say("Buried until tomorrow.")
-        return True
-
-    # -- kinds -------------------------------------------------------------------------------
-
-    def study_flashcard(self, p: Presented) -> None:
-        self.say(f"Q: {p.card.question}", "(Enter shows the answer)")
-        while True:
-            line = self.read()
-            if COMMANDS.get(line.strip().lower()):
-                if self.command(line):
-                    return
-                continue
-            break  # Enter, or whatever the user typed as their recall
-        back = getattr(p.card, "back", "")
-        self.say(f"A: {back}")
-        if p.card.explain and p.card.explain.strip() != back.strip():
-            self.say(f"Why: {p.card.explain.strip()}")
-        preview = self.session.preview()
-        choices = "  ".join(
-            f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})" for r in Rating
-        )
-        self.say(choices)
-        while True:
-            line = self.read()
-            word = line.strip().lower()
-            if COMMANDS.get(word):
-                if self.command(line):
-                    return
-                continue
-            rating = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4}.get(word)
-            if rating is None:
-                self.say(f"Type 1-4 to rate it ({choices}), u to undo, q to quit.")
-                continue
-            self.saved(self.session.grade(rating))
-            return
-
-    def study_choice(self, p: Presented) -> None:
-        card: Any = p.card
-        hint = "pick all that apply, e.g. 1 3" if card.multiple else "type its number"
-        self.say(f"Q: {card.prompt}")
-        for i, option in enumerate(p.options, start=1):
-            self.say(f"  {i}) {option}")
-        self.say(f"({hint})")
-        self.answer_loop(lambda: self.read())
-
-    def study_truefalse(self, p: Presented) -> None:
-        self.say(f"True or false: {p.card.question}", "(t or f)")
-        self.answer_loop(lambda: self.read())
-
-    def study_exercise(self, p: Presented) -> None:
-        intro = getattr(p.card, "intro", "")
-        if intro:
-            self.say(f"Q: {intro}")
-        exercise = p.exercise
-        self.say(exercise.prompt.strip())
-        shape = tuple(exercise.answer.shape)
-        if len(shape) == 2:
-            self.say(f"(type the matrix as [1, 2; 3, 4] on one line, or its {shape[0]} rows one per line)")
-        elif len(shape) > 2:
-            self.say("(type the rows one per line and an empty line to finish)")
-        self.answer_loop(lambda: self.read_exercise(shape))
-
-    def study_text(self, p: Presented) -> None:
-        """A code card (when a checker is plugged in): lines up to one holding only '.'."""
-        self.say(f"Q: {p.card.question}")
-        starter = _starter(p.card)
-        if starter:
-            self.say("Starter:", starter.rstrip())
-        self.say("(type your code; a line with only . finishes)")
-
-        def read_code() -> str:
-            lines = []
-            while True:
-                line = self.read("" if lines else "> ")
-                if not lines and COMMANDS.get(line.strip().lower()):
-                    return line
-                if line.strip() == ".":
-                    return "\n".join(lines)
-                lines.append(line)
-
-        self.answer_loop(read_code)
-
-    def read_exercise(self, shape: tuple[int, ...]) -> str:
-        """One line for a number or a vector; for a matrix, either one bracketed line or its rows
-        on separate lines (ending by itself after the last row, or at an empty line)."""
-        first = self.read()
-        if len(shape) < 2 or not first.strip() or COMMANDS.get(first.strip().lower()):
-            return first
-        if ";" in first or (first.lstrip().startswith("[") and first.count("[") == first.count("]")):
-            return first
-        rows = shape[0] if len(shape) == 2 else None
-        lines = [first]
-        while rows is None or len(lines) < rows:
-            line = self.read("  ")
-            if not line.strip():
-                break
-            lines.append(line)
-        return "\n".join(lines)
-
-    def answer_loop(self, read_answer) -> None:
-        while True:
-            line = read_answer()
-            if COMMANDS.get(line.strip().lower()):
-                if self.command(line):
-                    return
-                continue
-            if not line.strip():
-                self.say("Type an answer (or ? for keys, q to quit).")
-                continue
-            try:
-                outcome = self.session.submit(line)
-            except AnswerError as exc:
-                self.say(f"Could not use that: {exc}. Try again.")
-                continue
-            self.show_outcome(outcome)
-            self.saved(outcome)
-            return
-
-    # -- after the answer --------------------------------------------------------------------
-
-    def show_outcome(self, outcome: Outcome) -> None:
-        p = outcome.presented
-        if p.kind == "exercise" and outcome.detail is not None:
-            from quizapp.plaintext import verdict_lines
-
-            teaching = self.session.teaching_cards(outcome.misconception) if outcome.misconception else ()
-            self.say(*verdict_lines(p.exercise, outcome.detail, teaching))
-        elif callable(getattr(outcome.detail, "lines", None)):  # a code drill's full report
-            self.say(*outcome.detail.lines())
-        else:
-            self.say(outcome.message or ("Right." if outcome.correct else "Wrong."))
-            if not outcome.correct and outcome.expected:
-                self.say(f"Answer: {outcome.expected}")
-        if p.card.explain:
-            self.say(f"Why: {p.card.explain.strip()}")
-
-    def saved(self, outcome: Outcome) -> None:
-        """The acknowledgement: printed only after the grade is committed."""
-        extra = " This card is a leech (failed 8+ times)." if outcome.leech else ""
-        self.say(
-            f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, "
-            f"next in {format_interval(outcome.interval)}.{extra}"
-        )
-
-
-def summary_lines(summary: Summary, now: datetime) -> list[str]:
-    minutes, seconds = divmod(int(summary.time_spent.total_seconds()), 60)
-    spent = f"{minutes}m {seconds:02d}s" if minutes else f"{seconds}s"
-    lines = [
-        "",
-        f"Session: {summary.reviewed} reviewed ({summary.right} right, {summary.wrong} wrong), "
-        f"{summary.new_cards} new, {spent}.",
-    ]
-    if summary.next_due is not None:
-        wait = summary.next_due - now
-        when = "now" if wait.total_seconds() <= 0 else f"in {format_interval(wait)}"
-        lines.append(f"Next due: {when} ({summary.next_due.astimezone():%Y-%m-%d %H:%M}).")
-    if summary.leeches:
-        lines.append("Leeches (failed 8+ times): " + ", ".join(summary.leeches))
-    return lines

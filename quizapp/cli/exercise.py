@@ -12,11 +12,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import secrets
 import sys
 from typing import Any
-
-import numpy as np
 
 
 def register(subparsers, common) -> None:
@@ -57,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     level = gen.levels[0] if args.level is None else args.level
     if level not in gen.levels:
         return _usage_error(f"{args.id} has levels {', '.join(map(str, gen.levels))}, not {level}")
+    import secrets
+
     seed = secrets.randbelow(2**31) if args.seed is None else args.seed
     if seed < 0:
         return _usage_error("--seed must be a non-negative integer")
@@ -69,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _plain(value: Any) -> Any:
     """A value as JSON can hold it: arrays as nested lists, numpy scalars as Python numbers."""
+    import numpy as np
+
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizapp.stats import Stats, compute
-from quizapp.store import StoreError
+if TYPE_CHECKING:
+    from quizapp.stats import Stats
+
 
 PROG = "quizapp stats"
 BAR_WIDTH = 30
@@ -32,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from quizapp.cli.common import load_library, open_store
+    from quizapp.stats import compute
+    from quizapp.store import StoreError
 
     store = open_store(args, PROG)
     if store is None:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from quizapp.content import load_library, load_paths
+
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -28,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from quizapp.content import load_library, load_paths
+
     paths = list(getattr(args, "paths", None) or [])
     content = list(getattr(args, "content", None) or [])
     missing = [p for p in paths + content if not Path(p).exists()]

@@ -17,19 +17,21 @@ from quizapp.content.loader import (
     shipped_content_dir,
     validate_paths,
 )
-from quizapp.content.model import (
-    AUTO_GRADED,
-    CARD_CLASSES,
-    KINDS,
-    Card,
-    Choice,
-    CodeCard,
-    ExerciseCard,
-    Flashcard,
-    Problem,
-    Topic,
-    TrueFalse,
+from quizapp.content.problem import Problem
+
+#: The card model, loaded on first use: a start-up served from the deck cache shows the home
+#: screen from topic outlines and never needs the card classes.
+_MODEL_NAMES = frozenset(
+    {"AUTO_GRADED", "CARD_CLASSES", "KINDS", "Card", "Choice", "CodeCard", "ExerciseCard", "Flashcard", "Topic", "TrueFalse"}
 )
+
+
+def __getattr__(name: str):
+    if name in _MODEL_NAMES:
+        from quizapp.content import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'quizapp.content' has no attribute {name!r}")
 
 __all__ = [
     "AUTO_GRADED",

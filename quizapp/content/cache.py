@@ -21,7 +21,7 @@ from typing import Any
 import quizapp
 
 #: Bump when the pickled layout changes in a way the fingerprint cannot see.
-FORMAT = 2
+FORMAT = 3
 #: Source folders whose code decides what a deck file reads into (relative to the repository or
 #: site-packages root): the loader, the generator registry and the drill tasks.
 CODE_DIRS = ("quizapp/content", "engine/exercises", "quizapp/drills")

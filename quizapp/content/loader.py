@@ -4,6 +4,8 @@ The app and ``quizapp validate`` use this same loader, so what the validator rep
 the app skips: a file that cannot be parsed or has no valid topic header is skipped whole, a broken
 card is skipped alone, and everything else is served. Nothing here raises for bad content; every
 problem becomes one :class:`~quizapp.content.model.Problem` line, ``path:line: message``.
+Reading a file is :mod:`quizapp.content.reading`; it is imported only when a file is not in the
+deck cache (:mod:`quizapp.content.cache`), so a warm start needs no YAML parser.
 """
 
 from __future__ import annotations
@@ -13,209 +15,34 @@ import os
 import pickle
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Union
+from typing import TYPE_CHECKING, Iterable, Union
 
-from yaml.nodes import MappingNode, Node, SequenceNode
-
-import quizapp
-from quizapp.content import references
 from quizapp.content.cache import DeckCache, cache_path
-from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, integer, read_card, text, text_list
-from quizapp.content.model import Card, Problem, Topic
-from quizapp.content.yamlnodes import (
-    MAP,
-    NULL,
-    SEQ,
-    NodeError,
-    compose_file,
-    describe,
-    did_you_mean,
-    fields_of,
-    line_of,
-    quote,
-    tag_problem,
-)
+from quizapp.content.messages import quote
+from quizapp.content.problem import Problem
+from quizapp.content.paths import display_path, shipped_content_dir
+
+if TYPE_CHECKING:
+    from quizapp.content.model import Card, Topic
+    from quizapp.content.reading import _FileResult
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: The keys of a deck file's top level.
-TOPIC_REQUIRED = ("topic", "title", "summary", "cards")
-TOPIC_OPTIONAL = ("refs", "order")
 DECK_SUFFIXES = (".yaml", ".yml")
-_CARD_KEYS = {key for req, opt in FIELDS.values() for key in req + opt} | {"id", "kind", "explain"}
-
-
-def shipped_content_dir() -> Path:
-    """Where the shipped decks are: ``quizapp/decks`` in a wheel, ``<repo>/content`` in a checkout."""
-    package = Path(quizapp.__file__).resolve().parent
-    in_wheel = package / "decks"
-    in_checkout = package.parent / "content"
-    if in_wheel.is_dir() or not in_checkout.is_dir():
-        return in_wheel
-    return in_checkout
-
-
-def display_path(path: Path) -> str:
-    """A path as the user gave it, or relative to the working directory when it lies below it."""
-    if path.is_absolute():
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except (ValueError, OSError):
-            return str(path)
-    return str(path)
-
-
-# --- one file ------------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class _FileResult:
-    topic: Topic | None
-    problems: list[Problem]
-    topic_line: int = 1
-    card_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # served card id -> line
+NO_DECKS = "no deck files (*.yaml, *.yml) in this folder"
 
 
 def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
     """Read one deck: its Topic (None when the file is unusable) and its problems, in line order."""
-    result = _read_file(Path(path))
-    return result.topic, result.problems
+    from quizapp.content.reading import load_file as read
+
+    return read(path)
 
 
-def _read_file(path: Path) -> _FileResult:
-    result = _read_file_unchecked(path)
-    for i, problem in enumerate(result.problems):
-        if not problem.message.isprintable():  # a key or value with a newline must not break the line
-            result.problems[i] = dataclasses.replace(problem, message=_one_line(problem.message))
-    return result
+def _read_file(path: Path) -> "_FileResult":
+    from quizapp.content.reading import _read_file as read
 
-
-def _one_line(message: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in message)
-
-
-NOT_A_DECK = "a deck must be a mapping with topic, title, summary and cards"
-NO_DECKS = "no deck files (*.yaml, *.yml) in this folder"
-EMPTY_FILE = "empty file: a deck is a mapping with topic, title, summary and cards"
-
-
-def _read_file_unchecked(path: Path) -> _FileResult:
-    shown = display_path(path)
-    try:
-        root = compose_file(path)
-        if root is None:
-            return _FileResult(None, [Problem(shown, 1, EMPTY_FILE)])
-        return _read_deck(root, shown)
-    except NodeError as err:
-        return _FileResult(None, [Problem(shown, err.line, err.message)])
-    except Exception as err:  # a safety net: a bug here must not take the app down with one deck
-        message = f"internal error while reading this file ({type(err).__name__}: {err})"
-        return _FileResult(None, [Problem(shown, 1, message)])
-
-
-def _read_deck(root: Node, shown: str) -> _FileResult:
-    if not (isinstance(root, MappingNode) and root.tag == MAP):
-        message = tag_problem(root) or f"{NOT_A_DECK}, not {describe(root)}"
-        return _FileResult(None, [Problem(shown, line_of(root), message)])
-    header = _Header(root)
-    cards, card_lines, card_problems = _read_cards(header.card_nodes, header.topic_id or "", shown)
-    problems = [Problem(shown, e.line, e.message) for e in header.errors] + card_problems
-    problems.sort(key=lambda p: p.line)
-    if not header.usable:
-        return _FileResult(None, problems)
-    topic = Topic(
-        id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards),
-        refs=header.refs, source=shown, order=header.order,
-    )
-    return _FileResult(topic, problems, header.topic_line, card_lines)
-
-
-class _Header:
-    """The top of a deck file. ``usable`` is False when topic, title, summary or cards is unusable."""
-
-    def __init__(self, root: MappingNode):
-        self.errors: list[NodeError] = []
-        self.usable = True
-        self.fields = fields_of(root, self.errors)
-        for key in TOPIC_REQUIRED:
-            if key not in self.fields:
-                self.fail(line_of(root), f"missing '{key}'")
-        self._check_keys()
-        self.topic_id = self.read("topic", text)
-        if self.topic_id is not None and not ID_PATTERN.match(self.topic_id):
-            message = f"topic id {quote(self.topic_id)} may use only {ID_RULE}"
-            self.fail(line_of(self.fields["topic"][1]), message)
-        self.topic_line = line_of(self.fields["topic"][0]) if "topic" in self.fields else 1
-        self.title = self.read("title", text)
-        self.summary = self.read("summary", text)
-        refs = self.read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
-        self.refs = tuple(t for t, _ in refs)
-        self.order = self.read("order", integer, "a whole number, e.g. 10")
-        self.card_nodes = self._card_nodes()
-
-    def fail(self, line: int, message: str) -> None:
-        self.errors.append(NodeError(line, message))
-        self.usable = False
-
-    def read(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
-        if key not in self.fields:
-            return default
-        try:
-            return reader(f"'{key}'", self.fields[key][1], *args)
-        except NodeError as err:
-            self.errors.append(err)
-            self.usable = self.usable and key not in TOPIC_REQUIRED
-            return default
-
-    def _check_keys(self) -> None:
-        known = TOPIC_REQUIRED + TOPIC_OPTIONAL
-        for key, (key_node, _) in self.fields.items():
-            if key not in known:
-                hint = did_you_mean(key, known)
-                if not hint and key in _CARD_KEYS:
-                    hint = " (card fields go in a card, in the list under 'cards')"
-                self.errors.append(NodeError(line_of(key_node), f"unknown key {quote(key)}{hint}"))
-
-    def _card_nodes(self) -> list[Node]:
-        if "cards" not in self.fields:
-            return []
-        node = self.fields["cards"][1]
-        if isinstance(node, SequenceNode) and node.tag == SEQ:
-            if not node.value:
-                self.errors.append(NodeError(line_of(node), "'cards' is an empty list"))
-            return node.value
-        if node.tag == NULL:
-            self.fail(line_of(node), "'cards' is empty: give a list of cards")
-        else:
-            problem = tag_problem(node) or f"must be a list of cards, not {describe(node)}"
-            self.fail(line_of(node), f"'cards' {problem}")
-        return []
-
-
-def _read_cards(
-    nodes: list[Node], topic_id: str, shown: str
-) -> tuple[list[Card], dict[str, int], list[Problem]]:
-    """The good cards, the line of each, and the problems (a repeated id keeps the first card)."""
-    cards: list[Card] = []
-    card_lines: dict[str, int] = {}
-    problems: list[Problem] = []
-    first_line: dict[str, int] = {}  # every readable id, broken cards included
-    names = references.current() if nodes else None
-    for index, node in enumerate(nodes, 1):
-        result = read_card(node, index, topic_id, shown, names)
-        problems.extend(Problem(shown, line, message) for line, message in result.problems)
-        card_id = result.card_id
-        if card_id is None:
-            continue
-        if card_id in first_line:
-            message = f"duplicate id {quote(card_id)} (first at {shown}:{first_line[card_id]})"
-            problems.append(Problem(shown, result.line, message))
-            continue
-        first_line[card_id] = result.line
-        if result.card is not None:
-            cards.append(result.card)
-            card_lines[card_id] = result.line
-    return cards, card_lines, problems
+    return read(path)
 
 
 # --- many files ----------------------------------------------------------------------------------
@@ -283,7 +110,8 @@ class Library:
     ):
         self.problems: list[Problem] = list(problems)
         self.files: tuple[str, ...] = tuple(files)  # every deck file read, as shown in messages
-        entries = [(TopicOutline.of(item), item) if isinstance(item, Topic) else item for item in topics]
+        # A cached topic arrives as (outline, deferred cards); a freshly read one as a Topic.
+        entries = [item if isinstance(item, tuple) else (TopicOutline.of(item), item) for item in topics]
         entries.sort(key=lambda entry: (entry[0].order is None, entry[0].order or 0))  # stable
         self.outlines: tuple[TopicOutline, ...] = tuple(outline for outline, _ in entries)
         self._pending: list[Topic | _Deferred] = [item for _, item in entries]
@@ -296,7 +124,7 @@ class Library:
     def _materialize(self) -> tuple[Topic, ...]:
         with self._lock:
             if self._topics is None:
-                topics = tuple(p if isinstance(p, Topic) else p.topic() for p in self._pending)
+                topics = tuple(p.topic() if isinstance(p, _Deferred) else p for p in self._pending)
                 for topic in topics:
                     self._by_id[topic.id] = topic
                     for card in topic.cards:
@@ -358,7 +186,7 @@ def load_paths(paths: Iterable[PathLike], cache: DeckCache | None = None) -> Lib
 
     topics: list[Topic | tuple[TopicOutline, _Deferred]] = []
     topic_at: dict[str, str] = {}
-    card_at: dict[str, str] = {}
+    card_at: dict[str, tuple[str, int]] = {}  # card id -> (file, line) where it was first read
     shown_files: list[str] = []
     for file in files:
         shown = display_path(file)
@@ -397,7 +225,7 @@ def _check_ids_across_files(
     result: _FileResult | _Cached,
     shown: str,
     topic_at: dict[str, str],
-    card_at: dict[str, str],
+    card_at: dict[str, tuple[str, int]],
     problems: list[Problem],
 ) -> Topic | tuple[TopicOutline, _Deferred] | None:
     """The file's topic without the cards whose ids an earlier file took (None if its topic id was).
@@ -417,11 +245,12 @@ def _check_ids_across_files(
     dropped = set()
     for card_id in outline.card_ids:
         if card_id in card_at:
-            message = f"duplicate id {quote(card_id)} (first at {card_at[card_id]})"
+            first_file, first_line = card_at[card_id]
+            message = f"duplicate id {quote(card_id)} (first at {first_file}:{first_line})"
             problems.append(Problem(shown, result.card_lines[card_id], message))
             dropped.add(card_id)
         else:
-            card_at[card_id] = f"{shown}:{result.card_lines[card_id]}"
+            card_at[card_id] = (shown, result.card_lines[card_id])
     if dropped:
         outline = dataclasses.replace(outline, card_ids=tuple(c for c in outline.card_ids if c not in dropped))
     if isinstance(result, _Cached):

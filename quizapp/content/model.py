@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from quizapp.content.problem import Problem  # noqa: F401  (re-exported: part of the model)
+
 KINDS = ("flashcard", "choice", "truefalse", "exercise", "code")
 #: Kinds graded by the app (right -> Good, wrong -> Again) rather than by the user.
 AUTO_GRADED = frozenset({"choice", "truefalse", "exercise", "code"})
@@ -134,21 +136,3 @@ class Topic:
     refs: tuple[str, ...] = ()
     source: str = ""
     order: int | None = None  # where the topic is listed; topics without one come last
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem found while loading content, printed as ``path:line: message``.
-
-    ``line`` is 1-based; 0 means the problem is with the path itself (a folder with no decks),
-    printed as ``path: message``.
-    """
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"

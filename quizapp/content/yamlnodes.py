@@ -10,12 +10,13 @@ here as an inert node whose tag we report as a problem: a deck is data, never co
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quizapp.content.messages import clip, did_you_mean, quote  # noqa: F401  (re-exported)
 
 #: The safe loader: the C one when PyYAML was built with libyaml.
 LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -78,23 +79,6 @@ def describe(node: Node) -> str:
     if node.tag in (INT, FLOAT):
         return node.value
     return quote(node.value)
-
-
-def clip(text: str, width: int = 40) -> str:
-    """Text shortened to one line of at most ``width`` characters, for messages."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def quote(text: str) -> str:
-    """A value the author wrote, quoted and kept to one short line, for messages."""
-    return f"'{clip(text)}'"
-
-
-def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def fields_of(node: MappingNode, errors: list[NodeError]) -> dict[str, tuple[Node, Node]]:

@@ -53,7 +53,7 @@ def drill_checkers() -> dict[str, Any]:
 
 class QuizApp(App):
     TITLE = "quizapp"
-    CSS_PATH = ["app.tcss", "stats.tcss", "browser.tcss"]
+    CSS_PATH = "app.tcss"  # the stats and browser screens bring their own, parsed when first shown
     COMMANDS = App.COMMANDS | {QuizCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", show=False),
@@ -170,7 +170,7 @@ class QuizApp(App):
 
 def nothing_left(session: Any, now: Any, title: str) -> str:
     """Why a session would be empty, and when the next card falls due."""
-    from quizapp.scheduler import format_interval
+    from quizapp.cardstate import format_interval
 
     scope = title or "this selection"
     summary = session.summary()

@@ -90,7 +90,7 @@ def overview(topics: Sequence[Any], store: Any, now: datetime, tz: Any = None) -
     ``topics`` are :class:`quizapp.content.Topic` values or the library's outlines (id, title and
     ``card_ids``), which are at hand before the cards themselves are read from the deck cache.
     """
-    from quizapp.scheduler import NEW, day_start
+    from quizapp.cardstate import NEW, day_start
     from quizapp.store import to_ms
 
     settings = store.settings()

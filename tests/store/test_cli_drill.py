@@ -14,7 +14,7 @@ import pytest
 from store_helpers import choice, exercise, flash, library, topic, truefalse
 
 from quizapp.cli import main
-from quizapp.cli.drill import PlainDrill
+from quizapp.cli.plain_session import PlainDrill
 from quizapp.session import Session
 from quizapp.store import Store
 

@@ -35,6 +35,8 @@ HELP_LINE = (
 class BrowserScreen(Screen):
     """Search every card; enter opens one (its text, state and review history)."""
 
+    CSS_PATH = "../browser.tcss"  # parsed when the screen is first shown, not at start-up
+
     TITLE = "Browse cards"
 
     BINDINGS = [
@@ -201,6 +203,8 @@ class BrowserScreen(Screen):
 
 class CardDetailScreen(Screen):
     """One card in full: text, explanation, references, state and review history."""
+
+    CSS_PATH = "../browser.tcss"
 
 
     BINDINGS = [

@@ -61,14 +61,19 @@ class HomeScreen(Screen):
         self._counted_on_mount = False
 
     def compose(self) -> ComposeResult:
+        # Counted before the first layout, so the first frame already shows the figures.
+        view = overview(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
+        self.rows = view.topics
+        notes = self._notes(view)
         yield Header()
-        yield Static(id="today")
-        yield Static(id="notes")
-        yield TopicTable(id="topics")
+        yield Static(today_line(view), id="today")
+        yield Static(Content("\n").join(notes), id="notes").set_styles(f"display: {'block' if notes else 'none'};")
+        table = TopicTable(id="topics")
+        table.set_rows(view.topics)
+        yield table
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.refresh_figures()
         self._counted_on_mount = True
         self.query_one(TopicTable).focus()
         self.call_after_refresh(self._ready)
@@ -91,11 +96,14 @@ class HomeScreen(Screen):
         view = overview(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
         self.rows = view.topics
         self.query_one("#today", Static).update(today_line(view))
-        self._show_notes(view)
+        lines = self._notes(view)
+        notes = self.query_one("#notes", Static)
+        notes.update(Content("\n").join(lines))
+        notes.display = bool(lines)
         self.query_one(TopicTable).set_rows(view.topics)
 
-    def _show_notes(self, view: Overview) -> None:
-        notes = self.query_one("#notes", Static)
+    def _notes(self, view: Overview) -> list[Content]:
+        """The lines above the table: a first-run welcome, skipped content, no decks at all."""
         lines: list[Content] = []
         if view.today.first_run:
             lines.extend(Content.styled(line, "dim") for line in FIRST_RUN)
@@ -110,10 +118,9 @@ class HomeScreen(Screen):
                     ("  - `quizapp validate` lists them", "dim"),
                 )
             )
-        if not self.rows:
+        if not view.topics:
             lines.append(Content.styled("No decks were found. Pass --content DIR with your YAML decks.", "$text-error"))
-        notes.update(Content("\n").join(lines))
-        notes.display = bool(lines)
+        return lines
 
     # -- actions ---------------------------------------------------------------------------------
 

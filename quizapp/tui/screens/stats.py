@@ -82,6 +82,8 @@ def _catalog() -> dict[str, Any]:
 class StatsScreen(Screen):
     """Reviews per day, retention, forecast, mastery per topic and misconceptions."""
 
+    CSS_PATH = "../stats.tcss"  # parsed when the screen is first shown, not at start-up
+
     TITLE = "Stats"
 
     BINDINGS = [

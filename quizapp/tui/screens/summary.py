@@ -19,7 +19,7 @@ RATING_WORDS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
 def summary_lines(summary: Any, now: datetime) -> list[Content]:
-    from quizapp.scheduler import format_interval
+    from quizapp.cardstate import format_interval
 
     lines: list[Content] = []
     if summary.reviewed == 0:

@@ -25,7 +25,7 @@ GRADES = ((1, "Again", "error"), (2, "Hard", "warning"), (3, "Good", "success"),
 
 
 def format_interval(delta: timedelta) -> str:
-    from quizapp.scheduler import format_interval as fmt
+    from quizapp.cardstate import format_interval as fmt
 
     return fmt(delta)
 

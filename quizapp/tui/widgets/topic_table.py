@@ -105,6 +105,7 @@ class TopicTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.rows: list[Any] = []
         self._longest = MIN_TITLE
+        self._component_styles: dict[str, Style] = {}
 
     # -- data ------------------------------------------------------------------------------
 
@@ -178,11 +179,21 @@ class TopicTable(ScrollView, can_focus=True):
     # -- drawing ---------------------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"topic-table--{name}", partial=True)
+        """A component class's style, looked up once per stylesheet (a row uses several)."""
+        style = self._component_styles.get(name)
+        if style is None:
+            # "" is the widget's own style: computing it walks every ancestor, once per line otherwise
+            found = self.get_component_rich_style(f"topic-table--{name}", partial=True) if name else self.rich_style
+            style = self._component_styles[name] = found
+        return style
+
+    def notify_style_update(self) -> None:
+        self._component_styles.clear()  # the theme or the CSS changed
+        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_size.width or self.size.width
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
             return self._header(width, base + self._style("header"))
         index = int(self.scroll_offset.y) + y - 1

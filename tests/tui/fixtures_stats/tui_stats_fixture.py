@@ -30,7 +30,6 @@ UTC = timezone.utc
 #: A Tuesday, noon UTC; tests run with TZ=UTC, so the study day runs 04:00 to 04:00 UTC.
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 HISTORY_DAYS = 120
-_TUI = Path(__file__).resolve().parents[3] / "quizapp" / "tui"
 NEW_PER_DAY = 1
 
 
@@ -231,8 +230,6 @@ class ScreenTestApp(App):
     """Pushes one screen and records ``start_session`` calls instead of studying."""
 
     TITLE = "quizapp"
-    # The stylesheets QuizApp loads for these screens.
-    CSS_PATH = [str(_TUI / "stats.tcss"), str(_TUI / "browser.tcss")]
 
     def __init__(self, make_screen) -> None:
         super().__init__()

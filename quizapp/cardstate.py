@@ -1,0 +1,215 @@
+"""What the store keeps per card, the user's settings, and the clock arithmetic of study days.
+
+None of this needs the FSRS package, so opening the store (and drawing the home screen) does not
+import it; :mod:`quizapp.scheduler` does the scheduling with fsrs.
+
+- :class:`CardState` is what the store keeps per card id.  FSRS has no "new" state (a fresh
+  ``fsrs.Card`` is Learning at step 0), so the app adds ``NEW = 0`` for a card never reviewed,
+  and counts ``reps`` and ``lapses`` (a lapse is a Review card rated Again; a card with
+  :attr:`Settings.leech_lapses` lapses is a *leech*: it keeps failing and needs rewriting or
+  a different angle).  The other states are fsrs's own numbers.
+- :class:`Settings` holds the knobs a user may change (desired retention, learning and relearning
+  steps, maximum interval, daily limits, when the day starts); the defaults are fsrs's own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    import fsrs
+
+NEW = 0
+LEARNING = 1  # fsrs.State.Learning
+REVIEW = 2  # fsrs.State.Review
+RELEARNING = 3  # fsrs.State.Relearning
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+_UTC = timezone.utc
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return moment.astimezone(_UTC)
+
+@dataclass(frozen=True)
+class CardState:
+    """The memory state of one card, keyed by the content's card id."""
+
+    card_id: str
+    state: int = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None  # None for a new card: it is due when the daily limit lets it in
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+    buried_until: datetime | None = None
+    suspended: bool = False
+
+    @property
+    def is_new(self) -> bool:
+        return self.state == NEW
+
+    @property
+    def is_learning(self) -> bool:
+        """Learning or relearning: short steps within the day."""
+        return self.state in (LEARNING, RELEARNING)
+
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES.get(self.state, str(self.state))
+
+    def is_leech(self, threshold: int = 8) -> bool:
+        return self.lapses >= threshold
+
+    def is_buried(self, now: datetime) -> bool:
+        return self.buried_until is not None and self.buried_until > now
+
+    def to_fsrs(self) -> fsrs.Card:
+        """The equivalent ``fsrs.Card`` (a new card is fsrs's fresh Learning card at step 0)."""
+        import fsrs
+
+        if self.state == NEW:
+            return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=self.due or datetime.now(_UTC))
+        return fsrs.Card(
+            card_id=0,
+            state=fsrs.State(self.state),
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+
+def _steps_from(value: Any, key: str) -> tuple[timedelta, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"setting {key!r} must be a list of seconds, got {value!r}")
+    steps = []
+    for item in value:
+        if isinstance(item, timedelta):
+            seconds = item.total_seconds()
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            seconds = float(item)
+        else:
+            raise ValueError(f"setting {key!r}: {item!r} is not a number of seconds")
+        if not (seconds > 0 and math.isfinite(seconds)):
+            raise ValueError(f"setting {key!r}: steps must be positive, got {item!r}")
+        steps.append(timedelta(seconds=seconds))
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's study settings; stored in the database's settings table (one row per field)."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval: int = 36500  # days
+    enable_fuzzing: bool = True
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4  # local hour at which "today" begins, as in Anki
+    leech_lapses: int = 8
+    learn_ahead: timedelta = field(default=timedelta(minutes=20))
+
+    def __post_init__(self) -> None:
+        if not 0.5 <= self.desired_retention < 1.0:
+            raise ValueError(f"desired_retention must be in [0.5, 1), got {self.desired_retention!r}")
+        for key in ("maximum_interval", "leech_lapses"):
+            value = getattr(self, key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"setting {key!r} must be a positive integer, got {value!r}")
+        for key in ("new_per_day", "reviews_per_day"):
+            value = getattr(self, key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"setting {key!r} must be a whole number >= 0, got {value!r}")
+        if not isinstance(self.day_starts_at, int) or not 0 <= self.day_starts_at <= 23:
+            raise ValueError(f"setting 'day_starts_at' must be an hour 0-23, got {self.day_starts_at!r}")
+
+    def to_mapping(self) -> dict[str, Any]:
+        """JSON-ready values: steps and learn_ahead in seconds."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = [step.total_seconds() for step in value]
+            elif isinstance(value, timedelta):
+                value = value.total_seconds()
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> "Settings":
+        """Settings from stored values; unknown keys are ignored, bad values raise ValueError."""
+        kwargs: dict[str, Any] = {}
+        known = {f.name for f in fields(cls)}
+        for key, value in values.items():
+            if key not in known:
+                continue
+            if key in ("learning_steps", "relearning_steps"):
+                value = _steps_from(value, key)
+            elif key == "learn_ahead":
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"setting 'learn_ahead' must be seconds >= 0, got {value!r}")
+                value = timedelta(seconds=value)
+            elif key == "desired_retention":
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    raise ValueError(f"setting 'desired_retention' must be a number, got {value!r}")
+                value = float(value)
+            elif key == "enable_fuzzing":
+                if not isinstance(value, bool):
+                    raise ValueError(f"setting 'enable_fuzzing' must be true or false, got {value!r}")
+            kwargs[key] = value
+        return cls(**kwargs)
+
+
+def format_interval(delta: timedelta) -> str:
+    """A short label like Anki's: ``<1m``, ``1m``, ``10m``, ``3h``, ``4d``, ``1.5mo``, ``2.1y``."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m" if seconds > 0 else "now"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        months = days / 30
+        return f"{months:.1f}mo".replace(".0mo", "mo")
+    years = days / 365
+    return f"{years:.1f}y".replace(".0y", "y")
+
+
+def day_start(now: datetime, starts_at: int = 4, tz: Any = None) -> datetime:
+    """The start of the study day containing ``now``: ``starts_at`` o'clock local time (``tz``,
+    default the system's), as an aware UTC datetime.  Reviews at 1 a.m. count for the day before."""
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    start = local.replace(hour=starts_at, minute=0, second=0, microsecond=0)
+    if local < start:
+        start = (start - timedelta(days=1)).replace(hour=starts_at)
+        # replace() again: across a DST change the naive subtraction keeps the wall-clock hour
+    return start.astimezone(_UTC)
+
+
+def day_starts(now: datetime, count: int, starts_at: int = 4, tz: Any = None) -> list[datetime]:
+    """``count + 1`` consecutive day boundaries beginning with today's start (for forecasts)."""
+    first = day_start(now, starts_at, tz)
+    local_tz = tz if tz is not None else first.astimezone().tzinfo
+    base = first.astimezone(local_tz)
+    out = []
+    for i in range(count + 1):
+        moment = (base.replace(tzinfo=None) + timedelta(days=i)).replace(tzinfo=local_tz)
+        out.append(moment.astimezone(_UTC))
+    return out

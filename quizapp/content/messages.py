@@ -1,0 +1,23 @@
+"""Wording problems: author-written values quoted on one short line, and did-you-mean hints."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+
+def clip(text: str, width: int = 40) -> str:
+    """Text shortened to one line of at most ``width`` characters, for messages."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def quote(text: str) -> str:
+    """A value the author wrote, quoted and kept to one short line, for messages."""
+    return f"'{clip(text)}'"
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f" (did you mean '{match[0]}'?)" if match else ""

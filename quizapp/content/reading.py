@@ -1,0 +1,189 @@
+"""Reading one deck file into a Topic, node by node, so every problem has its line.
+
+A file that cannot be parsed or has no usable topic header gives no Topic; a broken card is
+skipped alone.  Nothing here raises for bad content.  This is the only part of the loader that
+needs PyYAML: a start-up served from the deck cache never imports it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+import os
+from typing import Any, Callable, Union
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from quizapp.content import references
+from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, integer, read_card, text, text_list
+from quizapp.content.model import Card, Problem, Topic
+from quizapp.content.paths import display_path
+from quizapp.content.yamlnodes import (
+    MAP,
+    NULL,
+    SEQ,
+    NodeError,
+    compose_file,
+    describe,
+    did_you_mean,
+    fields_of,
+    line_of,
+    quote,
+    tag_problem,
+)
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: The keys of a deck file's top level.
+TOPIC_REQUIRED = ("topic", "title", "summary", "cards")
+TOPIC_OPTIONAL = ("refs", "order")
+_CARD_KEYS = {key for req, opt in FIELDS.values() for key in req + opt} | {"id", "kind", "explain"}
+
+
+@dataclasses.dataclass
+class _FileResult:
+    topic: Topic | None
+    problems: list[Problem]
+    topic_line: int = 1
+    card_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # served card id -> line
+
+
+def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
+    """Read one deck: its Topic (None when the file is unusable) and its problems, in line order."""
+    result = _read_file(Path(path))
+    return result.topic, result.problems
+
+
+def _read_file(path: Path) -> _FileResult:
+    result = _read_file_unchecked(path)
+    for i, problem in enumerate(result.problems):
+        if not problem.message.isprintable():  # a key or value with a newline must not break the line
+            result.problems[i] = dataclasses.replace(problem, message=_one_line(problem.message))
+    return result
+
+
+def _one_line(message: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in message)
+
+
+NOT_A_DECK = "a deck must be a mapping with topic, title, summary and cards"
+EMPTY_FILE = "empty file: a deck is a mapping with topic, title, summary and cards"
+
+
+def _read_file_unchecked(path: Path) -> _FileResult:
+    shown = display_path(path)
+    try:
+        root = compose_file(path)
+        if root is None:
+            return _FileResult(None, [Problem(shown, 1, EMPTY_FILE)])
+        return _read_deck(root, shown)
+    except NodeError as err:
+        return _FileResult(None, [Problem(shown, err.line, err.message)])
+    except Exception as err:  # a safety net: a bug here must not take the app down with one deck
+        message = f"internal error while reading this file ({type(err).__name__}: {err})"
+        return _FileResult(None, [Problem(shown, 1, message)])
+
+
+def _read_deck(root: Node, shown: str) -> _FileResult:
+    if not (isinstance(root, MappingNode) and root.tag == MAP):
+        message = tag_problem(root) or f"{NOT_A_DECK}, not {describe(root)}"
+        return _FileResult(None, [Problem(shown, line_of(root), message)])
+    header = _Header(root)
+    cards, card_lines, card_problems = _read_cards(header.card_nodes, header.topic_id or "", shown)
+    problems = [Problem(shown, e.line, e.message) for e in header.errors] + card_problems
+    problems.sort(key=lambda p: p.line)
+    if not header.usable:
+        return _FileResult(None, problems)
+    topic = Topic(
+        id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards),
+        refs=header.refs, source=shown, order=header.order,
+    )
+    return _FileResult(topic, problems, header.topic_line, card_lines)
+
+
+class _Header:
+    """The top of a deck file. ``usable`` is False when topic, title, summary or cards is unusable."""
+
+    def __init__(self, root: MappingNode):
+        self.errors: list[NodeError] = []
+        self.usable = True
+        self.fields = fields_of(root, self.errors)
+        for key in TOPIC_REQUIRED:
+            if key not in self.fields:
+                self.fail(line_of(root), f"missing '{key}'")
+        self._check_keys()
+        self.topic_id = self.read("topic", text)
+        if self.topic_id is not None and not ID_PATTERN.match(self.topic_id):
+            message = f"topic id {quote(self.topic_id)} may use only {ID_RULE}"
+            self.fail(line_of(self.fields["topic"][1]), message)
+        self.topic_line = line_of(self.fields["topic"][0]) if "topic" in self.fields else 1
+        self.title = self.read("title", text)
+        self.summary = self.read("summary", text)
+        refs = self.read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
+        self.refs = tuple(t for t, _ in refs)
+        self.order = self.read("order", integer, "a whole number, e.g. 10")
+        self.card_nodes = self._card_nodes()
+
+    def fail(self, line: int, message: str) -> None:
+        self.errors.append(NodeError(line, message))
+        self.usable = False
+
+    def read(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        if key not in self.fields:
+            return default
+        try:
+            return reader(f"'{key}'", self.fields[key][1], *args)
+        except NodeError as err:
+            self.errors.append(err)
+            self.usable = self.usable and key not in TOPIC_REQUIRED
+            return default
+
+    def _check_keys(self) -> None:
+        known = TOPIC_REQUIRED + TOPIC_OPTIONAL
+        for key, (key_node, _) in self.fields.items():
+            if key not in known:
+                hint = did_you_mean(key, known)
+                if not hint and key in _CARD_KEYS:
+                    hint = " (card fields go in a card, in the list under 'cards')"
+                self.errors.append(NodeError(line_of(key_node), f"unknown key {quote(key)}{hint}"))
+
+    def _card_nodes(self) -> list[Node]:
+        if "cards" not in self.fields:
+            return []
+        node = self.fields["cards"][1]
+        if isinstance(node, SequenceNode) and node.tag == SEQ:
+            if not node.value:
+                self.errors.append(NodeError(line_of(node), "'cards' is an empty list"))
+            return node.value
+        if node.tag == NULL:
+            self.fail(line_of(node), "'cards' is empty: give a list of cards")
+        else:
+            problem = tag_problem(node) or f"must be a list of cards, not {describe(node)}"
+            self.fail(line_of(node), f"'cards' {problem}")
+        return []
+
+
+def _read_cards(
+    nodes: list[Node], topic_id: str, shown: str
+) -> tuple[list[Card], dict[str, int], list[Problem]]:
+    """The good cards, the line of each, and the problems (a repeated id keeps the first card)."""
+    cards: list[Card] = []
+    card_lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}  # every readable id, broken cards included
+    names = references.current() if nodes else None
+    for index, node in enumerate(nodes, 1):
+        result = read_card(node, index, topic_id, shown, names)
+        problems.extend(Problem(shown, line, message) for line, message in result.problems)
+        card_id = result.card_id
+        if card_id is None:
+            continue
+        if card_id in first_line:
+            message = f"duplicate id {quote(card_id)} (first at {shown}:{first_line[card_id]})"
+            problems.append(Problem(shown, result.line, message))
+            continue
+        first_line[card_id] = result.line
+        if result.card is not None:
+            cards.append(result.card)
+            card_lines[card_id] = result.line
+    return cards, card_lines, problems
