@@ -418,6 +418,24 @@ class Store:
             )
         return result
 
+    # -- interface preferences (the theme, ...) --------------------------------------------
+
+    #: Preferences share the settings table under this prefix; Settings ignores such keys.
+    PREFERENCE_PREFIX = "ui."
+
+    def preference(self, key: str, default: Any = None) -> Any:
+        """An interface preference (not a study setting), or ``default`` if never saved."""
+        return self.raw_settings().get(self.PREFERENCE_PREFIX + key, default)
+
+    @_guarded
+    def save_preference(self, key: str, value: Any) -> None:
+        with self._transaction():
+            self._conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (self.PREFERENCE_PREFIX + key, json.dumps(_jsonable(value))),
+            )
+
     # -- code attempts (the last code typed for a drill) ----------------------------------
 
     @_guarded

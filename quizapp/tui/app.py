@@ -21,7 +21,6 @@ from textual.screen import Screen
 
 from quizapp.tui.commands import QuizCommands
 from quizapp.tui.context import AppContext, build_context
-from quizapp.tui.preferences import load_preferences, save_preference
 from quizapp.tui.screens.home import HomeScreen
 
 READY_ENV = "QUIZAPP_EXIT_WHEN_READY"
@@ -71,7 +70,7 @@ class QuizApp(App):
         self.ctx = ctx if ctx is not None else build_context(db, content_dirs)
         super().__init__()
         self._theme_ready = False
-        theme = load_preferences(self.ctx.store.path).get("theme")
+        theme = self.ctx.store.preference("theme")
         if theme in (DARK_THEME, LIGHT_THEME):
             self.theme = theme
         self._theme_ready = True
@@ -165,7 +164,7 @@ class QuizApp(App):
 
     def watch_theme(self, theme: str) -> None:
         if getattr(self, "_theme_ready", False):
-            save_preference(self.ctx.store.path, "theme", theme)
+            self.ctx.store.save_preference("theme", theme)
 
 
 def nothing_left(session: Any, now: Any, title: str) -> str:
