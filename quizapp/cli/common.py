@@ -31,3 +31,11 @@ def load_library(args: argparse.Namespace, err: IO[str] | None = None):
     for problem in library.problems:
         print(problem, file=err or sys.stderr)
     return library
+
+
+def isatty(stream: IO[str]) -> bool:
+    """Whether ``stream`` is a terminal (False for pipes, files and closed streams)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -12,8 +12,7 @@ For scripts, screen readers and tests: the same :class:`quizapp.session.Session`
   ``q`` or end of input quits and prints the summary.
 
 Every grade is committed before ``saved: ...`` is printed, so a killed process loses nothing that
-was acknowledged.  Without ``--plain`` on a terminal this is the same plain session for now (the
-TUI's study screen will take over there).
+was acknowledged.  Without ``--plain``, in a terminal, the same session opens in the app instead.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import argparse
 import sys
 from typing import Any
 
-from quizapp.cli.common import load_library, open_store
+from quizapp.cli.common import isatty, load_library, open_store
 
 PROG = "quizapp drill"
 
@@ -49,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="only cards with this tag (repeatable: any of them)")
     parser.add_argument("--teaches", metavar="NAME", help="study the cards that correct a misconception (see `quizapp stats`)")
     parser.add_argument("--limit", type=_positive_int, metavar="N", help="at most N cards this session")
-    parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (the default when stdin is not a terminal)")
+    parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (in a terminal the session opens in the app unless --plain is given)")
     coding = parser.add_argument_group("coding drills", "`quizapp drill TASK --starter`, then `quizapp drill TASK --file my.py`")
     coding.add_argument("--list", action="store_true", help="list the coding drills")
     coding.add_argument("--starter", action="store_true", help="print the TASK's starter (signature and docstring) and exit")
@@ -77,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
             return 2
+        if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
+            title = ", ".join(library.topic(t).title for t in topics) or (
+                f"Cards that correct {args.teaches}" if args.teaches else ""
+            )
+            return _run_in_tui(library, store, topics=topics or None, tags=args.tag or None, cards=cards or None, title=title)
         try:
             session = Session(
                 library,
@@ -90,6 +94,16 @@ def run(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 1
+
+
+def _run_in_tui(library: Any, store: Any, **start: Any) -> int:
+    """In a terminal, the same session in the app (its home screen is one q away)."""
+    from quizapp.tui.app import QuizApp
+    from quizapp.tui.context import AppContext
+
+    app = QuizApp(AppContext(library=library, store=store), start=start)
+    app.run()
+    return app.return_code or 0
 
 
 def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[str], str | None]:

@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 from typing import IO, Any
 
+from quizapp.cli.common import isatty
 from quizapp.scheduler import Rating, format_interval
 from quizapp.session import AnswerError, Outcome, Presented, Session, SessionError, Summary
 
@@ -39,13 +40,6 @@ def _starter(card: Any) -> str:
         return ""
 
 
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 class _Quit(Exception):
     """End of input or ``q``: leave the session (every grade is already saved)."""
 
@@ -58,7 +52,7 @@ class PlainDrill:
         self.inp = inp
         self.out = out
         # Piped input is not echoed by a terminal; echo it so a transcript reads like a dialogue.
-        self.echo = not _isatty(inp)
+        self.echo = not isatty(inp)
 
     # -- io --------------------------------------------------------------------------------
 

@@ -65,9 +65,13 @@ class QuizApp(App):
         *,
         db: str | os.PathLike[str] | None = None,
         content_dirs: Iterable[str | os.PathLike[str]] = (),
+        start: dict[str, Any] | None = None,
     ) -> None:
+        """``start``: a session to open right away, as ``start_session``'s keywords (for
+        ``quizapp drill TOPIC`` in a terminal); leaving it returns to the home screen."""
         # Open the database before Textual takes the terminal: a StoreError is a one-line message.
         self.ctx = ctx if ctx is not None else build_context(db, content_dirs)
+        self._start = start
         super().__init__()
         self._theme_ready = False
         theme = self.ctx.store.preference("theme")
@@ -81,6 +85,9 @@ class QuizApp(App):
 
     def home_ready(self) -> None:
         """Called by the home screen once its figures are on screen."""
+        if self._start is not None:
+            start, self._start = self._start, None
+            self.start_session(**start)
         if self.exit_when_ready:
             import time
 

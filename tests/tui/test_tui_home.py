@@ -148,3 +148,26 @@ async def test_broken_content_is_one_line_on_home_and_the_rest_is_served(tmp_pat
             text = screen_text(app)
             assert "skipped broken content" in text and "broken.yaml" in text
             assert len(table_rows(app)) == 2  # both good decks still served
+
+
+async def test_drill_in_a_terminal_opens_its_session_and_q_comes_home(library, db_path, clock):
+    """`quizapp drill tui-dropout` in a terminal: the app opens straight on that topic's session."""
+    import random
+
+    from quizapp.store import Store
+    from quizapp.tui.app import QuizApp
+    from quizapp.tui.context import AppContext
+    from quizapp.tui.screens.home import HomeScreen
+
+    with Store.open(db_path) as store:
+        ctx = AppContext(library=library, store=store, now=clock, rng=random.Random(1))
+        app = QuizApp(ctx, start={"topics": ["tui-dropout"], "title": "Dropout (fixture)"})
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, StudyScreen)
+            assert app.screen.session.next().card.topic == "tui-dropout"
+            await pilot.press("q")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
