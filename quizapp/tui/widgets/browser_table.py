@@ -15,16 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from quizapp.tui.widgets.line_table import LineTable, fit
 
 __all__ = ["Column", "CardTable", "fit", "layout_columns", "MIN_TITLE"]
 
@@ -37,15 +35,6 @@ class Column:
     label: str
     width: int  # 0: takes the width left over (one such column)
     drop_order: int = 0  # columns with a higher number are dropped first when space is short
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` cells (an ellipsis marks a cut)."""
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
 
 
 def layout_columns(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:
@@ -62,14 +51,16 @@ def layout_columns(columns: Sequence[Column], width: int) -> list[tuple[Column, 
     return [(c, c.width or rest) for c in shown]
 
 
-class CardTable(ScrollView, can_focus=True):
+class CardTable(LineTable):
     """Rows of cells (strings) keyed by card id, with a cursor row and a fixed header."""
+
+    COMPONENT_PREFIX = "card-table"
+    PARTIAL_STYLES = False
 
     COMPONENT_CLASSES = {
         "card-table--header",
         "card-table--cursor",
         "card-table--even",
-        "card-table--dim",
     }
 
     DEFAULT_CSS = """
@@ -94,22 +85,9 @@ class CardTable(ScrollView, can_focus=True):
     CardTable > .card-table--even {
         background: $surface-lighten-1 40%;
     }
-    CardTable > .card-table--dim {
-        color: $text-muted;
-    }
     """
 
-    BINDINGS = [
-        Binding("enter", "select", "Open", show=True),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
-
-    cursor_row: reactive[int] = reactive(0)
+    BINDINGS = [Binding("enter", "select", "Open", show=True)]
 
     class Selected(Message):
         """Enter or a click on a row."""
@@ -148,7 +126,6 @@ class CardTable(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._rows: list[Sequence[str]] = []
         self._row_source: Callable[[int], Sequence[str]] | None = None
-        self._dim: set[int] = set()
 
     # -- data ------------------------------------------------------------------------------
 
@@ -168,13 +145,12 @@ class CardTable(ScrollView, can_focus=True):
             self._row_source, self._rows = rows, []
         else:
             self._row_source, self._rows = None, list(rows)
-        self.virtual_size = Size(self.scrollable_size.width, len(self._keys) + 1)
+        self.rows_changed()
         previous = self.cursor_row
         self.cursor_row = 0
         if previous == 0:
-            self._post_highlight()
+            self.cursor_moved()
         self.scroll_to(y=0, animate=False)
-        self.refresh()
 
     def row(self, index: int) -> Sequence[str]:
         if self._row_source is not None:
@@ -193,66 +169,13 @@ class CardTable(ScrollView, can_focus=True):
         count = max(0, self.scrollable_size.height - 1)
         return [list(self.row(i)) for i in range(top, min(len(self._keys), top + count))]
 
-    # -- cursor ----------------------------------------------------------------------------
-
-    def validate_cursor_row(self, value: int) -> int:
-        return max(0, min(value, len(self._keys) - 1)) if self._keys else 0
-
-    def watch_cursor_row(self, old: int, new: int) -> None:
-        self._scroll_cursor_into_view()
-        self.refresh()
-        self._post_highlight()
-
-    def _post_highlight(self) -> None:
+    def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor_key))
-
-    def _page(self) -> int:
-        return max(1, self.scrollable_size.height - 2)
-
-    def _scroll_cursor_into_view(self) -> None:
-        height = max(1, self.scrollable_size.height - 1)
-        top = int(self.scroll_offset.y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + height:
-            self.scroll_to(y=self.cursor_row - height + 1, animate=False)
-
-    def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
-
-    def action_cursor_down(self) -> None:
-        self.cursor_row += 1
-
-    def action_page_up(self) -> None:
-        self.cursor_row -= self._page()
-
-    def action_page_down(self) -> None:
-        self.cursor_row += self._page()
-
-    def action_first(self) -> None:
-        self.cursor_row = 0
-
-    def action_last(self) -> None:
-        self.cursor_row = len(self._keys) - 1
 
     def action_select(self) -> None:
         key = self.cursor_key
         if key is not None:
             self.post_message(self.Selected(self, key))
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
-            return
-        index = int(self.scroll_offset.y) + offset.y - 1
-        if 0 <= index < len(self._keys):
-            self.cursor_row = index
-            if event.chain >= 2:
-                self.action_select()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_size.width, len(self._keys) + 1)
-        self._scroll_cursor_into_view()
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -261,20 +184,9 @@ class CardTable(ScrollView, can_focus=True):
         width = self.scrollable_size.width
         return Strip([Segment(set_cell_size(text, width), style)], width)
 
-    def render_line(self, y: int) -> Strip:
-        layout = layout_columns(self.columns, self.scrollable_size.width)
-        base = self.rich_style
-        if y == 0:
-            header = base + self.get_component_rich_style("card-table--header")
-            return self._line([(c.label, w) for c, w in layout], header)
-        index = int(self.scroll_offset.y) + y - 1
-        if index >= len(self._keys):
-            return Strip.blank(self.scrollable_size.width, base)
-        values = self.row(index)
-        by_key = dict(zip((c.key for c in self.columns), values))
-        style = base
-        if index % 2:
-            style += self.get_component_rich_style("card-table--even")
-        if index == self.cursor_row:
-            style += self.get_component_rich_style("card-table--cursor")
-        return self._line([(by_key.get(c.key, ""), w) for c, w in layout], style)
+    def render_header(self, width: int, style: Style) -> Strip:
+        return self._line([(c.label, w) for c, w in layout_columns(self.columns, width)], style)
+
+    def render_row(self, index: int, width: int, style: Style) -> Strip:
+        by_key = dict(zip((c.key for c in self.columns), self.row(index)))
+        return self._line([(by_key.get(c.key, ""), w) for c, w in layout_columns(self.columns, width)], style)
