@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from quizapp.scheduler import day_start
+from quizapp.cardstate import day_start
 from quizapp.store import Store, to_ms
 
 __all__ = ["DayReviews", "WeekRetention", "daily_reviews", "weekly_retention", "streak"]
@@ -52,8 +52,8 @@ def _local_date(moment: datetime, tz: Any) -> date:
 def daily_reviews(store: Store, now: datetime, days: int, tz: Any = None) -> tuple[DayReviews, ...]:
     """Reviews and right answers on each of the last ``days`` study days, oldest first, today last.
 
-    Days are bucketed exactly as :func:`quizapp.stats.compute` buckets them (24-hour days from
-    the start of the oldest study day), so the last 30 entries equal its ``reviews_per_day``.
+    Days are 24-hour spans from the start of the oldest study day; :func:`quizapp.stats.compute`
+    counts its last 30 days with this same function.
     """
     if days < 1:
         return ()

@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple, Protocol
 
 from quizapp.content.model import Topic
+from quizapp.history import daily_reviews
 from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, Scheduler, day_start
 from quizapp.store import Store, from_ms, to_ms
 
@@ -89,22 +90,6 @@ class Stats:
 
 def _local_date(moment: datetime, tz: Any) -> date:
     return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
-
-
-def _reviews_per_day(store: Store, today: datetime, days: int, tz: Any) -> tuple[list[DayCount], int, int]:
-    first = today - timedelta(days=days - 1)
-    start_ms = to_ms(first)
-    rows = store.query(
-        "SELECT (reviewed_at - ?) / ? AS day, count(*), sum(rating > 1) FROM review_log "
-        "WHERE reviewed_at >= ? GROUP BY day",
-        (start_ms, _DAY_MS, start_ms),
-    )
-    counts = {int(day): (int(n), int(right or 0)) for day, n, right in rows}
-    per_day = [
-        DayCount(_local_date(first + timedelta(days=i), tz), counts.get(i, (0, 0))[0]) for i in range(days)
-    ]
-    in_window = [v for k, v in counts.items() if 0 <= k < days]
-    return per_day, sum(n for n, _ in in_window), sum(r for _, r in in_window)
 
 
 def _card_ids(library: LibraryLike) -> dict[str, str]:
@@ -193,7 +178,9 @@ def compute(
     now = now or datetime.now(timezone.utc)
     settings = store.settings()
     today = day_start(now, settings.day_starts_at, tz)
-    per_day, reviewed, right = _reviews_per_day(store, today, days, tz)
+    history = daily_reviews(store, now, days, tz)
+    per_day = [DayCount(d.day, d.reviewed) for d in history]
+    reviewed, right = sum(d.reviewed for d in history), sum(d.right for d in history)
 
     card_topics = _card_ids(library)
     rows = _state_rows(store)
