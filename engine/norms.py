@@ -726,6 +726,13 @@ def _affine_params(shape, enabled, dtype, with_bias=True):
     return np.ones(shape, dtype=dtype), (np.zeros(shape, dtype=dtype) if with_bias else None)
 
 
+def _running_buffers(channels, enabled, dtype):
+    """running_mean (zeros), running_var (ones) and the num_batches_tracked count, or Nones."""
+    if not enabled:
+        return None, None, None
+    return np.zeros(channels, dtype=dtype), np.ones(channels, dtype=dtype), np.array(0, dtype=np.int64)
+
+
 class BatchNorm(_Module):
     """``nn.BatchNorm1d/2d/3d`` for any input rank >= 2: ``BatchNorm(num_features)``.
 
@@ -749,12 +756,9 @@ class BatchNorm(_Module):
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
-        if track_running_stats:
-            self.running_mean = np.zeros(self.num_features, dtype=dtype)
-            self.running_var = np.ones(self.num_features, dtype=dtype)
-            self.num_batches_tracked = np.array(0, dtype=np.int64)
-        else:
-            self.running_mean = self.running_var = self.num_batches_tracked = None
+        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
+            self.num_features, track_running_stats, dtype
+        )
 
     def reset_running_stats(self):
         if self.track_running_stats:
@@ -847,12 +851,9 @@ class InstanceNorm(_Module):
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
-        if track_running_stats:
-            self.running_mean = np.zeros(self.num_features, dtype=dtype)
-            self.running_var = np.ones(self.num_features, dtype=dtype)
-            self.num_batches_tracked = np.array(0, dtype=np.int64)
-        else:
-            self.running_mean = self.running_var = self.num_batches_tracked = None
+        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
+            self.num_features, track_running_stats, dtype
+        )
 
     def forward(self, x):
         x = _as_float(x)
