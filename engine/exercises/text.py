@@ -71,7 +71,7 @@ def answer_hint(shape: tuple[int, ...], decimals: int = 2, what: str = "") -> st
     elif len(shape) == 1:
         form = f"a vector of {shape[0]} numbers, e.g. `[a, b, ...]`"
     else:
-        form = f"a {shape_words(shape)} matrix, rows separated by `;` or new lines"
+        form = f"a {shape_words(shape)} matrix, rows separated by `;`"
     extra = f" ({what})" if what else ""
     precision = "whole numbers" if decimals == 0 else f"to {decimals} decimals or exactly"
     return f"Answer with {form}{extra}, {precision}."
