@@ -44,6 +44,7 @@ def today_line(view: Overview) -> Content:
 
 
 class HomeScreen(Screen):
+    AUTO_FOCUS = "#topics"
     BINDINGS = [
         Binding("a", "study_all", "Study all due"),
         Binding("e", "practise", "Exercises"),
@@ -75,7 +76,6 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self._counted_on_mount = True
-        self.query_one(TopicTable).focus()
         self.call_after_refresh(self._ready)
 
     def _ready(self) -> None:
