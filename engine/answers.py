@@ -57,7 +57,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-from engine.exercises.misconceptions import CATALOG
+from .exercises.misconceptions import CATALOG
 
 __all__ = ["ParseError", "Verdict", "parse", "check", "grade", "format_answer", "MAX_LENGTH"]
 

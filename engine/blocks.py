@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from engine.norms import layer_norm
+from .norms import layer_norm
 
 __all__ = [
     "Linear",

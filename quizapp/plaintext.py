@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from engine.answers import Verdict, format_answer
-from engine.exercises import Exercise
-from engine.exercises.misconceptions import CATALOG
-from engine.exercises.text import fmt_array
+from quizapp.engine.answers import Verdict, format_answer
+from quizapp.engine.exercises import Exercise
+from quizapp.engine.exercises.misconceptions import CATALOG
+from quizapp.engine.exercises.text import fmt_array
 
 
 def value_text(value: Any) -> str:

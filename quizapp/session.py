@@ -307,7 +307,7 @@ def check_truefalse(presented: Presented, answer: Any) -> Check:
 
 def check_exercise(presented: Presented, answer: Any) -> Check:
     """``answer``: the text the user typed; engine.answers reads and checks it."""
-    from engine.answers import check, format_answer
+    from quizapp.engine.answers import check, format_answer
 
     if not isinstance(answer, str) or not answer.strip():
         raise AnswerError("type a number or a matrix, e.g. 1.5 or [1, 2; 3, 4]")
@@ -572,7 +572,7 @@ class Session:
         order: tuple[int, ...] = ()
         if isinstance(card, ExerciseCard):
             try:
-                from engine.exercises import make
+                from quizapp.engine.exercises import make
 
                 exercise = make(card.generator, seed, level=card.level, **card.params)
             except Exception as exc:  # a broken card must not end the session

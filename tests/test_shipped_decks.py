@@ -12,7 +12,7 @@ import collections
 
 import pytest
 
-from engine.exercises import REGISTRY, make
+from quizapp.engine.exercises import REGISTRY, make
 from quizapp.content import load_library, shipped_content_dir, validate_paths
 
 TOPICS = {

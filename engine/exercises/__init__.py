@@ -4,7 +4,7 @@
 forever.  Importing this package registers every generator module listed below.
 """
 
-from engine.exercises.base import (
+from ..exercises.base import (
     REGISTRY,
     Draft,
     Exercise,
@@ -18,7 +18,7 @@ from engine.exercises.base import (
 )
 
 # Importing a module registers its generators.
-from engine.exercises import augment, blocks, dropout, norms, regularize  # noqa: E402,F401  isort: skip
+from ..exercises import augment, blocks, dropout, norms, regularize  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "REGISTRY",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import blocks
-from engine.exercises.base import Draft, Step, Variant, generator
-from engine.exercises.draw import choice, ints, ints_varying
-from engine.exercises.text import answer_hint, block, show
+from .. import blocks
+from ..exercises.base import Draft, Step, Variant, generator
+from ..exercises.draw import choice, ints, ints_varying
+from ..exercises.text import answer_hint, block, show
 
 PLACEMENTS = ("pre", "post")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import dropout as ops
-from engine.exercises.base import Draft, Step, Variant, generator
-from engine.exercises.draw import choice, ints, mask
-from engine.exercises.text import answer_hint, block, fmt_num, show
+from .. import dropout as ops
+from ..exercises.base import Draft, Step, Variant, generator
+from ..exercises.draw import choice, ints, mask
+from ..exercises.text import answer_hint, block, fmt_num, show
 
 #: Drop probabilities whose keep probability gives a friendly 1/(1-p).
 FRIENDLY_P = [0.2, 0.25, 0.5, 0.75, 0.8]

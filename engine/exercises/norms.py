@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import norms
-from engine.exercises.base import Draft, Step, Variant, generator
-from engine.exercises.draw import choice, ints, ints_varying
-from engine.exercises.text import answer_hint, block, fmt_num, show
+from .. import norms
+from ..exercises.base import Draft, Step, Variant, generator
+from ..exercises.draw import choice, ints, ints_varying
+from ..exercises.text import answer_hint, block, fmt_num, show
 
 #: The unified view: which axes of an (N, C, H, W) input each statistic averages over.
 METHOD_AXES = {"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (2, 3)}

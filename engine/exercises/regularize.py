@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import regularize
-from engine.exercises.base import Draft, Step, Variant, generator
-from engine.exercises.draw import choice, ints
-from engine.exercises.text import answer_hint, block, fmt_num, show
+from .. import regularize
+from ..exercises.base import Draft, Step, Variant, generator
+from ..exercises.draw import choice, ints
+from ..exercises.text import answer_hint, block, fmt_num, show
 
 
 def _nonzero_weights(rng, n: int) -> np.ndarray:

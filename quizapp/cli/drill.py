@@ -128,7 +128,7 @@ def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[
 
 def _teaching_cards(library: Any, name: str, topics: list[str]) -> tuple[list[str], str | None]:
     """The ids of the cards whose ``teaches`` lists the misconception ``name`` (within ``topics``)."""
-    from engine.exercises.misconceptions import CATALOG
+    from quizapp.engine.exercises.misconceptions import CATALOG
 
     if name not in CATALOG:
         import difflib

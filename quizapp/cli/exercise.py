@@ -38,7 +38,7 @@ def _usage_error(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.exercises import REGISTRY, make
+    from quizapp.engine.exercises import REGISTRY, make
 
     if args.id == "list":
         width = max(len(gid) for gid in REGISTRY)
@@ -111,7 +111,7 @@ def read_answer(stream) -> str:
 
 def solve(exercise, stdin, stdout) -> int:
     """Print the prompt, read an answer, print the verdict and the steps; 0 if right, 1 if not."""
-    from engine.answers import check
+    from quizapp.engine.answers import check
     from quizapp.plaintext import verdict_lines
 
     print(f"Exercise {exercise.generator} (level {exercise.level}, seed {exercise.seed})", file=stdout)

@@ -24,7 +24,7 @@ import quizapp
 FORMAT = 3
 #: Source folders whose code decides what a deck file reads into (relative to the repository or
 #: site-packages root): the loader, the generator registry and the drill tasks.
-CODE_DIRS = ("quizapp/content", "engine/exercises", "quizapp/drills")
+CODE_DIRS = ("quizapp/content", "quizapp/engine/exercises", "quizapp/drills")
 
 
 def cache_path() -> Path | None:

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 def generators() -> Mapping[str, Any]:
     """Generator id -> ``engine.exercises.Generator`` (with ``params`` and ``levels``)."""
-    exercises = importlib.import_module("engine.exercises")
+    exercises = importlib.import_module("quizapp.engine.exercises")
     return exercises.REGISTRY
 
 
@@ -33,7 +33,7 @@ def tasks() -> Mapping[str, Any]:
 
 def misconceptions() -> Mapping[str, Any]:
     """Misconception name -> ``Misconception``."""
-    catalog = importlib.import_module("engine.exercises.misconceptions")
+    catalog = importlib.import_module("quizapp.engine.exercises.misconceptions")
     return catalog.CATALOG
 
 

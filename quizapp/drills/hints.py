@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from engine.exercises.misconceptions import CATALOG, Misconception
+from quizapp.engine.exercises.misconceptions import CATALOG, Misconception
 
 LOCAL: dict[str, Misconception] = {
     m.name: m

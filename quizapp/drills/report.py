@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.exercises.text import fmt_array, fmt_num
+from quizapp.engine.exercises.text import fmt_array, fmt_num
 
 #: Arrays with more values than this are summarised (shape, dtype, first and last values).
 SHOW_ALL_UP_TO = 60

@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from engine.answers import check, format_answer, parse
-from engine.exercises.base import Exercise, Variant
+from quizapp.engine.answers import check, format_answer, parse
+from quizapp.engine.exercises.base import Exercise, Variant
 
 ANSWER = np.arange(16.0).reshape(4, 4) / 7
 EXERCISE = Exercise(

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a check
 
 import yaml  # noqa: E402
 
-from engine.exercises.base import REGISTRY, Draft, generator  # noqa: E402
+from quizapp.engine.exercises.base import REGISTRY, Draft, generator  # noqa: E402
 from quizapp.content import deck_files, load_paths, references, shipped_content_dir  # noqa: E402
 
 TARGET = 1.5

@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a checkout without installing
 
-from engine import augment, dropout, norms  # noqa: E402
+from quizapp.engine import augment, dropout, norms  # noqa: E402
 
 try:
     import torch

@@ -10,8 +10,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from engine.answers import check, format_answer
-from engine.exercises import REGISTRY, make
+from quizapp.engine.answers import check, format_answer
+from quizapp.engine.exercises import REGISTRY, make
 
 RUNS = 200
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.exercises  # noqa: F401  (registers the real generators first)
-from engine.exercises.base import REGISTRY, Draft, generator
+import quizapp.engine.exercises  # noqa: F401  (registers the real generators first)
+from quizapp.engine.exercises.base import REGISTRY, Draft, generator
 from quizapp.content import references
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -91,7 +91,7 @@ def test_valid_deck_loads_every_kind_with_its_values(monkeypatch):
 
 
 def test_exercise_level_defaults_to_the_generators_first_level(tmp_path, monkeypatch):
-    from engine.exercises.base import REGISTRY, Generator
+    from quizapp.engine.exercises.base import REGISTRY, Generator
 
     monkeypatch.setitem(REGISTRY, "fake.hard", Generator("fake.hard", lambda rng, level=2: None, "", (2, 3), {}))
     path = tmp_path / "d.yaml"
@@ -201,7 +201,7 @@ def test_code_task_is_unknown_while_the_drills_module_does_not_exist(tmp_path, m
 
 
 def test_generator_registered_later_is_seen_without_reloading(tmp_path, monkeypatch):
-    from engine.exercises.base import REGISTRY, Generator
+    from quizapp.engine.exercises.base import REGISTRY, Generator
 
     path = tmp_path / "d.yaml"
     path.write_text(deck(cards="  - {id: ex, kind: exercise, generator: qq.late, params: {k: 2}, explain: e}\n"))
@@ -303,7 +303,7 @@ def test_shipped_content_dir_in_a_wheel_is_the_package_decks_folder(tmp_path, mo
 
 
 def test_unknown_generator_lists_its_family_when_no_spelling_is_close(tmp_path, monkeypatch):
-    from engine.exercises.base import REGISTRY, Generator
+    from quizapp.engine.exercises.base import REGISTRY, Generator
 
     for gen_id in ("fakefam.alpha", "fakefam.beta"):
         monkeypatch.setitem(REGISTRY, gen_id, Generator(gen_id, lambda rng, level=1: None, "", (1,), {}))

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.exercises.misconceptions import CATALOG
+from quizapp.engine.exercises.misconceptions import CATALOG
 from quizapp.content import KINDS, Problem, Topic, load_file, yamlnodes
 
 SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)

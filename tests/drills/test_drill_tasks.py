@@ -14,7 +14,7 @@ import pytest
 from drill_solutions import RIGHT, WRONG
 from inprocess import grade_function
 
-from engine.exercises.misconceptions import CATALOG
+from quizapp.engine.exercises.misconceptions import CATALOG
 from quizapp.drills import TASKS, UnknownTask, get_task
 from quizapp.drills.hints import LOCAL, describe, hint_text
 from quizapp.drills.report import SHOW_ALL_UP_TO, show_value

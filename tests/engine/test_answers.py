@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import engine.answers as answers
-from engine.answers import MAX_LENGTH, ParseError, format_answer, parse
+import quizapp.engine.answers as answers
+from quizapp.engine.answers import MAX_LENGTH, ParseError, format_answer, parse
 
 # -- numbers ---------------------------------------------------------------------------------
 

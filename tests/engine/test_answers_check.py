@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.answers import Verdict, check, grade, parse
-from engine.exercises.base import Exercise, Variant
-from engine.exercises.misconceptions import CATALOG
+from quizapp.engine.answers import Verdict, check, grade, parse
+from quizapp.engine.exercises.base import Exercise, Variant
+from quizapp.engine.exercises.misconceptions import CATALOG
 
 SQRT_1_5 = 1.2247448713915889  # sqrt(1.5), e.g. (3 - 1.5) / sqrt(1.5)
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine.answers import ParseError, check, format_answer, parse
-from engine.exercises.base import Exercise
+from quizapp.engine.answers import ParseError, check, format_answer, parse
+from quizapp.engine.exercises.base import Exercise
 
 
 def parse_or_error(text: str):
@@ -151,7 +151,7 @@ FRIENDLY = st.integers(-40, 40).map(lambda k: k / 4)  # numbers as prompts print
 @given(st.integers(1, 4), st.integers(1, 4), st.data())
 def test_what_a_prompt_prints_can_be_typed_back(rows, cols, data):
     """A person may copy an input matrix straight from the prompt (engine.exercises.text)."""
-    from engine.exercises.text import fmt_array
+    from quizapp.engine.exercises.text import fmt_array
 
     m = np.array(data.draw(st.lists(FRIENDLY, min_size=rows * cols, max_size=rows * cols))).reshape(rows, cols)
     value = parse(fmt_array(m))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.augment import (
+from quizapp.engine.augment import (
     Box,
     cutmix,
     cutmix_box,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine.blocks import (
+from quizapp.engine.blocks import (
     FeedForward,
     Linear,
     post_ln_stack,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.dropout import (
+from quizapp.engine.dropout import (
     drop_path,
     drop_path_rates,
     dropout,

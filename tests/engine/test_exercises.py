@@ -14,9 +14,9 @@ import re
 import numpy as np
 import pytest
 
-from engine.answers import check, format_answer
-from engine.exercises import REGISTRY, UnknownGenerator, make
-from engine.exercises.text import fmt_num
+from quizapp.engine.answers import check, format_answer
+from quizapp.engine.exercises import REGISTRY, UnknownGenerator, make
+from quizapp.engine.exercises.text import fmt_num
 
 SEEDS = range(40)
 CASES = [(gid, level) for gid, gen in sorted(REGISTRY.items()) for level in gen.levels]

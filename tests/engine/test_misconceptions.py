@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.answers import check, format_answer
-from engine.exercises import REGISTRY, make
-from engine.exercises.base import Exercise
-from engine.exercises.misconceptions import CATALOG
+from quizapp.engine.answers import check, format_answer
+from quizapp.engine.exercises import REGISTRY, make
+from quizapp.engine.exercises.base import Exercise
+from quizapp.engine.exercises.misconceptions import CATALOG
 
 SEEDS = range(30)
 CASES = [(gid, level) for gid, gen in sorted(REGISTRY.items()) for level in gen.levels]
@@ -89,7 +89,7 @@ class _FixedDraws:
 
 def _exercise(gid: str, draws: _FixedDraws, level: int = 1) -> Exercise:
     draft = REGISTRY[gid].func(draws, level=level)
-    from engine.exercises.base import Variant
+    from quizapp.engine.exercises.base import Variant
 
     return Exercise(
         gid, 0, level, draft.asks, draft.prompt, np.asarray(draft.answer, float), tuple(draft.steps),

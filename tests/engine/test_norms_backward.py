@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.norms import (
+from quizapp.engine.norms import (
     batch_norm,
     batch_norm_backward,
     group_norm,

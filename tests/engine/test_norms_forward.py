@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.norms import batch_norm, group_norm, instance_norm, layer_norm, rms_norm, weight_norm
+from quizapp.engine.norms import batch_norm, group_norm, instance_norm, layer_norm, rms_norm, weight_norm
 
 X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 

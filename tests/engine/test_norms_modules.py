@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.norms import (
+from quizapp.engine.norms import (
     BatchNorm,
     GroupNorm,
     InstanceNorm,

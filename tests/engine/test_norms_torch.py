@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 nn = torch.nn
 
-from engine import norms  # noqa: E402
+from quizapp.engine import norms  # noqa: E402
 
 SHAPES = [(6, 3), (4, 3, 7), (2, 3, 5, 4), (2, 3, 2, 3, 2), (3, 4, 300)]
 

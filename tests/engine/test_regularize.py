@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine.regularize import (
+from quizapp.engine.regularize import (
     AdamState,
     EarlyStopping,
     SGDState,

@@ -67,7 +67,7 @@ def register_test_generators():
     (a 2x2 matrix [[a, b], [b, a]]).  Returns a function that removes them again."""
     import numpy as np
 
-    from engine.exercises.base import REGISTRY, Draft, Step, Variant, generator
+    from quizapp.engine.exercises.base import REGISTRY, Draft, Step, Variant, generator
 
     @generator("test.sum", "a + b for the session tests")
     def _sum(rng, level=1):

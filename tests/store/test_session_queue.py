@@ -296,7 +296,7 @@ def test_unreadable_answers_record_nothing(make_session, store, generators):
 
 
 def test_exercise_outcome_has_steps_expected_and_misconception(make_session, store, generators):
-    from engine.exercises import make
+    from quizapp.engine.exercises import make
 
     session = make_session(library(topic("alpha", [exercise("e")])))
     p = session.next()

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.widgets import Input, TextArea
 
-from engine.answers import format_answer
+from quizapp.engine.answers import format_answer
 
 from tui_constants import SIZE  # noqa: E402
 

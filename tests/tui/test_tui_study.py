@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Button, Input
 
-from engine.answers import format_answer
+from quizapp.engine.answers import format_answer
 from quizapp.scheduler import REVIEW, CardState
 from quizapp.store import Store
 from quizapp.tui.screens.home import HomeScreen

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import augment
-from engine.regularize import cross_entropy
+from quizapp.engine import augment
+from quizapp.engine.regularize import cross_entropy
 from quizapp.drills.task import Case, Mistake, Task, friendly
 
 # -- cross-entropy with label smoothing ------------------------------------------------------

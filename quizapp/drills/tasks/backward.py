@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import norms
+from quizapp.engine import norms
 from quizapp.drills.task import Case, Mistake, Task, friendly
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import norms
+from quizapp.engine import norms
 from quizapp.drills.task import FLOAT32_TOL, Case, Mistake, Task, friendly
 
 # -- wrong beliefs, shared by the norm tasks -------------------------------------------------------

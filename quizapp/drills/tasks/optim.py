@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.regularize import AdamState, adam_step, adamw_step
+from quizapp.engine.regularize import AdamState, adam_step, adamw_step
 from quizapp.drills.task import Case, Mistake, Task, friendly
 
 

@@ -74,7 +74,7 @@ def load_stats(ctx: Any) -> StatsView:
 
 
 def _catalog() -> dict[str, Any]:
-    from engine.exercises.misconceptions import CATALOG
+    from quizapp.engine.exercises.misconceptions import CATALOG
 
     return CATALOG
 

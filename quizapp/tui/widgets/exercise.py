@@ -35,7 +35,7 @@ class AnswerInput(Input):
 
 def reading(text: str, expected_shape: tuple[int, ...]) -> tuple[Content, bool]:
     """What ``text`` reads as, and whether it can be submitted."""
-    from engine.answers import ParseError, parse
+    from quizapp.engine.answers import ParseError, parse
 
     if not text.strip():
         return Content.styled(f"Type {shape_words(expected_shape)}.", "dim"), False

@@ -44,7 +44,7 @@ def verdict_content(outcome: Any) -> Content:
 
 def misconception_parts(name: str, library: Any) -> tuple[str, str, list[tuple[str, str]]]:
     """(belief, truth, [(card id, card title)]) for a misconception name."""
-    from engine.exercises.misconceptions import CATALOG
+    from quizapp.engine.exercises.misconceptions import CATALOG
 
     known = CATALOG.get(name)
     belief = known.belief if known else f"This is the answer the misconception '{name}' gives."

@@ -10,7 +10,7 @@ from textual.content import Content
 
 def num(x: Any) -> str:
     """A number as people write it (2, 0.5, -1.2247): the engine's own friendly format."""
-    from engine.exercises.text import fmt_num
+    from quizapp.engine.exercises.text import fmt_num
 
     return fmt_num(x)
 
@@ -47,7 +47,7 @@ def array_content(value: Any, wrong: Collection[tuple[int, ...]] = (), wrong_sty
             parts.append(" ]")
             lines.append(Content.assemble(*parts))
         return Content("\n").join(lines)
-    from engine.exercises.text import fmt_array
+    from quizapp.engine.exercises.text import fmt_array
 
     return Content(fmt_array(a))
 
