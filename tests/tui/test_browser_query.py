@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
+from quizapp.store import Store
+from quizapp.tui.widgets.browser_query import CardIndex, Filter, parse_query
+from quizapp.tui.widgets.browser_table import MIN_TITLE, Column, fit, layout_columns
 
-from tui_stats_fixture import NOW, make_library  # noqa: E402
-
-from quizapp.store import Store  # noqa: E402
-from quizapp.tui.widgets.browser_query import CardIndex, Filter, parse_query  # noqa: E402
-from quizapp.tui.widgets.browser_table import MIN_TITLE, Column, fit, layout_columns  # noqa: E402
+from .simulated_history import make_library
+from .support import NOW
 
 TOPICS = {"batch-norm": "Batch normalization", "dropout": "Dropout", "layer-norm": "Layer normalization"}
 TAGS = {"eval-mode", "axes", "variance"}
@@ -84,6 +82,7 @@ def test_index_of_a_fresh_store(tmp_path):
     key=st.sampled_from(["topic:dropout", "tag:eval-mode", "kind:flashcard", "state:new", "running", "fact"]),
     rest=st.sampled_from(["", "kind:exercise", "norm", "topic:batch-norm", "tag:axes"]),
 )
+
 def test_a_filter_and_its_negation_split_the_results(key, rest):
     index = _INDEX
     base = {e.id for e in index.search(rest)}

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Input, Static
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
+from quizapp.scheduler import RELEARNING, STATE_NAMES
+from quizapp.tui.screens.browser import BrowserScreen, CardDetailScreen
+from quizapp.tui.widgets.browser_table import CardTable
 
-from tui_stats_fixture import (  # noqa: E402,F401  (fixtures are used by name)
-    NOW,
-    ScreenTestApp,
-    empty_store,
-    history_db_template,
-    history_store,
-    make_ctx,
-    settle,
-    stats_library,
-    utc_local_time,
-)
-
-from quizapp.scheduler import RELEARNING, STATE_NAMES  # noqa: E402
-from quizapp.tui.screens.browser import BrowserScreen, CardDetailScreen  # noqa: E402
-from quizapp.tui.widgets.browser_table import CardTable  # noqa: E402
-from textual.widgets import DataTable, Input, Static  # noqa: E402
+from .simulated_history import ScreenTestApp, make_ctx
+from .support import NOW, settle
 
 
 def browser_app(library, store) -> ScreenTestApp:

@@ -14,8 +14,8 @@ from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
-from tui_constants import SIZE  # noqa: E402
-from tui_core_support import presented, screen_text, start, type_text
+from .support import SIZE, presented, screen_text, start, type_text
+
 
 # -- help ----------------------------------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ from textual.widgets import TextArea
 
 pytest.importorskip("quizapp.drills")
 
-from quizapp.drills import get_task  # noqa: E402
-from quizapp.tui.screens.study import StudyScreen  # noqa: E402
-from quizapp.tui.widgets.feedback import FeedbackView  # noqa: E402
+from quizapp.drills import get_task
+from quizapp.tui.screens.study import StudyScreen
+from quizapp.tui.widgets.feedback import FeedbackView
 
-from tui_constants import SIZE  # noqa: E402
-from tui_core_support import reviews, screen_text, start, static_text  # noqa: E402
+from .support import SIZE, reviews, screen_text, start, static_text
+
 
 RIGHT = '''import numpy as np
 

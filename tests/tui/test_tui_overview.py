@@ -13,7 +13,8 @@ from quizapp.stats import topic_overview
 from quizapp.store import Review, Store
 from quizapp.tui.overview import overview
 
-from tui_constants import NOW  # noqa: E402
+from .support import NOW
+
 
 CARD_STATES = st.fixed_dictionaries(
     {

@@ -13,7 +13,7 @@ from textual.widgets import Input, TextArea
 
 from quizapp.engine.answers import format_answer
 
-from tui_constants import SIZE  # noqa: E402
+from .support import SIZE
 
 
 def _steady_cursors(app: Any) -> None:

@@ -17,8 +17,8 @@ from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.feedback import FeedbackView
 
-from tui_constants import NOW, SIZE  # noqa: E402
-from tui_core_support import presented, reviews, screen_text, start, static_text, type_text
+from .support import NOW, SIZE, presented, reviews, screen_text, start, static_text, type_text
+
 
 # -- flashcards -----------------------------------------------------------------------------------
 

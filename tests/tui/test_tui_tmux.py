@@ -14,7 +14,8 @@ import pytest
 
 from quizapp.store import Store
 
-from tui_constants import DECKS  # noqa: E402
+from .support import DECKS
+
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
