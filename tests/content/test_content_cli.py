@@ -73,7 +73,7 @@ def test_python_dash_m_quizapp_validate(tmp_path):
     )
     run = subprocess.run(
         [sys.executable, "-m", "quizapp", "validate", "deck.yaml"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, capture_output=True, text=True,
     )
     assert run.returncode == 1, run.stderr
     assert run.stdout.splitlines() == [

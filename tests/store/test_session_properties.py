@@ -11,11 +11,12 @@ from datetime import timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-from store_helpers import Clock, flash, library, topic, truefalse
 
 from quizapp.scheduler import Rating
 from quizapp.session import Session
 from quizapp.store import Store
+
+from .store_helpers import Clock, flash, library, topic, truefalse
 
 LIB = library(
     topic("alpha", [flash("a1", tags=("x",)), flash("a2", tags=("x",)), truefalse("a3"), flash("a4")]),

@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from store_helpers import (
+
+from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Rating
+from quizapp.session import AnswerError, Check, SessionError, interleave
+
+from .store_helpers import (
     T0,
     choice,
     code,
@@ -17,9 +21,6 @@ from store_helpers import (
     topic,
     truefalse,
 )
-
-from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Rating
-from quizapp.session import AnswerError, Check, SessionError, interleave
 
 
 def review_state(card_id: str, due, **kw) -> CardState:

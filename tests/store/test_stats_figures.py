@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta, timezone
 
 import pytest
-from store_helpers import T0, flash, library, topic, truefalse
 
 from quizapp.content.model import Flashcard
 from quizapp.scheduler import LEARNING, RELEARNING, REVIEW, CardState
 from quizapp.stats import compute, topic_overview
 from quizapp.store import Review
+
+from .store_helpers import T0, flash, library, topic, truefalse
 
 UTC = timezone.utc
 
