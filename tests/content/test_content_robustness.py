@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from quizapp.engine.exercises.misconceptions import CATALOG
 from quizapp.content import KINDS, Problem, Topic, load_file, yamlnodes
 
-SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def assert_well_formed(result, path):

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -80,7 +80,6 @@ def test_cross_entropy_unbatched_and_spatial_and_dtype():
     assert cross_entropy(Z, np.array([2, 0])).dtype == np.float64
 
 
-@settings(max_examples=50, deadline=None)
 @given(
     z=arrays(np.float64, (4, 5), elements=st.floats(-30, 30)),
     shift=st.floats(-100, 100),
@@ -152,7 +151,6 @@ def test_l1_l2_by_hand():
     np.testing.assert_array_equal(l2_grad(w, 0.5), [-2.0, 0.0, 3.0])
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     w=arrays(np.float64, 4, elements=st.floats(-5, 5).filter(lambda v: abs(v) > 1e-3)),
     lam=st.floats(0.01, 3.0),

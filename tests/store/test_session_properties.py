@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import timezone
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from quizapp.scheduler import Rating
 from quizapp.session import Session
@@ -35,7 +35,6 @@ actions = st.lists(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions)
 def test_store_and_session_agree_after_any_sequence(steps):
     with tempfile.TemporaryDirectory() as folder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.store import Store
@@ -60,7 +60,6 @@ def test_half_typed_and_non_filter_colons_are_text():
     assert parse("-").filters == ()
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('abz:-," tkgpeoisn,.1')), max_size=30))
 def test_any_line_parses_without_raising(text):
     q = parse(text)
@@ -77,7 +76,6 @@ def test_index_of_a_fresh_store(tmp_path):
     assert [e.id for e in index.search("state:new topic:dropout kind:truefalse")] == ["do-eval-tf"]
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     key=st.sampled_from(["topic:dropout", "tag:eval-mode", "kind:flashcard", "state:new", "running", "fact"]),
     rest=st.sampled_from(["", "kind:exercise", "norm", "topic:batch-norm", "tag:axes"]),

@@ -28,7 +28,8 @@ CARD_STATES = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The one function-scoped fixture (utc_days) only sets TZ, the same for every example.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(states=st.lists(CARD_STATES, min_size=8, max_size=8))
 def test_per_topic_counts_match_the_stats_module(library, tmp_path_factory, states):
     path = tmp_path_factory.mktemp("overview") / "reviews.db"
