@@ -8,8 +8,6 @@ Exercises are built by hand here, so every expected answer and every variant is 
 from __future__ import annotations
 
 import dataclasses
-import statistics
-import time
 
 import numpy as np
 import pytest
@@ -380,16 +378,11 @@ def test_check_never_raises(text):
     assert isinstance(verdict.message, str) and verdict.message and "\n" not in verdict.message
 
 
-# -- speed ---------------------------------------------------------------------------------------
+# -- a large typed answer ---------------------------------------------------------------------------
 
 
-def test_parse_and_check_of_a_4x4_answer_is_well_under_a_millisecond():
+def test_a_4x4_answer_rounded_to_4_places_is_right():
+    """Its speed (well under a millisecond) is measured by tests/bench/bench_answers.py."""
     ex = exercise(np.arange(16.0).reshape(4, 4) / 7)
     text = "[0, 0.1429, 0.2857, 0.4286; 0.5714, 0.7143, 0.8571, 1; 1.1429, 1.2857, 1.4286, 1.5714; 1.7143, 1.8571, 2, 2.1429]"
     assert check(ex, text).correct
-    times = []
-    for _ in range(200):
-        start = time.perf_counter()
-        check(ex, text)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 1e-3
