@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -33,3 +34,12 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     return f"hypothesis profile: {settings.get_current_profile_name()} (docs/contributing.md: profiles, replaying a failure)"
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject's addopts) runs a worker per core for the whole suite, but a command
+    that names what to run (a folder, a file, a test) runs in one process: starting the workers
+    would cost more than it saves, and print() and --pdb work as usual there."""
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        return 0
+    return None  # xdist's own count: one worker per core
