@@ -24,7 +24,7 @@ from .review_driver import drive
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"), pytest.mark.slow]
 
 
 def start_driver(db: Path, seed: int, cards: int = 3000, max_grades: int | None = None) -> subprocess.Popen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,32 +29,38 @@ CARD_STATES = st.fixed_dictionaries(
 )
 
 
-# The one function-scoped fixture (utc_days) only sets TZ, the same for every example.
+@pytest.fixture
+def store(db_path):
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+# The examples share one database (each writes all 8 cards' states over the last example's), and
+# utc_days only sets TZ, the same for every example.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(states=st.lists(CARD_STATES, min_size=8, max_size=8))
-def test_per_topic_counts_match_the_stats_module(library, tmp_path_factory, states):
-    path = tmp_path_factory.mktemp("overview") / "reviews.db"
+def test_per_topic_counts_match_the_stats_module(library, store, states):
     ids = [card.id for topic in library.topics for card in topic.cards]
-    with Store.open(path) as store:
-        for cid, s in zip(ids, states):
-            store.put_state(
-                CardState(
-                    cid,
-                    state=s["state"],
-                    stability=s["stability"] if s["state"] != NEW else None,
-                    difficulty=5.0 if s["state"] != NEW else None,
-                    due=NOW + timedelta(hours=s["due_in_hours"]) if s["state"] != NEW else None,
-                    last_review=NOW - timedelta(days=s["days_since"]) if s["state"] != NEW else None,
-                    reps=0 if s["state"] == NEW else 3,
-                    buried_until=NOW + timedelta(hours=5) if s["buried"] else None,
-                    suspended=s["suspended"],
-                )
+    assert len(ids) == len(states)  # every card's state is written, none left from an earlier example
+    for cid, s in zip(ids, states):
+        store.put_state(
+            CardState(
+                cid,
+                state=s["state"],
+                stability=s["stability"] if s["state"] != NEW else None,
+                difficulty=5.0 if s["state"] != NEW else None,
+                due=NOW + timedelta(hours=s["due_in_hours"]) if s["state"] != NEW else None,
+                last_review=NOW - timedelta(days=s["days_since"]) if s["state"] != NEW else None,
+                reps=0 if s["state"] == NEW else 3,
+                buried_until=NOW + timedelta(hours=5) if s["buried"] else None,
+                suspended=s["suspended"],
             )
-        expected = topic_overview(library, store, NOW)
-        got = overview(library.outlines, store, NOW).topics
-        assert [(t.topic_id, t.total, t.due, t.new, t.mastered) for t in got] == [
-            (t.topic_id, t.cards, t.due, t.new, t.mastered) for t in expected
-        ]
+        )
+    expected = topic_overview(library, store, NOW)
+    got = overview(library.outlines, store, NOW).topics
+    assert [(t.topic_id, t.total, t.due, t.new, t.mastered) for t in got] == [
+        (t.topic_id, t.cards, t.due, t.new, t.mastered) for t in expected
+    ]
 
 
 def test_today_counts_reviews_since_the_day_began_and_new_cards_left(library, db_path):
