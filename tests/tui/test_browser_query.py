@@ -80,7 +80,6 @@ def test_index_of_a_fresh_store(tmp_path):
     key=st.sampled_from(["topic:dropout", "tag:eval-mode", "kind:flashcard", "state:new", "running", "fact"]),
     rest=st.sampled_from(["", "kind:exercise", "norm", "topic:batch-norm", "tag:axes"]),
 )
-
 def test_a_filter_and_its_negation_split_the_results(key, rest):
     index = _INDEX
     base = {e.id for e in index.search(rest)}

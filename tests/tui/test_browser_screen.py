@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-import pytest
 from textual.widgets import DataTable, Input, Static
 
 from quizapp.content.loader import Library
@@ -16,7 +15,7 @@ from quizapp.tui.screens.browser import BrowserScreen, CardDetailScreen
 from quizapp.tui.widgets.browser_table import CardTable
 
 from .simulated_history import ScreenTestApp, make_ctx
-from .support import NOW, screen_text, settle
+from .support import screen_text, settle
 
 
 def browser_app(library, store) -> ScreenTestApp:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from quizapp.engine.answers import format_answer
 
