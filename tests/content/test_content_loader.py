@@ -9,12 +9,7 @@ import pytest
 
 import quizapp
 from quizapp.content import (
-    Choice,
-    CodeCard,
-    ExerciseCard,
-    Flashcard,
     Problem,
-    TrueFalse,
     deck_files,
     load_file,
     load_library,
@@ -23,6 +18,7 @@ from quizapp.content import (
     validate_paths,
 )
 from quizapp.content import loader, references
+from quizapp.content.model import Choice, CodeCard, ExerciseCard, Flashcard, TrueFalse
 from quizapp.content.references import tasks as real_tasks
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -176,7 +172,7 @@ def test_utf8_with_bom_loads(tmp_path):
 def test_unreadable_path_is_a_problem_not_an_exception(tmp_path):
     topic, problems = load_file(tmp_path)  # a folder, not a file
     assert topic is None
-    assert len(problems) == 1 and problems[0].message.startswith("cannot read the file")
+    assert [p.message for p in problems] == ["a folder, not a deck file"]
 
 
 def test_a_newline_in_a_key_never_breaks_the_one_line_rule(tmp_path):

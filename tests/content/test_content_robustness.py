@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.engine.exercises.misconceptions import CATALOG
-from quizapp.content import KINDS, Problem, Topic, load_file, yamlnodes
+from quizapp.content import Problem, load_file, yamlnodes
+from quizapp.content.model import KINDS, Topic
+from quizapp.sanitize import clean
 
 SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 
@@ -135,7 +137,8 @@ def decks(draw, mutate):
 
 
 def _text(value: str) -> str:
-    return value.rstrip().lstrip("\n")
+    """A text field as served: trimmed, with control characters shown escaped (quizapp.sanitize)."""
+    return clean(value.rstrip().lstrip("\n"))
 
 
 @SETTINGS
