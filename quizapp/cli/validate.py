@@ -1,6 +1,11 @@
 """``quizapp validate [PATH...]``: check decks and print one line per problem.
 
-With no PATH it checks what the app would load: the shipped decks and every ``--content`` folder.
+It loads what the app would load with ``--content PATH``: the shipped decks first, then the given
+files and folders, so an id that clashes with a shipped deck is reported.  Then it draws every
+exercise card once (fixed seed) through the code a study session uses, so a card the session
+would skip is reported with the session's own message.  With no PATH it checks the shipped decks
+and every ``--content`` folder.
+
 Problems go to stdout (one ``path:line: message`` each, easy to grep or jump to from an editor);
 the summary goes to stderr. Exit 0 when clean, 1 when there are problems, 2 on a usage error.
 """
@@ -8,10 +13,12 @@ the summary goes to stderr. Exit 0 when clean, 1 when there are problems, 2 on a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from pathlib import Path
 
-
+from quizapp.content import Library, Problem, load_library
+from quizapp.content.loader import collect
+from quizapp.content.paths import display_path
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,8 +26,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "validate",
         parents=[common],
         help="check decks and print one line per problem",
-        description="Check deck files and folders (recursively, *.yaml and *.yml). With no PATH, "
-        "check the shipped decks and every --content folder. Exit 0 when clean, 1 when there "
+        description="Check deck files and folders (recursively, *.yaml and *.yml) together with "
+        "the shipped decks, as the app would load them, and draw every exercise card once. With no "
+        "PATH, check the shipped decks and every --content folder. Exit 0 when clean, 1 when there "
         "are problems, 2 on a usage error.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="a deck file or a folder of decks")
@@ -28,24 +36,45 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizapp.content import load_library, load_paths
-
     paths = list(getattr(args, "paths", None) or [])
     content = list(getattr(args, "content", None) or [])
-    missing = [p for p in paths + content if not Path(p).exists()]
+    missing = [p for p in paths + content if not os.path.lexists(p)]
     if missing:
         for path in missing:
             print(f"quizapp validate: no such file or folder: {path}", file=sys.stderr)
         return 2
-    library = load_paths(paths + content) if paths else load_library(extra_dirs=content)
-    for problem in library.problems:
+    library = load_library(extra_dirs=paths + content)
+    problems = library.problems + exercise_problems(library)
+    for problem in problems:
         print(problem)
-    print(
-        f"{_count(len(library.files), 'file')}, {_count(len(library.cards), 'card')}, "
-        f"{_count(len(library.problems), 'problem')}",
-        file=sys.stderr,
-    )
-    return 1 if library.problems else 0
+    print(summary(library, problems, paths + content if paths else []), file=sys.stderr)
+    return 1 if problems else 0
+
+
+def exercise_problems(library: Library) -> list[Problem]:
+    """What a study session would report for each exercise card it could not draw."""
+    # Imported here: NumPy and the engine take 150 ms to import, and every command would pay it
+    # (the command line imports each command's module to build its parser).
+    from quizapp.content.drawing import VALIDATE_SEED, DrawError, draw_exercise
+
+    problems = []
+    for card in library.cards.values():
+        if card.kind == "exercise":
+            try:
+                draw_exercise(card, VALIDATE_SEED)
+            except DrawError as err:
+                problems.append(Problem.at(card.source, str(err)))
+    return problems
+
+
+def summary(library: Library, problems: list[Problem], given: list[str]) -> str:
+    """``2 files, 9 cards, 1 problem``: of the given paths when there are some, else of everything."""
+    files = [display_path(f) for f in collect(given)[0]] if given else list(library.files)
+    shown = set(files)
+    cards = sum(len(o.card_ids) for o in library.outlines if o.source in shown)
+    others = len(library.files) - len(files)
+    line = f"{_count(len(files), 'file')}, {_count(cards, 'card')}, {_count(len(problems), 'problem')}"
+    return line + (f" (checked together with {_count(others, 'shipped deck file')})" if others else "")
 
 
 def _count(n: int, noun: str) -> str:
