@@ -182,3 +182,9 @@ def test_load_library_with_a_loop_as_a_content_folder(tmp_path):
     (tmp_path / "loop").symlink_to("loop")
     library = load_library([tmp_path / "loop"], include_shipped=False)
     assert messages(library) == [f"{tmp_path / 'loop'}: a symlink loop (the link leads back to itself), not a deck file"]
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped(folder):
+    (folder / "a\x1b[2Jb.yaml").write_text("topic: [\n")
+    (problem,) = load_paths([folder]).problems
+    assert problem.path == "decks/a\\x1b[2Jb.yaml"

@@ -149,6 +149,6 @@ class HomeScreen(Screen):
         topic = self.ctx.library.topic(row.topic_id)
         ids = [card.id for card in topic.cards if card.kind == "exercise"]
         if not ids:
-            self.notify(f"{row.title} has no exercises; Enter studies its cards.")
+            self.notify(f"{row.title} has no exercises; Enter studies its cards.", markup=False)
             return
         self.app.start_session(cards=ids, title=f"{row.title}: exercises")  # type: ignore[attr-defined]
