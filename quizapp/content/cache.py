@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_cache_path
+
 import quizapp
 from quizapp.content.files import not_a_file
 from quizapp.content.library import BadRecord, TopicOutline, text
@@ -70,8 +72,6 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("QUIZAPP_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
-    from platformdirs import user_cache_path  # 4 ms; only when QUIZAPP_CACHE_DIR is not set
-
     return user_cache_path("quizapp", appauthor=False)
 
 
