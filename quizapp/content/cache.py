@@ -38,7 +38,7 @@ from platformdirs import user_cache_path
 
 import quizapp
 from quizapp.content.files import not_a_file
-from quizapp.content.library import BadRecord, TopicOutline, text
+from quizapp.content.library import BadRecord, TopicOutline, items, text
 from quizapp.content.problem import Problem
 
 CACHE_FILE = "decks.sqlite3"
@@ -131,9 +131,9 @@ class Entry:
     def to_json(self) -> bytes:
         data = {
             "outline": self.outline.to_dict() if self.outline else None,
-            "problems": [[p.line, p.message] for p in self.problems],
+            "card_lines": list(self.card_lines.values()),  # in the order of the outline's card ids
             "topic_line": self.topic_line,
-            "card_lines": list(self.card_lines.items()),
+            "problems": [[p.line, p.message] for p in self.problems],
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -144,26 +144,26 @@ class Entry:
             data = json.loads(blob)
         except (ValueError, RecursionError):
             raise BadRecord("not JSON") from None
-        if not (isinstance(data, dict) and data.keys() == {"outline", "problems", "topic_line", "card_lines"}):
+        if not (isinstance(data, dict) and data.keys() == {"outline", "card_lines", "topic_line", "problems"}):
             raise BadRecord("not an entry")
         outline = None if data["outline"] is None else TopicOutline.from_dict(data["outline"])
-        problems = [Problem(shown, _line(line), text(message)) for line, message in _pairs(data["problems"])]
-        card_lines = {text(card_id): _line(line) for card_id, line in _pairs(data["card_lines"])}
-        if outline is not None and tuple(card_lines) != outline.card_ids:
+        card_ids = outline.card_ids if outline is not None else ()
+        lines = _lines(data["card_lines"])
+        if len(lines) != len(card_ids):
             raise BadRecord("the card lines are not the outline's cards")
-        return cls(outline, problems, _line(data["topic_line"]), card_lines)
+        problems = []
+        for pair in items(data["problems"], list):
+            if len(pair) != 2:
+                raise BadRecord("a problem is not a line and a message")
+            problems.append(Problem(shown, _lines([pair[0]])[0], text(pair[1])))
+        return cls(outline, problems, _lines([data["topic_line"]])[0], dict(zip(card_ids, lines)))
 
 
-def _pairs(value: Any) -> list[list[Any]]:
-    if type(value) is not list or not all(type(pair) is list and len(pair) == 2 for pair in value):
-        raise BadRecord("a list of pairs holds something else")
-    return value
-
-
-def _line(value: Any) -> int:
-    if type(value) is not int or value < 0:
-        raise BadRecord("a line number holds something else")
-    return value
+def _lines(value: Any) -> list[int]:
+    lines = items(value, int)
+    if lines and min(lines) < 0:
+        raise BadRecord("a line number is negative")
+    return lines
 
 
 class DeckCache:

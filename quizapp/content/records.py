@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from quizapp.content.library import BadRecord, text, texts
+from quizapp.content.library import BadRecord, items, texts
 from quizapp.content.model import CARD_CLASSES, Card
 from quizapp.content.yamlnodes import MAX_DEPTH, MAX_VALUES
 
@@ -49,37 +50,24 @@ def _card_dict(card: Card) -> dict[str, Any]:
 
 
 def _card(data: Any) -> Card:
-    if type(data) is not dict or type(data.get("kind")) is not str or data["kind"] not in _FIELDS:
+    layout = _LAYOUTS.get(data.get("kind")) if type(data) is dict and type(data.get("kind")) is str else None
+    if layout is None:
         raise BadRecord("a card is not an object with a known kind")
-    fields = _FIELDS[data["kind"]]
-    if data.keys() - {"kind"} != fields.keys():
-        raise BadRecord(f"a {data['kind']} card does not have exactly its fields")
-    values = {name: read(data[name]) for name, read in fields.items()}
-    return CARD_CLASSES[data["kind"]](**values)
+    values = list(map(data.get, layout.names))
+    if len(data) != len(layout.names) + 1 or tuple(map(type, values)) != layout.types:  # one C-speed pass
+        raise BadRecord(f"a {data['kind']} card does not have exactly its fields, of their types")
+    fields = dict(zip(layout.names, values))
+    for name, convert in layout.converts:
+        fields[name] = convert(fields[name])
+    return layout.cls(**fields)
 
 
-def _whole_number(value: Any) -> int:
-    if type(value) is not int:
-        raise BadRecord("a whole-number field holds something else")
-    return value
+def _numbers(value: list[Any]) -> frozenset[int]:
+    return frozenset(items(value, int))
 
 
-def _boolean(value: Any) -> bool:
-    if type(value) is not bool:
-        raise BadRecord("a true/false field holds something else")
-    return value
-
-
-def _numbers(value: Any) -> frozenset[int]:
-    if type(value) is not list:
-        raise BadRecord("a set of numbers holds something else")
-    return frozenset(_whole_number(item) for item in value)
-
-
-def _params(value: Any) -> dict[str, Any]:
-    """A generator's params: a mapping of plain JSON values, as small as the loader allows."""
-    if type(value) is not dict:
-        raise BadRecord("'params' is not a mapping")
+def _params(value: dict[str, Any]) -> dict[str, Any]:
+    """A generator's params: plain JSON values, no more of them than the loader allows."""
     count, stack = 0, [(value, 0)]
     while stack:
         item, depth = stack.pop()
@@ -93,16 +81,33 @@ def _params(value: Any) -> dict[str, Any]:
     return value
 
 
-#: Field type (as written in quizapp.content.model) -> the reader that checks a stored value.
-_READERS: dict[str, Callable[[Any], Any]] = {
-    "str": text,
-    "int": _whole_number,
-    "bool": _boolean,
-    "tuple[str, ...]": texts,
-    "frozenset[int]": _numbers,
-    "dict[str, Any]": _params,
+@dataclass(frozen=True)
+class _Layout:
+    """How a kind's card is stored: its fields, the JSON type of each, and how to turn a list or
+    a mapping back into the field's value (checking its items)."""
+
+    cls: type[Card]
+    names: tuple[str, ...]
+    types: tuple[type, ...]
+    converts: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+#: Field type (as written in quizapp.content.model) -> (its JSON type, how to read it back, if not as is).
+_STORED: dict[str, tuple[type, Callable[[Any], Any] | None]] = {
+    "str": (str, None),
+    "int": (int, None),
+    "bool": (bool, None),
+    "tuple[str, ...]": (list, texts),
+    "frozenset[int]": (list, _numbers),
+    "dict[str, Any]": (dict, _params),
 }
-#: kind -> field name -> reader.  A field of a type with no reader fails here, at import, in tests.
-_FIELDS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    kind: {f.name: _READERS[f.type] for f in dataclasses.fields(cls)} for kind, cls in CARD_CLASSES.items()
-}
+
+
+def _layout(cls: type[Card]) -> _Layout:
+    fields = dataclasses.fields(cls)  # a field of a type _STORED lacks fails here, at import, in tests
+    stored = [(f.name, *_STORED[f.type]) for f in fields]
+    converts = tuple((name, convert) for name, _, convert in stored if convert is not None)
+    return _Layout(cls, tuple(f.name for f in fields), tuple(kind for _, kind, _ in stored), converts)
+
+
+_LAYOUTS: dict[str, _Layout] = {kind: _layout(cls) for kind, cls in CARD_CLASSES.items()}
