@@ -29,7 +29,7 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,8 +155,14 @@ class Entry:
         for pair in items(data["problems"], list):
             if len(pair) != 2:
                 raise BadRecord("a problem is not a line and a message")
-            problems.append(Problem(shown, _lines([pair[0]])[0], text(pair[1])))
-        return cls(outline, problems, _lines([data["topic_line"]])[0], dict(zip(card_ids, lines)))
+            problems.append(Problem(shown, _line(pair[0]), text(pair[1])))
+        return cls(outline, problems, _line(data["topic_line"]), dict(zip(card_ids, lines)))
+
+
+def _line(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise BadRecord("a line number holds something else")
+    return value
 
 
 def _lines(value: Any) -> list[int]:
@@ -167,13 +173,13 @@ def _lines(value: Any) -> list[int]:
 
 
 class DeckCache:
-    """The entries of one load: :meth:`get` each file, :meth:`put` what was read, then :meth:`save`."""
+    """The entries of one load: :meth:`get` each file, :meth:`put` what was read, then :meth:`save`
+    (which closes it)."""
 
-    def __init__(self, folder: Path | None, report: Callable[[str], None] = warn):
-        self.report = report
+    def __init__(self, folder: Path | None):
         self.fingerprint = code_fingerprint() if folder is not None else ""
-        self.path = folder / CACHE_FILE if folder is not None else None
         self.db: sqlite3.Connection | None = self._open(folder) if folder is not None else None
+        self.path = folder / CACHE_FILE if self.db is not None else None  # a trusted file
         self.used: set[tuple[str, str]] = set()
         self.new: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 
@@ -195,7 +201,7 @@ class DeckCache:
         except OSError as err:
             problem = f"cannot use it ({err.strerror or err})"
         if problem is not None:
-            self.report(f"not using the {place}: {problem}")
+            warn(f"not using the {place}: {problem}")
             return None
         try:
             return self._connect(path)
@@ -224,7 +230,7 @@ class DeckCache:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         uri = Path(os.path.abspath(path)).as_uri() + "?mode=rw"  # never create: _file_problem did
-        db = sqlite3.connect(uri, uri=True, timeout=0.5, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(uri, uri=True, timeout=0.5, isolation_level=None)
         try:
             db.execute("PRAGMA synchronous=OFF")  # a cache: a crash loses at most what is re-read
             (version,) = db.execute("PRAGMA user_version").fetchone()
@@ -246,6 +252,7 @@ class DeckCache:
             self.db = None
             if "locked" not in str(err) and self.path is not None:
                 _remove(self.path)
+                self.path = None
 
     # -- use -----------------------------------------------------------------------------------
 
@@ -277,19 +284,18 @@ class DeckCache:
             self.new[(content_hash(data), shown)] = (entry.to_json(), cards)
 
     def forget(self, shown: str, data: bytes) -> None:
-        """Drop an entry found damaged after the load (its cards did not decode)."""
-        key = (content_hash(data), shown)
-        self.used.discard(key)
-        if self.db is None:
+        """Drop an entry found damaged after the load, when its cards did not decode."""
+        if self.path is None:
             return
         try:
-            self.db.execute("DELETE FROM deck_file WHERE content_hash = ? AND shown = ?", key)
-        except sqlite3.Error as err:
-            self._failed(err)
+            with closing(self._connect(self.path)) as db:
+                db.execute("DELETE FROM deck_file WHERE content_hash = ? AND shown = ?", (content_hash(data), shown))
+        except sqlite3.Error:
+            pass  # the entry fails again next time, and is read from the YAML again
 
     def save(self) -> None:
         """Write the new entries, mark the ones used as the most recent, drop the least recent."""
-        if self.db is None or not (self.used or self.new):
+        if self.db is None:
             return
         db = self.db
         try:
@@ -311,5 +317,6 @@ class DeckCache:
             db.execute("COMMIT")
         except sqlite3.Error as err:
             self._failed(err)
-        self.used.clear()
-        self.new.clear()
+        else:
+            db.close()
+            self.db = None
