@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -27,6 +27,7 @@ from quizapp.content.problem import Problem
 
 if TYPE_CHECKING:
     from quizapp.content.model import Card, Topic
+    from quizapp.content.reading import FileResult
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -91,7 +92,7 @@ def load_paths(paths: Iterable[PathLike], cache: DeckCache | None = None) -> Lib
     return Library(topics, problems, shown_files)
 
 
-def _entry(data: bytes, shown: str, cache: DeckCache | None):
+def _entry(data: bytes, shown: str, cache: DeckCache | None) -> tuple[Entry, Callable[[], Sequence[Card]]]:
     """The file's entry, and how to get its cards: from the cache when it knows the bytes."""
     cached = cache.get(shown, data) if cache is not None else None
     if cached is not None:
@@ -108,9 +109,10 @@ def _entry(data: bytes, shown: str, cache: DeckCache | None):
     return entry, lambda: cards
 
 
-def _read(data: bytes, shown: str):
-    # Imported only for a file the cache does not know: PyYAML and the checks take 10 ms to
-    # import, which a warm start does not pay.
+def _read(data: bytes, shown: str) -> FileResult:
+    # Imported only for a file the cache does not know: PyYAML and what cards are checked against
+    # (the generators and drill tasks, with NumPy) take 250 ms to import, which a warm start does
+    # not pay.
     from quizapp.content import reading
 
     return reading.read_bytes(data, shown)
