@@ -28,7 +28,7 @@ FIRST_RUN = (  # two lines that fit 80 columns
 
 
 def topic_outlines(library: Any) -> Sequence[Any]:
-    """Each topic's id, title and card ids, without unpickling the cards (when the library can)."""
+    """Each topic's id, title and card ids, without decoding the cards (when the library can)."""
     outlines = getattr(library, "outlines", None)
     return outlines if outlines is not None else library.topics
 
