@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.engine.exercises.misconceptions import CATALOG
-from quizapp.content import Problem, load_file, yamlnodes
+from quizapp.content import Problem, load_file, load_library, loader, yamlnodes
 from quizapp.content.model import KINDS, Topic
 from quizapp.sanitize import clean
 
@@ -240,3 +240,28 @@ def test_a_billion_laughs_is_refused_at_once(tmp_path, listy):
     assert [p.message for p in problems] == [
         "card 'aliased': 'params' holds more than 10,000 values once its YAML aliases are expanded"
     ]
+
+
+# --- the deck cache gives back exactly what the loader read ----------------------------------------
+
+
+@SETTINGS
+@given(deck=decks(mutate=True), name=st.sampled_from(["a.yaml", "sub/b.yml"]))
+def test_whatever_a_deck_holds_the_cache_gives_it_back_unchanged(tmp_path_factory, monkeypatch, deck, name):
+    folder = tmp_path_factory.mktemp("decks")
+    path = folder / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(deck, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("QUIZAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    cold = load_library([folder], include_shipped=False, use_cache=False)
+    load_library([folder], include_shipped=False)  # fills the cache
+    with monkeypatch.context() as served_from_the_cache:
+        served_from_the_cache.setattr(loader, "_read", lambda data, shown: pytest.fail(f"{shown} was parsed"))
+        warm = load_library([folder], include_shipped=False)
+        warm.topics
+
+    def seen(library):
+        cards = [(card, repr(getattr(card, "params", None))) for topic in library.topics for card in topic.cards]
+        return [str(p) for p in library.problems], [(t.id, t.title, t.refs, t.order) for t in library.topics], cards
+
+    assert seen(warm) == seen(cold)
