@@ -2,9 +2,10 @@
 
 A start served from the deck cache knows each topic's outline (its header and card ids) at once
 and decodes the cards themselves the first time they are asked for: the home screen needs only
-the outlines, and decoding 10,000 cards costs about 65 ms, which the start-up goal (at most 1.3x
-a minimal Textual app, about 195 ms here) cannot afford.  The cards are decoded in a thread once
-the home screen is up (quizapp.tui.screens.home), so a session rarely waits for them.
+the outlines (23 ms for 10,000 cards, measured with tests/bench/bench_startup.py's decks), and
+decoding the cards too costs 80 ms more, which the start-up goal (at most 1.3x a minimal Textual
+app, about 200 ms here) cannot afford.  The cards are decoded in a thread once the home screen is
+up (quizapp.tui.screens.home), so a session rarely waits for them.
 """
 
 from __future__ import annotations
