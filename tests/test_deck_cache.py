@@ -201,6 +201,14 @@ def test_switching_content_sets_stays_warm(decks, tmp_path, parsed):
     assert parsed == []
 
 
+def test_loading_what_the_last_load_loaded_writes_nothing(decks, cache):
+    load_library([decks], include_shipped=False)
+    load_library([decks], include_shipped=False)
+    before = (cache / deck_cache.CACHE_FILE).read_bytes()
+    load_library([decks], include_shipped=False)
+    assert (cache / deck_cache.CACHE_FILE).read_bytes() == before
+
+
 def test_the_least_recently_used_entries_go_first_beyond_the_bound(decks, tmp_path, cache, monkeypatch):
     others = []
     for name in ["one", "two", "three"]:

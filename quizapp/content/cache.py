@@ -181,6 +181,7 @@ class DeckCache:
         self.db: sqlite3.Connection | None = self._open(folder) if folder is not None else None
         self.path = folder / CACHE_FILE if self.db is not None else None  # a trusted file
         self.used: set[tuple[str, str]] = set()
+        self.used_last: set[int] = set()  # when each entry used was last used
         self.new: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 
     # -- opening: only a folder and a file that are the user's own ---------------------------
@@ -263,7 +264,7 @@ class DeckCache:
         key = (content_hash(data), shown)
         try:
             row = self.db.execute(
-                "SELECT head, cards FROM deck_file WHERE content_hash = ? AND shown = ? AND fingerprint = ?"
+                "SELECT head, cards, used FROM deck_file WHERE content_hash = ? AND shown = ? AND fingerprint = ?"
                 " AND typeof(head) = 'blob' AND typeof(cards) = 'blob' AND length(head) + length(cards) <= ?",
                 (*key, self.fingerprint, MAX_ENTRY_BYTES),
             ).fetchone()
@@ -277,6 +278,7 @@ class DeckCache:
         except BadRecord:
             return None  # read again, and replaced by put()
         self.used.add(key)
+        self.used_last.add(row[2])
         return entry, row[1]
 
     def put(self, shown: str, data: bytes, entry: Entry, cards: bytes) -> None:
@@ -294,29 +296,36 @@ class DeckCache:
             pass  # the entry fails again next time, and is read from the YAML again
 
     def save(self) -> None:
-        """Write the new entries, mark the ones used as the most recent, drop the least recent."""
+        """Write the new entries, mark the ones used as the most recent, drop the least recent.
+
+        A load that used only what the last one used, and read nothing new, writes nothing.
+        """
         if self.db is None:
             return
         db = self.db
         try:
-            db.execute("BEGIN IMMEDIATE")
-            (used,) = db.execute("SELECT coalesce(max(used), 0) + 1 FROM deck_file").fetchone()
-            db.executemany(
-                "UPDATE deck_file SET used = ? WHERE content_hash = ? AND shown = ? AND fingerprint = ?",
-                [(used, *key, self.fingerprint) for key in self.used],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO deck_file VALUES (?, ?, ?, ?, ?, ?)",
-                [(*key, self.fingerprint, used, head, cards) for key, (head, cards) in self.new.items()],
-            )
-            db.execute(
-                "DELETE FROM deck_file WHERE rowid IN (SELECT rowid FROM (SELECT rowid, sum(length(head) + "
-                "length(cards)) OVER (ORDER BY used DESC, rowid DESC) AS total FROM deck_file) WHERE total > ?)",
-                (MAX_BYTES,),
-            )
-            db.execute("COMMIT")
+            (latest,) = db.execute("SELECT coalesce(max(used), 0) FROM deck_file").fetchone()
+            if self.new or not self.used_last <= {latest}:
+                self._write(db, latest + 1)
         except sqlite3.Error as err:
             self._failed(err)
         else:
             db.close()
             self.db = None
+
+    def _write(self, db: sqlite3.Connection, used: int) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(
+            "UPDATE deck_file SET used = ? WHERE content_hash = ? AND shown = ? AND fingerprint = ?",
+            [(used, *key, self.fingerprint) for key in self.used],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO deck_file VALUES (?, ?, ?, ?, ?, ?)",
+            [(*key, self.fingerprint, used, head, cards) for key, (head, cards) in self.new.items()],
+        )
+        db.execute(
+            "DELETE FROM deck_file WHERE rowid IN (SELECT rowid FROM (SELECT rowid, sum(length(head) + "
+            "length(cards)) OVER (ORDER BY used DESC, rowid DESC) AS total FROM deck_file) WHERE total > ?)",
+            (MAX_BYTES,),
+        )
+        db.execute("COMMIT")
