@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -136,7 +135,7 @@ class _IdsSeen:
 
     def __init__(self) -> None:
         self.topic_at: dict[str, str] = {}
-        self.card_at: dict[str, tuple[str, int]] = {}  # card id -> (file, line) where first read
+        self.card_in: dict[str, tuple[str, Entry]] = {}  # card id -> (file, its entry) that took it
 
     def keep(self, entry: Entry, shown: str, problems: list[Problem]) -> TopicOutline | None:
         """The file's outline without the card ids an earlier file took (None if it took the topic id)."""
@@ -148,18 +147,18 @@ class _IdsSeen:
             problems.append(Problem(shown, entry.topic_line, message))
             return None
         self.topic_at[outline.id] = f"{shown}:{entry.topic_line}"
-        places = zip(repeat(shown), map(entry.card_lines.__getitem__, outline.card_ids))
-        if self.card_at.keys().isdisjoint(outline.card_ids):  # the usual case, at C speed
-            self.card_at.update(zip(outline.card_ids, places))
+        here = (shown, entry)
+        if self.card_in.keys().isdisjoint(outline.card_ids):  # the usual case, at C speed
+            self.card_in.update(dict.fromkeys(outline.card_ids, here))
             return outline
         kept = []
-        for card_id, place in zip(outline.card_ids, places):
-            if card_id in self.card_at:
-                first_file, first_line = self.card_at[card_id]
-                problems.append(Problem(shown, place[1], f"duplicate id {quote(card_id)} (first at {first_file}:{first_line})"))
-            else:
-                self.card_at[card_id] = place
+        for card_id in outline.card_ids:
+            first_file, first = self.card_in.setdefault(card_id, here)
+            if first is entry:
                 kept.append(card_id)
+            else:
+                where = f"{first_file}:{first.card_lines[card_id]}"
+                problems.append(Problem(shown, entry.card_lines[card_id], f"duplicate id {quote(card_id)} (first at {where})"))
         return dataclasses.replace(outline, card_ids=tuple(kept))
 
 
