@@ -90,12 +90,20 @@ def _true_share(cards: list[Card], topics: list[Topic]) -> list[Problem]:
     share = sum(answers) / len(answers)
     if low <= share <= high:
         return []
-    where = os.path.commonpath([t.source for t in topics]) if len(topics) > 1 else topics[0].source
     message = (
         f"{sum(answers)} of {len(answers)} true/false statements are true ({share:.0%}); "
         f"keep it between {low:.0%} and {high:.0%}"
     )
-    return [Problem(where, 0, message)]
+    return [Problem(_common_folder(topics), 0, message)]
+
+
+def _common_folder(topics: list[Topic]) -> str:
+    """Where a warning about the whole collection is shown: the folder the decks share."""
+    paths = [t.source for t in topics]
+    try:
+        return os.path.commonpath(paths) if len(paths) > 1 else paths[0]
+    except ValueError:  # relative and absolute paths mixed: no common folder to name
+        return "all decks"
 
 
 def _one_sided_topic(topic: Topic) -> Problem | None:

@@ -146,6 +146,18 @@ def test_true_statements_outside_40_to_60_percent_are_one_warning_for_the_collec
     assert f"{tmp_path}: {trues + 1} of {total} true/false statements are true " in "\n".join(_lint(first, second))
 
 
+def test_the_balance_warning_names_no_folder_when_relative_and_absolute_paths_mix(tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    _deck(here, "near", [_tf("near-1", True)])
+    far = _deck(tmp_path, "far", [_tf("far-1", True)])
+    library = load_paths(["near.yaml", far])
+    assert [str(w) for w in lint(library.topics)] == [
+        "all decks: 2 of 2 true/false statements are true (100%); keep it between 40% and 60%"
+    ]
+
+
 @pytest.mark.parametrize("trues, falses", [(2, 3), (3, 2), (4, 6), (6, 4)])
 def test_true_statements_between_40_and_60_percent_are_quiet(tmp_path, trues, falses):
     deck = _deck(tmp_path, "tf", [_tf(f"t-{i}", True) for i in range(trues)] + [_tf(f"f-{i}", False) for i in range(falses)])
