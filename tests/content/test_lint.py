@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dataclasses
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp.cli import main
-from quizapp.content import load_paths, shipped_content_dir
+from quizapp.content import Choice, Topic, load_paths, shipped_content_dir
 from quizapp.content.lint import lint
 
 
@@ -70,6 +74,31 @@ def test_whitespace_runs_count_as_one_character(tmp_path):
         _choice("spaced", ["a     b     c", "abcd"], 1),
     ] + _fillers(3))
     assert _lint(deck) == []
+
+
+words = st.lists(st.text("abc", min_size=1, max_size=6), min_size=1, max_size=5)
+
+
+@given(options=st.lists(words, min_size=2, max_size=6), right=st.integers(0, 5), seed=st.randoms())
+def test_the_warnings_depend_on_option_lengths_not_on_order_or_spacing(options, right, seed):
+    """Shuffling the options (the answer following its text) or widening the spaces changes nothing."""
+    right %= len(options)
+    texts = [" ".join(option) for option in options]
+    card = Choice(id="c", topic="t", explain="e", source="deck.yaml:5", options=tuple(texts), answer=frozenset({right}))
+    order = list(range(len(texts)))
+    seed.shuffle(order)
+    shuffled = dataclasses.replace(
+        card,
+        options=tuple("   ".join(options[i]) for i in order),
+        answer=frozenset({order.index(right)}),
+    )
+    assert _lint_card(shuffled) == _lint_card(card)
+    much_longer = len(texts[right]) >= 1.3 * max(len(t) for i, t in enumerate(texts) if i != right)
+    assert any("x as long as any other" in w for w in _lint_card(card)) == much_longer
+
+
+def _lint_card(card: Choice) -> list[str]:
+    return [str(w) for w in lint([Topic(id="t", title="T", summary="S", cards=(card,), source="deck.yaml")])]
 
 
 # --- the right option the longest too often ------------------------------------------------------
