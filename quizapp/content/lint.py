@@ -6,6 +6,8 @@ cards), so they are warnings, each a :class:`Problem` line ``path:line: card 'id
 
 - single-answer choice cards: the right option may be the longest (ties count) in at most
   ``LONGEST_SHARE`` of them, and is never ``LONGEST_RATIO`` times longer than every other option;
+  in a collection of ``FLOOR_MIN_CARDS`` or more it is also the longest in at least
+  ``LONGEST_FLOOR`` of them, or "never pick the longest" would be the winning guess;
 - multi-select choice cards: at most ``ALL_BUT_ONE_SHARE`` of them have every option right but one;
 - true/false cards: between ``TRUE_SHARE`` of them are true overall, and every topic with
   ``TOPIC_MIN_TRUEFALSE`` or more has both answers.
@@ -24,6 +26,8 @@ from quizapp.content.model import Card, Choice, Topic, TrueFalse
 from quizapp.content.problem import Problem
 
 LONGEST_SHARE = 0.30
+LONGEST_FLOOR = 0.10
+FLOOR_MIN_CARDS = 10
 LONGEST_RATIO = 1.3
 ALL_BUT_ONE_SHARE = 1 / 3
 TRUE_SHARE = (0.40, 0.60)
@@ -41,6 +45,7 @@ def lint(topics: Iterable[Topic]) -> list[Problem]:
         [c for c in single if _right_is_longest(c)], len(single), LONGEST_SHARE,
         "the right option is the longest", "single-answer choice cards",
     )
+    warnings += _under_floor([c for c in single if _right_is_longest(c)], len(single), topics)
     warnings += _over_share(
         [c for c in multiple if len(c.answer) == len(c.options) - 1], len(multiple), ALL_BUT_ONE_SHARE,
         "every option but one is right", "multi-select choice cards",
@@ -80,6 +85,16 @@ def _over_share(flagged: list[Card], total: int, limit: float, what: str, among:
         return []
     share = f"{what} in {len(flagged)} of {total} {among} ({len(flagged) / total:.0%}; at most {limit:.0%})"
     return [_warn(card, share) for card in flagged]
+
+
+def _under_floor(longest: list[Card], total: int, topics: list[Topic]) -> list[Problem]:
+    if total < FLOOR_MIN_CARDS or len(longest) >= LONGEST_FLOOR * total:
+        return []
+    message = (
+        f"the right option is the longest in only {len(longest)} of {total} single-answer choice cards "
+        f"({len(longest) / total:.0%}; at least {LONGEST_FLOOR:.0%}, or avoiding the longest option wins)"
+    )
+    return [Problem(_common_folder(topics), 0, message)]
 
 
 def _true_share(cards: list[Card], topics: list[Topic]) -> list[Problem]:

@@ -130,6 +130,21 @@ def test_the_right_option_longest_in_exactly_30_percent_is_quiet(tmp_path):
     assert _lint(_deck(tmp_path, "longest", cards)) == []
 
 
+def test_the_right_option_never_longest_in_ten_cards_is_one_warning_for_the_collection(tmp_path):
+    deck = _deck(tmp_path, "never", _fillers(10))
+    assert _lint(deck) == [
+        f"{deck}: the right option is the longest in only 0 of 10 single-answer choice cards "
+        "(0%; at least 10%, or avoiding the longest option wins)"
+    ]
+
+
+def test_the_right_option_longest_in_one_of_ten_or_in_smaller_collections_is_quiet(tmp_path):
+    one_in_ten = _deck(tmp_path, "one-in-ten", _fillers(9) + [_choice("longest", ["abcde", "wxyz"], 1)])
+    nine = _deck(tmp_path, "nine", [_choice(f"nine-{i}", ["ab", "wxyz"], 1) for i in range(9)])
+    assert _lint(one_in_ten) == []
+    assert _lint(nine) == []
+
+
 def test_the_shares_are_measured_over_all_decks_together(tmp_path):
     """One deck of only longest-right cards is fine when the collection as a whole is balanced."""
     first = _deck(tmp_path, "first", [_choice("longest", ["abcde", "wxyz"], 1)])
