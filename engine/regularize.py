@@ -479,7 +479,8 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
             "pass error_if_nonfinite=False to clip anyway"
         )
     coef = min(max_norm / (total + 1e-6), 1.0)
-    return ClipGradResult([g * g.dtype.type(coef) for g in grads], total, coef)
+    with np.errstate(invalid="ignore"):  # an inf gradient times a factor of 0 is nan, as in PyTorch
+        return ClipGradResult([g * g.dtype.type(coef) for g in grads], total, coef)
 
 
 # --------------------------------------------------------------------------------------------
@@ -529,15 +530,18 @@ def amsgrad_step(param, grad, state: AMSGradState | None, lr: float = 1e-3,
     if state is None:
         zeros = np.zeros_like(param)
         state = AMSGradState(step=0, exp_avg=zeros, exp_avg_sq=zeros, max_exp_avg_sq=zeros)
+    exp_avg, exp_avg_sq, max_exp_avg_sq = (
+        np.asarray(a, dtype=param.dtype) for a in (state.exp_avg, state.exp_avg_sq, state.max_exp_avg_sq)
+    )
     t = state.step + 1
     if weight_decay != 0.0:
         if decoupled_weight_decay:
             param = param * dt(1.0 - lr * weight_decay)
         else:
             g = g + dt(weight_decay) * param
-    m = dt(beta1) * state.exp_avg + dt(1.0 - beta1) * g
-    v = dt(beta2) * state.exp_avg_sq + dt(1.0 - beta2) * (g * g)
-    v_max = np.maximum(state.max_exp_avg_sq, v)
+    m = dt(beta1) * exp_avg + dt(1.0 - beta1) * g
+    v = dt(beta2) * exp_avg_sq + dt(1.0 - beta2) * (g * g)
+    v_max = np.maximum(max_exp_avg_sq, v)
     denom = np.sqrt(v_max) / dt(math.sqrt(1.0 - beta2**t)) + dt(eps)
     new_param = param - dt(lr / (1.0 - beta1**t)) * (m / denom)
     return new_param, AMSGradState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=v_max)
