@@ -990,6 +990,16 @@ def _unit(x: np.ndarray, eps: float) -> np.ndarray:
     return x / max(np.sqrt(x @ x), x.dtype.type(eps))
 
 
+def _vector(x, size: int, name: str, dtype, fn: str) -> np.ndarray:
+    """A stored power-iteration vector of the right length, in the weight's dtype."""
+    if x is None:
+        raise ValueError(f"{fn}: give {name}, the stored singular vector estimate of length {size}")
+    x = np.asarray(x, dtype=dtype)
+    if x.shape != (size,):
+        raise ValueError(f"{fn}: {name} must have shape ({size},), got {x.shape}")
+    return x
+
+
 def spectral_norm(
     weight,
     u=None,
@@ -1052,15 +1062,6 @@ def spectral_norm(
                 v = _unit(mat.T @ u, eps)
     sigma = u @ (mat @ v)
     return SpectralNormResult(w / sigma, np.asarray(sigma), u, v)
-
-
-def _vector(x, size: int, name: str, dtype, fn: str) -> np.ndarray:
-    if x is None:
-        raise ValueError(f"{fn}: give {name}, the stored singular vector estimate of length {size}")
-    x = np.asarray(x, dtype=dtype)
-    if x.shape != (size,):
-        raise ValueError(f"{fn}: {name} must have shape ({size},), got {x.shape}")
-    return x
 
 
 def weight_standardization(weight, eps: float = 1e-6) -> np.ndarray:

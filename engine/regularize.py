@@ -368,6 +368,19 @@ __all__ += [
 ]
 
 
+def _checked_logits(input, reduction: str, label_smoothing: float, where: str):
+    """The logits as a float array, their class axis (1, or 0 unbatched) and the smoothing eps."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
+    logits = _as_float(input)
+    if logits.ndim == 0:
+        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
+    return logits, (0 if logits.ndim == 1 else 1), eps
+
+
 def cross_entropy_weighted(input, target, weight=None, *, ignore_index: int = -100,
                            label_smoothing: float = 0.0, reduction: str = "mean"):
     """Cross-entropy with class weights and an ignored label, as ``F.cross_entropy`` with
@@ -393,15 +406,7 @@ def cross_entropy_weighted(input, target, weight=None, *, ignore_index: int = -1
         weight: (K,); returns a 0-d value, or the target's shape for 'none'
     """
     where = "cross_entropy_weighted"
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    eps = float(label_smoothing)
-    if not 0.0 <= eps <= 1.0:
-        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
-    logits = _as_float(input)
-    if logits.ndim == 0:
-        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
-    class_axis = 0 if logits.ndim == 1 else 1
+    logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
     num_classes = logits.shape[class_axis]
     target = np.asarray(target)
     expected = logits.shape[:class_axis] + logits.shape[class_axis + 1:]
