@@ -374,17 +374,18 @@ def early_stopping_keras_options(rng, level=1):
         if level == 1:
             start, baseline = int(choice(rng, [2, 3])), None
             losses = _warm_up_curve(rng, start)
-            belief = regularize.keras_early_stopping(losses, patience)
             option = f"start_from_epoch={start}"
         else:
             start, baseline = 0, float(choice(rng, [0.8, 0.85]))
             losses = _slow_curve(rng)
-            belief = regularize.keras_early_stopping(losses, patience)
             option = f"baseline={fmt_num(baseline)}"
+        belief = regularize.keras_early_stopping(losses, patience)  # the option ignored
         run = regularize.keras_early_stopping(losses, patience, baseline=baseline, start_from_epoch=start)
         late_enough = run.stopped_epoch is not None and run.stopped_epoch > patience
         if late_enough and belief.stopped_epoch not in (None, run.stopped_epoch):
             break
+    else:  # pragma: no cover - the curves above stop early within a few draws
+        raise RuntimeError("early_stopping.keras_options: no curve separated the belief from the answer")
     answer = np.array([run.stopped_epoch, run.best_epoch], dtype=float)
     prompt = "\n\n".join(
         [
