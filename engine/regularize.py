@@ -57,6 +57,19 @@ def _log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
+def _checked_logits(input, reduction: str, label_smoothing: float, where: str):
+    """The logits as a float array, their class axis (1, or 0 unbatched) and the smoothing eps."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
+    logits = _as_float(input)
+    if logits.ndim == 0:
+        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
+    return logits, (0 if logits.ndim == 1 else 1), eps
+
+
 def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str = "mean"):
     """Cross-entropy from logits, as ``torch.nn.functional.cross_entropy`` / ``nn.CrossEntropyLoss``.
 
@@ -79,15 +92,7 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
     puts ``weight`` and legacy arguments first, so a positional call could not mean the same here.
     """
     where = "cross_entropy"
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    eps = float(label_smoothing)
-    if not 0.0 <= eps <= 1.0:
-        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
-    logits = _as_float(input)
-    if logits.ndim == 0:
-        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
-    class_axis = 0 if logits.ndim == 1 else 1
+    logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
     num_classes = logits.shape[class_axis]
     logp = _log_softmax(logits, class_axis)
     target = np.asarray(target)
@@ -234,7 +239,9 @@ def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0
     return new_param, SGDState(step=state.step + 1, momentum_buffer=buffer)
 
 
-def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, where: str):
+def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, where: str,
+          amsgrad: bool = False):
+    """One Adam step; ``decoupled`` is AdamW's decay, ``amsgrad`` divides by the running max of v."""
     lr = _check_nonneg(lr, "lr (learning rate)", where)
     eps = _check_nonneg(eps, "eps", where)
     weight_decay = _check_nonneg(weight_decay, "weight_decay", where)
@@ -246,18 +253,23 @@ def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, whe
     dt = param.dtype.type
     g = _grad_like(param, grad, where)
     if state is None:
-        state = AdamState(step=0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
+        zeros = np.zeros_like(param)
+        state = AMSGradState(0, zeros, zeros, zeros) if amsgrad else AdamState(0, zeros, zeros)
     t = state.step + 1
     if decoupled:
         param = param * dt(1.0 - lr * weight_decay)  # AdamW: shrink the weights themselves
     elif weight_decay != 0.0:
         g = g + dt(weight_decay) * param  # Adam: L2 folded into the gradient
-    m = dt(beta1) * state.exp_avg + dt(1.0 - beta1) * g
-    v = dt(beta2) * state.exp_avg_sq + dt(1.0 - beta2) * (g * g)
+    m = dt(beta1) * np.asarray(state.exp_avg, param.dtype) + dt(1.0 - beta1) * g
+    v = dt(beta2) * np.asarray(state.exp_avg_sq, param.dtype) + dt(1.0 - beta2) * (g * g)
+    # AMSGrad divides by the running maximum of the raw v (not of the bias-corrected v_hat)
+    second = np.maximum(np.asarray(state.max_exp_avg_sq, param.dtype), v) if amsgrad else v
     bias_correction1 = 1.0 - beta1**t
     bias_correction2 = 1.0 - beta2**t
-    denom = np.sqrt(v) / dt(math.sqrt(bias_correction2)) + dt(eps)
+    denom = np.sqrt(second) / dt(math.sqrt(bias_correction2)) + dt(eps)
     new_param = param - dt(lr / bias_correction1) * (m / denom)
+    if amsgrad:
+        return new_param, AMSGradState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=second)
     return new_param, AdamState(step=t, exp_avg=m, exp_avg_sq=v)
 
 
@@ -366,19 +378,6 @@ __all__ += [
     "EarlyStoppingRun",
     "keras_early_stopping",
 ]
-
-
-def _checked_logits(input, reduction: str, label_smoothing: float, where: str):
-    """The logits as a float array, their class axis (1, or 0 unbatched) and the smoothing eps."""
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    eps = float(label_smoothing)
-    if not 0.0 <= eps <= 1.0:
-        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
-    logits = _as_float(input)
-    if logits.ndim == 0:
-        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
-    return logits, (0 if logits.ndim == 1 else 1), eps
 
 
 def cross_entropy_weighted(input, target, weight=None, *, ignore_index: int = -100,
@@ -522,34 +521,8 @@ def amsgrad_step(param, grad, state: AMSGradState | None, lr: float = 1e-3,
     Shape:
         param, grad: any shape, the same; returns a new param and state of that shape
     """
-    where = "amsgrad_step"
-    lr = _check_nonneg(lr, "lr (learning rate)", where)
-    eps = _check_nonneg(eps, "eps", where)
-    weight_decay = _check_nonneg(weight_decay, "weight_decay", where)
-    beta1, beta2 = (float(b) for b in betas)
-    if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
-        raise ValueError(f"{where}: betas must be in [0, 1), got {tuple(betas)}")
-    param = _as_float(param)
-    dt = param.dtype.type
-    g = _grad_like(param, grad, where)
-    if state is None:
-        zeros = np.zeros_like(param)
-        state = AMSGradState(step=0, exp_avg=zeros, exp_avg_sq=zeros, max_exp_avg_sq=zeros)
-    exp_avg, exp_avg_sq, max_exp_avg_sq = (
-        np.asarray(a, dtype=param.dtype) for a in (state.exp_avg, state.exp_avg_sq, state.max_exp_avg_sq)
-    )
-    t = state.step + 1
-    if weight_decay != 0.0:
-        if decoupled_weight_decay:
-            param = param * dt(1.0 - lr * weight_decay)
-        else:
-            g = g + dt(weight_decay) * param
-    m = dt(beta1) * exp_avg + dt(1.0 - beta1) * g
-    v = dt(beta2) * exp_avg_sq + dt(1.0 - beta2) * (g * g)
-    v_max = np.maximum(max_exp_avg_sq, v)
-    denom = np.sqrt(v_max) / dt(math.sqrt(1.0 - beta2**t)) + dt(eps)
-    new_param = param - dt(lr / (1.0 - beta1**t)) * (m / denom)
-    return new_param, AMSGradState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=v_max)
+    return _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled_weight_decay,
+                 "amsgrad_step", amsgrad=True)
 
 
 # --------------------------------------------------------------------------------------------
