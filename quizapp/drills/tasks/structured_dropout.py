@@ -70,7 +70,7 @@ Return y, the shape of x.
         Mistake("alpha_dropout_no_affine", _alpha_train_only(lambda x, m, p: np.where(m, x, -ops.SELU_ALPHA_PRIME))),
         Mistake("mask_at_eval", lambda x, mask, p, training: None if training else _alpha_reference(x, mask, p, True)),
     ),
-    topic="alpha-dropout",
+    topic="dropout-variants",
     shape_hint="y has the shape of x.",
 )
 

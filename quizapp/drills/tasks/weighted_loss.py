@@ -90,7 +90,7 @@ Return the loss, a single number.
         Mistake("unstable_log_softmax", _naive),
         Mistake("loss_sum_not_mean", lambda z, t, w, i: (_per_sample(z, t, w, i).sum(),)),
     ),
-    topic="cross-entropy",
+    topic="label-smoothing",
     broadcast_hint="Per-sample quantities have shape (N,); keep the class axis with keepdims=True "
     "when it must broadcast against (N, K).",
     shape_hint="Return one number: the weighted mean over the targets that count.",
