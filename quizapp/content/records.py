@@ -56,10 +56,9 @@ def _card(data: Any) -> Card:
     values = list(map(data.get, layout.names))
     if len(data) != len(layout.names) + 1 or tuple(map(type, values)) != layout.types:  # one C-speed pass
         raise BadRecord(f"a {data['kind']} card does not have exactly its fields, of their types")
-    fields = dict(zip(layout.names, values))
-    for name, convert in layout.converts:
-        fields[name] = convert(fields[name])
-    return layout.cls(**fields)
+    for index, convert in layout.converts:
+        values[index] = convert(values[index])
+    return layout.cls(*values)  # the fields in their dataclass order
 
 
 def _numbers(value: list[Any]) -> frozenset[int]:
@@ -89,7 +88,7 @@ class _Layout:
     cls: type[Card]
     names: tuple[str, ...]
     types: tuple[type, ...]
-    converts: tuple[tuple[str, Callable[[Any], Any]], ...]
+    converts: tuple[tuple[int, Callable[[Any], Any]], ...]  # (field index, reader)
 
 
 #: Field type (as written in quizapp.content.model) -> (its JSON type, how to read it back, if not as is).
@@ -105,9 +104,9 @@ _STORED: dict[str, tuple[type, Callable[[Any], Any] | None]] = {
 
 def _layout(cls: type[Card]) -> _Layout:
     fields = dataclasses.fields(cls)  # a field of a type _STORED lacks fails here, at import, in tests
-    stored = [(f.name, *_STORED[f.type]) for f in fields]
-    converts = tuple((name, convert) for name, _, convert in stored if convert is not None)
-    return _Layout(cls, tuple(f.name for f in fields), tuple(kind for _, kind, _ in stored), converts)
+    stored = [_STORED[f.type] for f in fields]
+    converts = tuple((index, convert) for index, (_, convert) in enumerate(stored) if convert is not None)
+    return _Layout(cls, tuple(f.name for f in fields), tuple(kind for kind, _ in stored), converts)
 
 
 _LAYOUTS: dict[str, _Layout] = {kind: _layout(cls) for kind, cls in CARD_CLASSES.items()}
