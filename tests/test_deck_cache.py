@@ -488,3 +488,14 @@ def test_cards_are_decoded_only_when_asked_for(decks):
     assert library._topics is None  # outlines only
     assert library.card_topic("cache-b").id == "cache-topic"
     assert library._topics is not None
+
+
+def test_cards_whose_entry_vanished_after_the_start_are_read_from_the_yaml(decks, cache, parsed):
+    """Another quizapp may drop the entry (its LRU bound) between the start and the first session."""
+    cold = load_library([decks], include_shipped=False)
+    parsed.clear()
+    warm = load_library([decks], include_shipped=False)
+    with sqlite3.connect(cache / deck_cache.CACHE_FILE) as db:
+        db.execute("DELETE FROM deck_file")
+    assert _summary(warm) == _summary(cold)
+    assert parsed == ["deck.yaml"]

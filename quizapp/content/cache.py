@@ -54,6 +54,9 @@ SCHEMA_VERSION = 1
 #: the text cleaning, the generator registry and the drill tasks.
 CODE = ("content", "sanitize.py", "engine/exercises", "drills")
 
+#: (BLAKE2 of a file's bytes, its path as shown)
+Key = tuple[str, str]
+
 _SCHEMA = """
 CREATE TABLE deck_file (
     content_hash TEXT NOT NULL,   -- BLAKE2b of the file's bytes
@@ -82,8 +85,8 @@ def code_fingerprint() -> str:
     for name in CODE:
         place = root / name
         for source in sorted(place.rglob("*.py")) if place.is_dir() else [place]:
-            digest.update(source.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(source.read_bytes() + b"\0")
+            with open(source, "rb") as handle:
+                digest.update(f"{name}{str(source)[len(str(place)):]}".encode() + b"\0" + handle.read() + b"\0")
     return digest.hexdigest()
 
 
@@ -180,9 +183,9 @@ class DeckCache:
         self.fingerprint = code_fingerprint() if folder is not None else ""
         self.db: sqlite3.Connection | None = self._open(folder) if folder is not None else None
         self.path = folder / CACHE_FILE if self.db is not None else None  # a trusted file
-        self.used: set[tuple[str, str]] = set()
+        self.used: set[Key] = set()
         self.used_last: set[int] = set()  # when each entry used was last used
-        self.new: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+        self.new: dict[Key, tuple[bytes, bytes]] = {}
 
     # -- opening: only a folder and a file that are the user's own ---------------------------
 
@@ -257,15 +260,22 @@ class DeckCache:
 
     # -- use -----------------------------------------------------------------------------------
 
-    def get(self, shown: str, data: bytes) -> tuple[Entry, bytes] | None:
-        """The entry and the cards' JSON for this file's bytes, or None when they are not cached."""
+    @staticmethod
+    def key(shown: str, data: bytes) -> Key:
+        """What an entry is found by, besides the code's fingerprint."""
+        return content_hash(data), shown
+
+    def get(self, key: Key) -> Entry | None:
+        """The entry for this file's bytes and path, or None when it is not cached.
+
+        The cards stay in the database until :meth:`cards` asks for them (after the start).
+        """
         if self.db is None:
             return None
-        key = (content_hash(data), shown)
         try:
             row = self.db.execute(
-                "SELECT head, cards, used FROM deck_file WHERE content_hash = ? AND shown = ? AND fingerprint = ?"
-                " AND typeof(head) = 'blob' AND typeof(cards) = 'blob' AND length(head) + length(cards) <= ?",
+                "SELECT head, used FROM deck_file WHERE content_hash = ? AND shown = ? AND fingerprint = ?"
+                " AND typeof(head) = 'blob' AND length(head) <= ?",
                 (*key, self.fingerprint, MAX_ENTRY_BYTES),
             ).fetchone()
         except sqlite3.Error as err:
@@ -274,24 +284,39 @@ class DeckCache:
         if row is None:
             return None
         try:
-            entry = Entry.from_json(row[0], shown)
+            entry = Entry.from_json(row[0], key[1])
         except BadRecord:
             return None  # read again, and replaced by put()
         self.used.add(key)
-        self.used_last.add(row[2])
-        return entry, row[1]
+        self.used_last.add(row[1])
+        return entry
 
-    def put(self, shown: str, data: bytes, entry: Entry, cards: bytes) -> None:
+    def put(self, key: Key, entry: Entry, cards: bytes) -> None:
         if self.db is not None:
-            self.new[(content_hash(data), shown)] = (entry.to_json(), cards)
+            self.new[key] = (entry.to_json(), cards)
 
-    def forget(self, shown: str, data: bytes) -> None:
+    def cards(self, key: Key) -> bytes | None:
+        """The cards' JSON of an entry :meth:`get` found, or None if it cannot be had any more."""
+        if self.path is None:
+            return None
+        query = (
+            "SELECT cards FROM deck_file WHERE content_hash = ? AND shown = ? AND fingerprint = ?"
+            " AND typeof(cards) = 'blob' AND length(cards) <= ?"
+        )
+        try:
+            with closing(self._connect(self.path)) as db:
+                row = db.execute(query, (*key, self.fingerprint, MAX_ENTRY_BYTES)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def forget(self, key: Key) -> None:
         """Drop an entry found damaged after the load, when its cards did not decode."""
         if self.path is None:
             return
         try:
             with closing(self._connect(self.path)) as db:
-                db.execute("DELETE FROM deck_file WHERE content_hash = ? AND shown = ?", (content_hash(data), shown))
+                db.execute("DELETE FROM deck_file WHERE content_hash = ? AND shown = ?", key)
         except sqlite3.Error:
             pass  # the entry fails again next time, and is read from the YAML again
 

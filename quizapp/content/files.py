@@ -69,11 +69,12 @@ def read_deck(path: Path) -> bytes:
     except OSError as err:
         raise Unreadable(_os_error(path, err)) from None
     with os.fdopen(fd, "rb") as handle:
-        kind = not_a_file(os.fstat(handle.fileno()).st_mode)
+        opened = os.fstat(handle.fileno())
+        kind = not_a_file(opened.st_mode)
         if kind:  # replaced between the look and the open
             raise Unreadable(f"{kind}, not a deck file")
-        try:
-            data = handle.read(MAX_DECK_BYTES + 1)
+        try:  # one byte more than the size, to see a file that grows past the limit meanwhile
+            data = handle.read(min(opened.st_size, MAX_DECK_BYTES) + 1)
         except OSError as err:
             raise Unreadable(_os_error(path, err)) from None
     if len(data) > MAX_DECK_BYTES:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from quizapp.content.cache import DeckCache, Entry, cache_dir
+from quizapp.content.cache import DeckCache, Entry, Key, cache_dir
 from quizapp.content.files import Unreadable, deck_files, read_deck
 from quizapp.content.library import BadRecord, Library, PendingTopic, TopicOutline
 from quizapp.content.messages import one_line, quote
@@ -93,10 +93,11 @@ def load_paths(paths: Iterable[PathLike], cache: DeckCache | None = None) -> Lib
 
 def _entry(data: bytes, shown: str, cache: DeckCache | None) -> tuple[Entry, Callable[[], Sequence[Card]]]:
     """The file's entry, and how to get its cards: from the cache when it knows the bytes."""
-    cached = cache.get(shown, data) if cache is not None else None
-    if cached is not None:
-        entry, blob = cached
-        return entry, lambda: _cached_cards(blob, entry, data, shown, cache)
+    if cache is not None:
+        key = DeckCache.key(shown, data)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached, lambda: _cached_cards(cache, key, cached, data)
     result = _read(data, shown)
     cards = result.topic.cards if result.topic is not None else ()
     outline = TopicOutline.of(result.topic) if result.topic is not None else None
@@ -104,7 +105,7 @@ def _entry(data: bytes, shown: str, cache: DeckCache | None) -> tuple[Entry, Cal
     if cache is not None:
         from quizapp.content.records import encode_cards  # the card classes: see library.py
 
-        cache.put(shown, data, entry, encode_cards(cards).encode())
+        cache.put(key, entry, encode_cards(cards).encode())
     return entry, lambda: cards
 
 
@@ -117,17 +118,19 @@ def _read(data: bytes, shown: str) -> FileResult:
     return reading.read_bytes(data, shown)
 
 
-def _cached_cards(blob: bytes, entry: Entry, data: bytes, shown: str, cache: DeckCache) -> tuple[Card, ...]:
-    """The cached cards; a damaged entry is dropped from the cache and the file's bytes read again."""
+def _cached_cards(cache: DeckCache, key: Key, entry: Entry, data: bytes) -> tuple[Card, ...]:
+    """The cached cards; a damaged or vanished entry is dropped and the file's bytes read again."""
     from quizapp.content.records import decode_cards  # the card classes: see library.py
 
-    card_ids = entry.outline.card_ids if entry.outline is not None else ()
-    try:
-        return decode_cards(blob, card_ids)
-    except BadRecord:
-        cache.forget(shown, data)
-        topic = _read(data, shown).topic
-        return topic.cards if topic is not None else ()
+    blob = cache.cards(key)
+    if blob is not None:
+        try:
+            return decode_cards(blob, entry.outline.card_ids if entry.outline is not None else ())
+        except BadRecord:
+            pass  # dropped below
+    cache.forget(key)
+    topic = _read(data, key[1]).topic
+    return topic.cards if topic is not None else ()
 
 
 class _IdsSeen:

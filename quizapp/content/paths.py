@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import quizapp
@@ -23,9 +24,12 @@ def display_path(path: Path) -> str:
 
     Control characters in a file name come out escaped, like those in a deck's text.
     """
+    text = str(path)
     if path.is_absolute():
         try:
-            path = path.relative_to(Path.cwd())
-        except (ValueError, OSError):
-            pass
-    return clean(str(path))
+            below = os.path.join(os.getcwd(), "")
+        except OSError:  # the working directory was removed
+            below = ""
+        if below and text.startswith(below):
+            text = text[len(below) :]
+    return clean(text)
