@@ -2,9 +2,9 @@
 
 A start served from the deck cache knows each topic's outline (its header and card ids) at once
 and decodes the cards themselves the first time they are asked for: the home screen needs only
-the outlines (23 ms for 10,000 cards, measured with tests/bench/bench_startup.py's decks), and
-decoding the cards too costs 80 ms more, which the start-up goal (at most 1.3x a minimal Textual
-app, about 200 ms here) cannot afford.  The cards are decoded in a thread once the home screen is
+the outlines (15 ms for 10,000 cards, measured with tests/bench/bench_startup.py's decks), and
+decoding the cards too costs about 80 ms more, which the start-up goal (at most 1.3x a minimal
+Textual app, about 200 ms here) cannot afford.  The cards are decoded in a thread once the home screen is
 up (quizapp.tui.screens.home), so a session rarely waits for them.
 """
 
