@@ -319,7 +319,7 @@ def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeou
     running = result.running
     during = (f"while running {_case_header(running, total, cases[running])}" if running is not None
               else "while loading your file (top-level code runs before the function is called)" if not result.loaded
-              else "after the cases" if result.finished else "between cases")
+              else "after the last case" if len(result.outputs) == total else "between cases")
     if result.timed_out:
         if result.print_cap:
             hint = (f"It was still printing when stopped (more than {_megabytes(limits.print_bytes)} printed): "

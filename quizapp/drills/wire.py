@@ -40,7 +40,7 @@ class FrameError(ValueError):
 
 def encode(header: dict[str, Any], arrays: Sequence[np.ndarray] = ()) -> bytes:
     """One frame: ``header`` with the arrays' dtypes and shapes added under ``"arrays"``."""
-    contiguous = [np.ascontiguousarray(a) for a in arrays]
+    contiguous = [np.asarray(a, order="C") for a in arrays]  # (ascontiguousarray makes 0-d arrays 1-d)
     for array in contiguous:
         if array.dtype.str not in DTYPES:
             raise FrameError(f"cannot send an array of dtype {array.dtype}")
