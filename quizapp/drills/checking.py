@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 import secrets
+import stat
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -31,6 +33,8 @@ from quizapp.sanitize import clean
 
 #: Longer files are refused before anything runs.
 MAX_CODE_CHARS = 100_000
+#: The most a solution file can hold in bytes (UTF-8 takes up to 4 bytes a character).
+MAX_FILE_BYTES = 4 * MAX_CODE_CHARS
 DEFAULT_TIMEOUT = 5.0
 
 
@@ -52,6 +56,44 @@ def get_task(task_id: str) -> Task:
 
 
 # -- before running: can the code be read, and does it define the function? -----------------------
+
+
+class UnreadableFile(ValueError):
+    """A solution file that cannot be read; ``str()`` is one line saying which and why."""
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_solution_file(path: str) -> str:
+    """The text of the solution file at ``path``, read without waiting and never past
+    :data:`MAX_FILE_BYTES` plus one byte: a FIFO, a device, a folder or a huge file is refused."""
+    shown = clean(path)
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer (it is then refused as not a file).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise UnreadableFile(f"cannot read {shown}: {err.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        kind = next((name for test, name in _KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a file")
+        if kind is not None:
+            raise UnreadableFile(f"{shown} is {kind}, not a Python file")
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise UnreadableFile(f"cannot read {shown}: {err.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(f"{shown} is larger than {MAX_FILE_BYTES} bytes: a drill's solution is a short file")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UnreadableFile(f"{shown} is not UTF-8 text (byte {err.start + 1} cannot be read)") from None
 
 
 @dataclass(frozen=True)

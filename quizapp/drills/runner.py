@@ -309,6 +309,11 @@ class Checker:
         self._folder: Path | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The checker process's pid while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def work(self) -> Path:
         assert self._folder is not None
         return self._folder / "work"

@@ -237,17 +237,19 @@ def kill_descendants(first: int) -> int | None:
 
 def enforcement(abi: int) -> list[str]:
     """What a solution's process can and cannot do on this machine, one line each."""
-    lines = ["each solution runs in its own process, with NumPy and the checker alone on its import path,"
-             " limits on time, memory and file size, and every process it starts killed after the check"]
+    reaped = ("every process it starts is killed after the check" if sys.platform.startswith("linux") else
+              "its process group is killed after the check (a process that leaves the group can outlive it)")
+    lines = [f"each solution runs in its own process with NumPy and the standard library alone on its import"
+             f" path, limits on time, memory and file size; {reaped}"]
     if abi <= 0:
-        lines.append("no Landlock on this system: nothing stops a solution from reading or writing your files by"
-                     " path (the review database included) or signalling the app, as any program you run could")
+        lines.append("no Landlock here: nothing stops a solution from reading or writing your files by path (the"
+                     " review database included) or signalling the app, as any program you run could")
         return lines
-    lines.append(f"Landlock (ABI {abi}): it can read only Python, NumPy and its own folder, write only its folder,"
-                 " and run no program")
-    lines.append("no TCP connections" if abi >= 4 else
-                 "network: not restricted (needs Landlock ABI 4, Linux 6.7)")
-    lines.append("no signal or abstract socket to a process outside it" if abi >= 6 else
-                 "signals: not restricted (needs Landlock ABI 6, Linux 6.12): a solution could stop the checker"
-                 " process, and then what it started would outlive the check")
+    lines.append(f"Landlock ABI {abi}: it reads only Python, NumPy and its own folder, writes only its folder,"
+                 " runs no program")
+    lines.append("it opens no TCP connection" if abi >= 4 else
+                 "not enforced (needs Landlock ABI 4, Linux 6.7): network access")
+    lines.append("it signals no process outside it and reaches no abstract socket" if abi >= 6 else
+                 "not enforced (needs Landlock ABI 6, Linux 6.12): signals; a solution could stop the checker,"
+                 " and what it started would then outlive the check")
     return lines

@@ -366,6 +366,13 @@ def test_no_program_can_be_run():
     assert report.error.startswith("PermissionError")
 
 
+@pytest.mark.skipif(ABI < 4, reason="needs Landlock ABI 4 (Linux 6.7+)")
+def test_no_tcp_connection_can_be_opened():
+    report = run("    import socket\n    socket.create_connection(('127.0.0.1', 9), timeout=5)\n" + RIGHT_BODY,
+                 timeout=GENEROUS)
+    assert report.error.startswith("PermissionError")
+
+
 @needs_scoped_signals
 @pytest.mark.parametrize("target", ["os.getppid()", str(os.getpid())])
 def test_the_checker_and_the_app_cannot_be_signalled(target):
