@@ -38,7 +38,7 @@ import time
 import traceback
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -53,36 +53,55 @@ _EXIT_HARNESS_FAILED = 70
 # -- the checker process -------------------------------------------------------------------------------
 
 
+class _Confinement(NamedTuple):
+    """What every solution process enters: its folder, the Landlock rule set (-1: none on this
+    system), and why it cannot be confined as promised (None when it can)."""
+
+    work: str
+    ruleset: int
+    problem: str | None
+
+
+class _Request(NamedTuple):
+    header: dict[str, Any]
+    payload: bytes
+    result_fd: int
+    output_fd: int
+
+
 def serve(work: str, control_fd: int) -> None:
     """Answer check requests on the control socket until the app closes it."""
     control = socket.socket(fileno=control_fd)
-    abi = sandbox.landlock_abi()
-    ruleset, problem = -1, None
-    if abi:
-        lib = Path(__file__).resolve().parent.parent
-        try:
-            reads = sandbox.runtime_reads(Path(np.__file__).parent) + [lib]
-            ruleset = sandbox.build_ruleset(reads, [Path(work)], abi)
-        except OSError as err:
-            problem = f"the Landlock rules could not be built ({err.strerror or err})"
-    _send(control, {"kind": "hello", "landlock": abi, "subreaper": sandbox.become_subreaper(), "problem": problem})
+    confinement = _confine_in(work)
+    hello = {"kind": "hello", "subreaper": sandbox.become_subreaper(), "problem": confinement.problem}
     reader = wire.FrameReader(max_payload=_REQUEST_LIMIT)
     fds: list[int] = []
-    while True:
+    reply: dict[str, Any] | None = hello
+    while reply is not None and _send(control, reply):
         request = _next_request(control, reader, fds)
-        if request is None:
-            return
-        header, payload = request
-        result_fd, output_fd = fds[:2]
-        del fds[:2]
-        _send(control, _check(header, payload, result_fd, output_fd, work, ruleset, problem, control))
+        reply = _check(control, confinement, request) if request is not None else None
 
 
-def _next_request(control: socket.socket, reader: wire.FrameReader, fds: list[int]):
+def _confine_in(work: str) -> _Confinement:
+    abi = sandbox.landlock_abi()
+    if not abi:
+        return _Confinement(work, -1, None)
+    lib = Path(__file__).resolve().parent.parent
+    try:
+        reads = sandbox.runtime_reads(Path(np.__file__).parent) + [lib]
+        return _Confinement(work, sandbox.build_ruleset(reads, [Path(work)], abi), None)
+    except OSError as err:
+        return _Confinement(work, -1, f"the Landlock rules could not be built ({err.strerror or err})")
+
+
+def _next_request(control: socket.socket, reader: wire.FrameReader, fds: list[int]) -> _Request | None:
+    """The next ``check`` frame and the two descriptors sent with it; None when the app is gone."""
     while True:
         for header, payload in reader.frames():
-            if header["kind"] == "check":
-                return header, payload
+            if header["kind"] == "check":  # (a late "cancel" is skipped)
+                result_fd, output_fd = fds[:2]
+                del fds[:2]
+                return _Request(header, payload, result_fd, output_fd)
         data, received, _flags, _address = socket.recv_fds(control, 1 << 16, 4)
         fds.extend(received)
         if not data:
@@ -90,24 +109,29 @@ def _next_request(control: socket.socket, reader: wire.FrameReader, fds: list[in
         reader.feed(data)
 
 
-def _send(control: socket.socket, header: dict[str, Any]) -> None:
-    control.sendall(wire.encode(header))
+def _send(control: socket.socket, header: dict[str, Any]) -> bool:
+    try:
+        control.sendall(wire.encode(header))
+    except OSError:  # the app is gone
+        return False
+    return True
 
 
-def _check(header, payload, result_fd, output_fd, work, ruleset, problem, control) -> dict[str, Any]:
+def _check(control: socket.socket, confinement: _Confinement, request: _Request) -> dict[str, Any]:
+    """Run one solution process to its end (or the time limit) and leave nothing of it behind."""
     pid = os.fork()
     if pid == 0:  # the solution process: never returns
         try:
             control.close()
-            _solution(header, payload, result_fd, output_fd, work, ruleset, problem)
+            _solution(confinement, request)
         except BaseException:  # noqa: BLE001 - a bug here, not the user's: its traceback is the output
             traceback.print_exc()
             sys.stderr.flush()
         finally:
             os._exit(_EXIT_HARNESS_FAILED)
-    os.close(result_fd)
-    os.close(output_fd)
-    outcome = _wait(pid, control, float(header["timeout"]))
+    os.close(request.result_fd)
+    os.close(request.output_fd)
+    outcome = _wait(pid, control, float(request.header["timeout"]))
     status = sandbox.kill_descendants(pid)
     ended: dict[str, Any] = {"kind": "ended", "outcome": outcome}
     if status is not None:
@@ -154,31 +178,33 @@ class _Results:
             data = data[os.write(self.fd, data):]
 
 
-def _solution(header, payload, result_fd, output_fd, work, ruleset, problem) -> None:
+def _solution(confinement: _Confinement, request: _Request) -> None:
+    """Set the solution process up (session, output, folder, limits, privileges, Landlock,
+    descriptors), then run the user's file.  The environment (HOME and TMPDIR its folder) came
+    from the app."""
     os.setsid()
-    os.dup2(output_fd, 1)
-    os.dup2(output_fd, 2)
-    os.chdir(work)
-    os.environ.update(HOME=work, TMPDIR=work)
-    results = _Results(result_fd)
-    limits = header["limits"]
-    unready = problem or _memory_problem(int(limits["memory_bytes"]))
+    os.dup2(request.output_fd, 1)
+    os.dup2(request.output_fd, 2)
+    os.chdir(confinement.work)
+    results = _Results(request.result_fd)
+    limits = request.header["limits"]
+    unready = confinement.problem or _memory_problem(int(limits["memory_bytes"]))
     if unready is None:
         try:
             _set_limits(limits)
             sandbox.drop_privileges()
-            if ruleset >= 0:
-                sandbox.confine(ruleset)
+            if confinement.ruleset >= 0:
+                sandbox.confine(confinement.ruleset)
         except OSError as err:
             unready = f"the solution's process could not be confined ({err.strerror or err})"
-    _close_all_but(0, 1, 2, result_fd)
+    _close_all_but(0, 1, 2, request.result_fd)
     if unready is not None:
         results.send({"kind": "unready", "reason": unready})
         os._exit(0)
     results.send({"kind": "ready"})
-    arrays = wire.arrays_from(header, payload, max_elements=_REQUEST_LIMIT)
-    cases = [_arguments(case, arrays) for case in header["cases"]]
-    _run_user_code(header, cases, results)
+    arrays = wire.arrays_from(request.header, request.payload, max_elements=_REQUEST_LIMIT)
+    cases = [_arguments(case, arrays) for case in request.header["cases"]]
+    _run_user_code(request.header, cases, results)
 
 
 def _memory_problem(limit: int) -> str | None:

@@ -220,16 +220,25 @@ def kill_descendants(first: int) -> int | None:
             pass
     while True:
         for pid in children():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            _kill_with_its_group(pid)
         try:
             pid, wait_status = os.waitpid(-1, 0)
         except ChildProcessError:
             return status
         if pid == first:
             status = wait_status
+
+
+def _kill_with_its_group(pid: int) -> None:
+    """SIGKILL ``pid`` and, unless it is ours, its process group: the kernel kills a group at once,
+    so a group that keeps forking cannot outrun the kill."""
+    try:
+        group = os.getpgid(pid)
+        if group != os.getpgrp():
+            os.killpg(group, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 # -- in words ----------------------------------------------------------------------------------------
