@@ -149,6 +149,10 @@ def _teaching_cards(library: Any, name: str, topics: list[str]) -> tuple[list[st
 
 def run_task(args: argparse.Namespace) -> int:
     """``--list``, ``--starter`` and ``--file``: a coding drill without the interactive session."""
+    if args.file:
+        from quizapp.drills.process import warm_up
+
+        warm_up()  # the checker process imports NumPy while the tasks load here
     from quizapp.drills import TASKS, UnknownTask, get_task
 
     if args.list:

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from quizapp.drills import hints, runner
+from quizapp.drills import process, runner
 from quizapp.drills.report import DrillReport, show_named, show_value
 from quizapp.drills.task import Case, Task
 from quizapp.drills.tasks import TASKS
@@ -273,7 +273,7 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
         index, got, mismatch = first
         case = cases[index]
         name = diagnose(task, case, got)
-        hint = hints.hint_text(name) if name else (task.shape_hint if mismatch.shape else None)
+        hint = _hints().hint_text(name) if name else (task.shape_hint if mismatch.shape else None)
         return _report(
             **base, passed=False,
             message=f"{_case_header(index, total, case)}: {mismatch.text}.",
@@ -293,6 +293,14 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
     return _report(**base, passed=False, message=f"{_case_header(index, total, cases[index])}: the solution returned nothing.",
                    hint="The checker received no result for this case: a drill must return its result for every case.",
                    case_label=cases[index].label, failing_case=show_named(task.param_names, cases[index].args))
+
+
+def _hints():
+    """The hints module, loaded for a failing check only: it loads the engine's whole exercise
+    package (for the misconception catalog), 20-55 ms that a passing ``--file`` check need not wait."""
+    from quizapp.drills import hints
+
+    return hints
 
 
 def _megabytes(n: int) -> str:
@@ -339,7 +347,7 @@ def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeou
         inside = f", in {function}" if function and function not in (task.function, "<module>") else ""
         where = f" (line {line}{inside}: {source})" if line and source else (f" (line {line}{inside})" if line else "")
         error = f"{kind}: {text}{where}" if text else f"{kind}{where}"
-        hint = hints.exception_hint(kind, text, broadcast_hint=task.broadcast_hint, function=task.function,
+        hint = _hints().exception_hint(kind, text, broadcast_hint=task.broadcast_hint, function=task.function,
                                     memory_limit=_megabytes(limits.memory_bytes))
         at_line = f" at line {line}" if line else ""
         if event["stage"] == "load":
@@ -408,7 +416,7 @@ def _returns(task: Task) -> str:
 
 
 def check(task_id: str, code: str, *, seed: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-          limits: runner.Limits = runner.DEFAULT_LIMITS, checker: runner.Checker | None = None) -> DrillReport:
+          limits: runner.Limits = runner.DEFAULT_LIMITS, checker: process.Checker | None = None) -> DrillReport:
     """Check ``code`` (the text of a Python file) for the drill ``task_id``.
 
     The code runs in a confined process (see :mod:`quizapp.drills.runner`; ``checker`` defaults to

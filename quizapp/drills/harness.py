@@ -69,6 +69,12 @@ class _Request(NamedTuple):
     output_fd: int
 
 
+def main() -> None:
+    """``python -I -S -B -c BOOT LIB WORK FD``: serve, then leave without tearing NumPy down."""
+    serve(sys.argv[2], int(sys.argv[3]))
+    os._exit(0)
+
+
 def serve(work: str, control_fd: int) -> None:
     """Answer check requests on the control socket until the app closes it."""
     control = socket.socket(fileno=control_fd)

@@ -1,23 +1,20 @@
-"""Run a user's function in a confined process and collect, distrustfully, what it returned.
+"""One check: send the request, read the solution's frames distrustfully, say how the run ended.
 
-The user's code never runs in the app's process.  A :class:`Checker` starts one *checker process*
-(:mod:`quizapp.drills.harness`): ``python -I -S -B`` whose import path is the standard library and
-a private folder holding copies of the harness modules and a link to NumPy, nothing of the app.  It
-imports NumPy once and then, for every :meth:`Checker.run`, forks a fresh solution process with its
-own limits, Landlock rules and clean-up (:mod:`quizapp.drills.sandbox`).  The first check pays the
-checker's start (about a NumPy import); later checks in the same app reuse it (:func:`shared`).
+The user's code never runs in the app's process.  :func:`run` hands a request to the checker
+process (:mod:`quizapp.drills.process`), which forks a fresh solution process with its own limits,
+Landlock rules and clean-up (:mod:`quizapp.drills.harness`, :mod:`quizapp.drills.sandbox`).
 
-For each run the app creates a pipe and an output file and hands their write ends to the checker
-with the request.  The solution process writes one frame per event to the pipe (:mod:`.wire`) and
-its prints to the file.  The app reads the pipe as hostile input: frames over the size limits,
-malformed arrays, results out of order or twice, anything after ``finished`` or more than
-:data:`MAX_RESULT_BYTES` in all end the reading with ``protocol_error`` set.  A case counts only when
-its result arrived here; the expected values never leave the app.
+For each run the app creates a pipe and an output file and sends their write ends with the request.
+The solution process writes one frame per event to the pipe (:mod:`.wire`) and its prints to the
+file.  The app reads the pipe as hostile input: frames over the size limits, malformed arrays,
+results out of order or twice, anything after ``finished``, or more than :data:`MAX_RESULT_BYTES`
+in all end the reading with ``protocol_error`` set.  A case counts only when its result arrived
+here; the expected values never leave the app.
 
 The limits (:class:`Limits`) and why:
 
 - ``memory_bytes`` 1 GiB of address space (RLIMIT_AS): Python with NumPy and OpenBLAS maps about
-  150-300 MB, so 1 GiB leaves ample room for any honest solution while ``np.ones(10**10)`` fails
+  100-300 MB, so 1 GiB leaves ample room for any honest solution while ``np.ones(10**10)`` fails
   at once with MemoryError instead of swapping the machine.
 - ``cpu_seconds``: the wall-clock timeout rounded up, plus one (RLIMIT_CPU); a backstop.
 - ``file_bytes`` 16 MB per file written (RLIMIT_FSIZE): output written straight to a file
@@ -32,26 +29,18 @@ on a busy machine is not the solution's time).  What is enforced beyond that dep
 
 from __future__ import annotations
 
-import atexit
 import math
 import os
-import re
 import select
-import shutil
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from quizapp.drills import wire
+from quizapp.drills import process, wire
 
 #: How much of the user's printed output a report keeps.
 SHOWN_OUTPUT = 2000
@@ -61,11 +50,6 @@ MAX_RESULT_BYTES = 64 << 20
 START_TIMEOUT = 60.0
 #: How long past the time limit the app waits for the checker to answer before giving up on it.
 GRACE = 10.0
-FOLDER_PREFIX = "quizapp-drill-"
-_MODULES = ("harness.py", "wire.py", "sandbox.py")
-_PACKAGE = "drillcheck"
-_BOOT = (f"import sys; sys.path[:0] = [sys.argv[1]]; from {_PACKAGE}.harness import serve; "
-         "serve(sys.argv[2], int(sys.argv[3]))")
 
 
 @dataclass(frozen=True)
@@ -222,298 +206,104 @@ def _request(function: str, cases: Sequence[Sequence[Any]], outputs: int, timeou
     return wire.encode(header, arrays)
 
 
-def _child_env(work: Path) -> dict[str, str]:
-    """The checker's whole environment: none of the app's variables, one BLAS thread (a drill never
-    takes both cores), and its own folder as HOME and TMPDIR."""
-    env = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
-    env.update(LC_ALL="C.UTF-8", HOME=str(work), TMPDIR=str(work))
-    return env
-
-
-# -- folders -------------------------------------------------------------------------------------------
-
-
-def _start_time(pid: int) -> str:
-    """When ``pid`` started (clock ticks since boot), so a reused pid is not taken for its owner."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return "0"
-
-
-def _alive(pid: int, started: str) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's process: alive
-        return True
-    return started == "0" or _start_time(pid) in (started, "0")
-
-
-def remove_tree(path: Path) -> None:
-    """Remove ``path`` and all it holds, whatever a solution did to the modes; never follows links."""
-    if path.is_symlink() or not path.is_dir():
-        path.unlink(missing_ok=True)
-        return
-    for folder, subfolders, _files in os.walk(path):
-        os.chmod(folder, 0o700)
-        for name in subfolders:
-            if not os.path.islink(os.path.join(folder, name)):
-                os.chmod(os.path.join(folder, name), 0o700)
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def remove_stale_folders(root: Path | None = None) -> None:
-    """Remove the folders of checks whose app died mid-check (named ``quizapp-drill-PID.START-...``),
-    only those of this user whose process is gone: another app's running checks are left alone."""
-    root = Path(root or tempfile.gettempdir())
-    pattern = re.compile(re.escape(FOLDER_PREFIX) + r"(\d+)\.(\d+)-")
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return
-    for entry in entries:
-        match = pattern.match(entry.name)
-        try:
-            mine = entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()
-        except OSError:
-            continue
-        if match and mine and not _alive(int(match.group(1)), match.group(2)):
-            remove_tree(Path(entry.path))
-
-
-def _clear(folder: Path) -> None:
-    os.chmod(folder, 0o700)
-    for entry in os.scandir(folder):
-        remove_tree(Path(entry.path))
-
-
-# -- the checker process -----------------------------------------------------------------------------
-
-
-class Checker:
-    """One checker process, started on first use and reused for every :meth:`run` until
-    :meth:`close`; runs are serialised (one solution process at a time)."""
-
-    _stale_removed = False
-
-    def __init__(self, python: str | None = None):
-        self.python = python or sys.executable
-        self.hello: dict[str, Any] | None = None
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen | None = None
-        self._control: socket.socket | None = None
-        self._errors = None
-        self._folder: Path | None = None
-
-    @property
-    def pid(self) -> int | None:
-        """The checker process's pid while it runs."""
-        return self._process.pid if self._process is not None else None
-
-    @property
-    def work(self) -> Path:
-        assert self._folder is not None
-        return self._folder / "work"
-
-    def start(self) -> None:
-        """Start the checker process unless it is running (it imports NumPy in the background)."""
-        if self._process is not None and self._process.poll() is None:
-            return
-        self.close()
-        if not Checker._stale_removed:
-            Checker._stale_removed = True
-            remove_stale_folders()
-        pid = os.getpid()
-        self._folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{pid}.{_start_time(pid)}-"))
-        lib = self._folder / "lib"
-        package = lib / _PACKAGE
-        package.mkdir(parents=True)
-        self.work.mkdir(mode=0o700)
-        (package / "__init__.py").write_text("", encoding="utf-8")
-        for name in _MODULES:
-            shutil.copyfile(Path(__file__).with_name(name), package / name)
-        numpy_dir = Path(np.__file__).resolve().parent
-        for target in (numpy_dir, numpy_dir.with_name("numpy.libs")):
-            if target.exists():
-                (lib / target.name).symlink_to(target, target_is_directory=True)
-        ours, theirs = socket.socketpair()
-        self._errors = tempfile.TemporaryFile()
-        try:
-            self._process = subprocess.Popen(
-                [self.python, "-I", "-S", "-B", "-c", _BOOT, str(lib), str(self.work), str(theirs.fileno())],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._errors, cwd=self.work,
-                env=_child_env(self.work), start_new_session=True, pass_fds=(theirs.fileno(),),
-            )
-        except OSError:
-            ours.close()
-            self.close()
-            raise
-        finally:
-            theirs.close()
-        self._control = ours
-
-    def close(self) -> None:
-        """Stop the checker process (it kills any solution process first) and remove its folder."""
-        if self._control is not None:
-            self._control.close()
-            self._control = None
-        if self._process is not None:
-            try:
-                self._process.wait(timeout=GRACE)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-            self._process = None
-        if self._errors is not None:
-            self._errors.close()
-            self._errors = None
-        if self._folder is not None:
-            remove_tree(self._folder)
-            self._folder = None
-        self.hello = None
-
-    def run(self, code: str, function: str, cases: Sequence[Sequence[Any]], outputs: int, *,
-            timeout: float = 5.0, limits: Limits = DEFAULT_LIMITS,
-            while_running: Callable[[], None] | None = None) -> RunResult:
-        """Run ``function`` from ``code`` on each argument list in ``cases``.
-
-        ``outputs`` is how many values the function returns (1: one array; k > 1: a tuple of k).
-        ``while_running`` (no arguments) is called once the request is on its way, so the caller
-        can compute the expected answers while the solution runs.  Raises OSError when the
-        checker process cannot be started at all.
-        """
-        with self._lock:
-            started = time.perf_counter()
-            self.start()
-            result = RunResult()
-            _clear(self.work)
-            (self.work / "solution.py").write_text(code, encoding="utf-8")
-            request = _request(function, cases, outputs, timeout, limits)
-            read_end, write_end = os.pipe()
-            with tempfile.TemporaryFile() as output:
-                try:
-                    self._send(request, [write_end, output.fileno()])
-                finally:
-                    os.close(write_end)
-                if while_running is not None:
-                    while_running()
-                try:
-                    self._collect(read_end, result, len(cases), outputs, timeout, limits)
-                finally:
-                    os.close(read_end)
-                size = os.fstat(output.fileno()).st_size
-                result.printed = os.pread(output.fileno(), SHOWN_OUTPUT, 0).decode("utf-8", "replace")
-                result.printed_bytes = max(result.printed_bytes, size)
-            if result.lost is not None:
-                result.stderr = self._stderr_tail()
-                self.close()
-            else:
-                _clear(self.work)
-            result.seconds = time.perf_counter() - started
-            return result
-
-    def _send(self, data: bytes, fds: list[int]) -> None:
-        assert self._control is not None
-        try:
-            sent = socket.send_fds(self._control, [data], fds)
-            self._control.sendall(data[sent:])
-        except OSError:
-            pass  # the checker is gone: _collect finds the socket closed and says so
-
-    def _collect(self, read_end: int, result: RunResult, cases: int, outputs: int, timeout: float,
-                 limits: Limits) -> None:
-        assert self._control is not None
-        reading = _Reading(result, cases, outputs, limits)
-        frames = wire.FrameReader(max_payload=max(outputs, 1) * limits.max_output_elements * 8)
-        answers = wire.FrameReader(max_payload=0)
-        received, ended, pipe_open = 0, None, True
-        deadline = time.monotonic() + timeout + GRACE + (START_TIMEOUT if self.hello is None else 0.0)
-        while pipe_open or ended is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                result.lost = "the checker process stopped answering"
-                return
-            watched = [self._control] + ([read_end] if pipe_open else [])
-            readable, _, _ = select.select(watched, [], [], remaining if ended is None else min(remaining, GRACE))
-            if not readable and ended is not None:
-                result.protocol_error = "a process the solution started kept the result pipe open"
-                return
-            if self._control in readable:
-                data = self._control.recv(1 << 16)
-                if not data:
-                    result.lost = "the checker process ended unexpectedly" if self.hello else "the checker process could not start"
-                    return
-                answers.feed(data)
-                for header, _payload in answers.frames():
-                    if header["kind"] == "hello":
-                        self.hello = header
-                    elif header["kind"] == "ended":
-                        ended = header
-            if pipe_open and read_end in readable:
-                data = os.read(read_end, 1 << 16)
-                received += len(data)
-                try:
-                    if received > MAX_RESULT_BYTES:
-                        raise _Protocol(f"more than {MAX_RESULT_BYTES >> 20} MB of results")
-                    frames.feed(data)
-                    for header, payload in frames.frames():
-                        reading.take(header, payload)
-                    if not data and frames.pending:
-                        raise _Protocol("a message cut short")
-                except (_Protocol, wire.FrameError) as err:
-                    result.protocol_error = str(err)
-                    self._cancel()
-                    data = b""
-                pipe_open = bool(data)
-        self._ended(result, ended)
-
-    def _cancel(self) -> None:
-        """Ask the checker to kill the solution now (any byte on the control socket does)."""
-        try:
-            assert self._control is not None
-            self._control.sendall(wire.encode({"kind": "cancel"}))
-        except OSError:
-            pass
-
-    @staticmethod
-    def _ended(result: RunResult, ended: dict[str, Any]) -> None:
-        result.timed_out = ended.get("outcome") == "timeout"
-        code = ended.get("returncode")
-        result.returncode = code if isinstance(code, int) else None
-        if isinstance(code, int) and code < 0:
-            try:
-                result.signal_name = signal.Signals(-code).name
-            except ValueError:
-                result.signal_name = f"signal {-code}"
-
-    def _stderr_tail(self) -> str:
-        if self._errors is None:
-            return ""
-        size = os.fstat(self._errors.fileno()).st_size
-        data = os.pread(self._errors.fileno(), SHOWN_OUTPUT, max(0, size - SHOWN_OUTPUT))
-        return data.decode("utf-8", "replace")
-
-
-_shared: Checker | None = None
-_shared_lock = threading.Lock()
-
-
-def shared() -> Checker:
-    """The app's checker, kept warm between checks and stopped when the app exits."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = Checker()
-            atexit.register(_shared.close)
-        return _shared
-
-
 def run(code: str, function: str, cases: Sequence[Sequence[Any]], outputs: int, *, timeout: float = 5.0,
         limits: Limits = DEFAULT_LIMITS, while_running: Callable[[], None] | None = None,
-        checker: Checker | None = None) -> RunResult:
-    """:meth:`Checker.run` on ``checker``, by default the app's :func:`shared` one."""
-    return (checker or shared()).run(code, function, cases, outputs, timeout=timeout, limits=limits,
-                                     while_running=while_running)
+        checker: process.Checker | None = None) -> RunResult:
+    """Run ``function`` from ``code`` on each argument list in ``cases``, on ``checker`` (by default
+    the app's shared one).
+
+    ``outputs`` is how many values the function returns (1: one array; k > 1: a tuple of k).
+    ``while_running`` (no arguments) is called once the request is on its way, so the caller can
+    compute the expected answers while the solution runs.  Raises OSError when the checker process
+    cannot be started at all.
+    """
+    checker = checker or process.shared()
+    with checker.lock:
+        started = time.perf_counter()
+        checker.start()
+        result = RunResult()
+        process.clear(checker.work)
+        (checker.work / "solution.py").write_text(code, encoding="utf-8")
+        request = _request(function, cases, outputs, timeout, limits)
+        read_end, write_end = os.pipe()
+        with tempfile.TemporaryFile() as output:
+            try:
+                checker.send(request, [write_end, output.fileno()])
+            finally:
+                os.close(write_end)
+            if while_running is not None:
+                while_running()
+            try:
+                _collect(checker, read_end, result, len(cases), outputs, timeout, limits)
+            finally:
+                os.close(read_end)
+            size = os.fstat(output.fileno()).st_size
+            result.printed = os.pread(output.fileno(), SHOWN_OUTPUT, 0).decode("utf-8", "replace")
+            result.printed_bytes = max(result.printed_bytes, size)
+        if result.lost is not None:
+            result.stderr = checker.stderr_tail(SHOWN_OUTPUT)
+            checker.close()
+        else:
+            process.clear(checker.work)
+        result.seconds = time.perf_counter() - started
+        return result
+
+
+def _collect(checker: process.Checker, read_end: int, result: RunResult, cases: int, outputs: int,
+             timeout: float, limits: Limits) -> None:
+    """Read the result pipe and the checker's answers until the checker says the run ended and the
+    pipe is closed (every writer dead), or until something breaks the rules."""
+    reading = _Reading(result, cases, outputs, limits)
+    frames = wire.FrameReader(max_payload=max(outputs, 1) * limits.max_output_elements * 8)
+    answers = wire.FrameReader(max_payload=0)
+    received, ended, pipe_open = 0, None, True
+    deadline = time.monotonic() + timeout + GRACE + (START_TIMEOUT if checker.hello is None else 0.0)
+    while pipe_open or ended is None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            result.lost = "the checker process stopped answering"
+            return
+        watched = [checker.control] + ([read_end] if pipe_open else [])
+        readable, _, _ = select.select(watched, [], [], remaining if ended is None else min(remaining, GRACE))
+        if not readable and ended is not None:
+            result.protocol_error = "a process the solution started kept the result pipe open"
+            return
+        if checker.control in readable:
+            data = checker.receive()
+            if not data:
+                result.lost = f"the checker process {'ended unexpectedly' if checker.hello else 'could not start'}"
+                return
+            answers.feed(data)
+            for header, _payload in answers.frames():
+                if header["kind"] == "hello":
+                    checker.hello = header
+                elif header["kind"] == "ended":
+                    ended = header
+        if pipe_open and read_end in readable:
+            data = os.read(read_end, 1 << 16)
+            received += len(data)
+            try:
+                if received > MAX_RESULT_BYTES:
+                    raise _Protocol(f"more than {MAX_RESULT_BYTES >> 20} MB of results")
+                frames.feed(data)
+                for header, payload in frames.frames():
+                    reading.take(header, payload)
+                if not data and frames.pending:
+                    raise _Protocol("a message cut short")
+            except (_Protocol, wire.FrameError) as err:
+                result.protocol_error = str(err)
+                checker.send(wire.encode({"kind": "cancel"}))  # any byte makes the checker kill the run
+                data = b""
+            pipe_open = bool(data)
+    _ended(result, ended)
+
+
+def _ended(result: RunResult, ended: dict[str, Any]) -> None:
+    result.timed_out = ended.get("outcome") == "timeout"
+    code = ended.get("returncode")
+    result.returncode = code if isinstance(code, int) else None
+    if isinstance(code, int) and code < 0:
+        try:
+            result.signal_name = signal.Signals(-code).name
+        except ValueError:
+            result.signal_name = f"signal {-code}"

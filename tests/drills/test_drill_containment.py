@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from quizapp.cli import main
-from quizapp.drills import runner, sandbox
-from quizapp.drills.runner import Checker, remove_stale_folders
+from quizapp.drills import process, sandbox
+from quizapp.drills.process import Checker, remove_stale_folders
 
 from support import GENEROUS, HEAD, RIGHT_BODY, SAY_PID, run, started_processes, still_running
 
@@ -119,7 +119,7 @@ def test_the_checker_is_started_once_and_reused():
 
 
 def _folder(root: Path, pid: int, started: str) -> Path:
-    folder = root / f"{runner.FOLDER_PREFIX}{pid}.{started}-abc123"
+    folder = root / f"{process.FOLDER_PREFIX}{pid}.{started}-abc123"
     (folder / "work").mkdir(parents=True)
     (folder / "work" / "solution.py").write_text("def f(): pass\n")
     return folder
@@ -132,7 +132,7 @@ def _gone_pid() -> int:
 
 
 def test_folders_of_apps_that_are_gone_are_removed_and_others_kept(tmp_path):
-    mine = _folder(tmp_path, os.getpid(), runner._start_time(os.getpid()))
+    mine = _folder(tmp_path, os.getpid(), process._start_time(os.getpid()))
     dead = _folder(tmp_path, _gone_pid(), "12345")
     reused = _folder(tmp_path, os.getpid(), "1")  # this pid, but a process that started at another time
     locked = _folder(tmp_path, _gone_pid(), "99")
@@ -149,18 +149,18 @@ def test_folders_of_apps_that_are_gone_are_removed_and_others_kept(tmp_path):
 def test_an_app_killed_mid_check_leaves_a_folder_that_the_next_start_removes(tmp_path):
     script = (
         "import sys\n"
-        "from quizapp.drills import runner\n"
-        "checker = runner.Checker()\n"
+        "from quizapp.drills import process, runner\n"
+        "checker = process.Checker()\n"
         "checker.start()\n"
         "print(checker.work, checker.pid, flush=True)\n"
         "code = 'import os, time\\nopen(\"started\", \"w\").write(f\"{os.getpid()} {time.clock_gettime(time.CLOCK_BOOTTIME)}\")\\n'\n"
-        "checker.run(code + 'def f(x):\\n    time.sleep(600)\\n', 'f', [(1.0,)], 1, timeout=600)\n"
+        "runner.run(code + 'def f(x):\\n    time.sleep(600)\\n', 'f', [(1.0,)], 1, timeout=600, checker=checker)\n"
     )
     app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                            env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         work, checker_pid = app.stdout.readline().split()
-        checker_started = runner._start_time(int(checker_pid))
+        checker_started = process._start_time(int(checker_pid))
         started = Path(work) / "started"
         wait_for(lambda: started.exists() and started.read_text(), "the solution to start")
         solution_pid, solution_boot = started.read_text().split()
@@ -169,7 +169,7 @@ def test_an_app_killed_mid_check_leaves_a_folder_that_the_next_start_removes(tmp
         app.wait()
         app.stdout.close()
     # The checker sees the app's end of its socket close: it kills the solution and leaves.
-    wait_for(lambda: runner._start_time(int(checker_pid)) != checker_started, "the checker to leave")
+    wait_for(lambda: process._start_time(int(checker_pid)) != checker_started, "the checker to leave")
     wait_for(lambda: not still_running(int(solution_pid), float(solution_boot)), "the solution to be killed")
     folder = Path(work).parent
     assert folder.exists()
@@ -179,7 +179,7 @@ def test_an_app_killed_mid_check_leaves_a_folder_that_the_next_start_removes(tmp
 
 def test_a_folder_named_for_a_live_process_of_another_user_is_left_alone(tmp_path):
     # pid 1 runs as root: to another user it is someone else's live process; to root, a live one.
-    folder = _folder(tmp_path, 1, runner._start_time(1))
+    folder = _folder(tmp_path, 1, process._start_time(1))
     remove_stale_folders(tmp_path)
     assert folder.exists()
 
