@@ -1,7 +1,7 @@
 """The checker process: NumPy imported once, then a fresh, confined process for every check.
 
-:mod:`quizapp.drills.runner` copies this package's harness, wire and sandbox modules into a
-private folder beside a link to NumPy, and starts ``python -I -S -B`` on :func:`serve` with that
+:mod:`quizapp.drills.process` copies this package's harness, wire and sandbox modules into a
+private folder beside a link to NumPy, and starts ``python -I -S -B`` on :func:`main` with that
 folder alone added to the standard library's import path: nothing of the app can be imported from
 here, and no site-packages are read.  The process then:
 
@@ -15,10 +15,13 @@ here, and no site-packages are read.  The process then:
 The solution process starts a new session, takes the output file as stdout and stderr, moves to its
 own folder (also its HOME and TMPDIR), sets its resource limits, drops privileges, enters the
 Landlock rule set and closes every other descriptor; only then does it run the user's file.  It
-sends its results straight to the app, one frame per event: ``ready``, ``loaded``, ``start``
-{case}, ``result`` {case, the arrays}, ``error``, ``bad_output``, ``missing``, ``print_cap`` and
-``finished``.  The app trusts none of it: it compares every result with values this process never
-sees, and counts the cases itself.
+sends its results straight to the app, one frame per event: ``ready`` (or ``unready`` {reason}),
+``loaded``, ``start`` {case}, ``result`` {case, the arrays}, ``error``, ``bad_output``,
+``missing``, ``print_cap`` and ``finished``.  The app trusts none of it: it compares every result
+with values this process never sees, and counts the cases itself.
+
+This package's modules are imported here as ``drillcheck.*`` (relative imports only); the app
+imports this one only for :func:`to_arrays`, in its tests.
 
 Limits (set in the solution process): address space (a huge allocation raises MemoryError instead
 of swapping the machine), CPU seconds, the size of any file written, no core dumps, and an alarm as

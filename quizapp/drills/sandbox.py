@@ -252,7 +252,8 @@ def enforcement(abi: int) -> list[str]:
              f" path, limits on time, memory and file size; {reaped}"]
     if abi <= 0:
         lines.append("no Landlock here: nothing stops a solution from reading or writing your files by path (the"
-                     " review database included) or signalling the app, as any program you run could")
+                     " review database included), or from signalling or tracing the app, as any program you run"
+                     " could")
         return lines
     lines.append(f"Landlock ABI {abi}: it reads only Python, NumPy and its own folder, writes only its folder,"
                  " runs no program")
