@@ -19,24 +19,24 @@ from quizapp.cli import main
 from quizapp.drills import process, sandbox
 from quizapp.drills.process import Checker, remove_stale_folders
 
-from support import GENEROUS, HEAD, RIGHT_BODY, SAY_PID, run, started_processes, still_running
+from support import FORK_TOOLS, GENEROUS, HEAD, RIGHT_BODY, run, started_processes, still_running
 
 #: On the first call: fork; the child starts a new session, forks a grandchild that ignores
-#: SIGTERM, says it is there and sleeps, and the child leaves (so the grandchild is an orphan).
+#: SIGTERM and sleeps, and leaves (so the grandchild is an orphan).  Each parent prints its child's
+#: pid at once (support.FORK_TOOLS); markers say when the child and grandchild are there.
 FORK_SETSID_FORK = (
     "    if not os.path.exists('forked'):\n"
     "        open('forked', 'w').close()\n"
-    "        if os.fork() == 0:\n"
+    "        if fork_and_say() == 0:\n"
     "            os.setsid()\n"
-    "            if os.fork() == 0:\n"
+    "            if fork_and_say() == 0:\n"
     "                signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-    "                " + SAY_PID + "\n"
-    "                open('said', 'w').close()\n"
+    "                open('grandchild', 'w').close()\n"
     "                time.sleep(600)\n"
-    "            " + SAY_PID + "\n"
+    "            open('child', 'w').close()\n"
     "            os._exit(0)\n"
 )
-TOP = "import os, signal, time\n"
+BOTH_THERE = "        while not (os.path.exists('child') and os.path.exists('grandchild')):\n            time.sleep(0.01)\n"
 
 
 def wait_for(condition, what: str, limit: float = GENEROUS) -> None:
@@ -49,22 +49,21 @@ def wait_for(condition, what: str, limit: float = GENEROUS) -> None:
 
 
 def test_fork_setsid_fork_leaves_no_process_after_a_passing_check():
-    # The solution returns only once the grandchild is there, so it is the clean-up that ends it.
-    report = run(FORK_SETSID_FORK + "    while not os.path.exists('said'):\n        time.sleep(0.01)\n" + RIGHT_BODY,
-                 head=TOP + HEAD, timeout=GENEROUS)
+    # The solution returns only once both are there: it is the clean-up that must end them.
+    report = run(FORK_SETSID_FORK + BOTH_THERE + RIGHT_BODY, head=FORK_TOOLS + HEAD, timeout=GENEROUS)
     assert report.passed, report.lines()
     forked = started_processes(report.printed)
     assert len(forked) == 2
-    assert not any(still_running(pid, boot) for pid, boot in forked)
+    assert not any(still_running(*process) for process in forked)
 
 
 def test_fork_setsid_fork_leaves_no_process_after_a_time_out():
-    body = FORK_SETSID_FORK + "    while True:\n        pass\n"
-    report = run(body, head=TOP + HEAD)
+    report = run(FORK_SETSID_FORK + "    while True:\n        pass\n", head=FORK_TOOLS + HEAD)
     assert report.timed_out
     forked = started_processes(report.printed)
-    assert 1 <= len(forked) <= 2  # a busy machine may not have let the grandchild print in time
-    assert not any(still_running(pid, boot) for pid, boot in forked)
+    # The child is printed by the solution at once; the grandchild only if the child got to run.
+    assert 1 <= len(forked) <= 2
+    assert not any(still_running(*process) for process in forked)
 
 
 def test_the_solution_gets_a_minimal_environment_and_its_own_folder(monkeypatch):
@@ -156,6 +155,7 @@ def test_an_app_killed_mid_check_leaves_a_folder_that_the_next_start_removes(tmp
         "code = 'import os, time\\nopen(\"started\", \"w\").write(f\"{os.getpid()} {time.clock_gettime(time.CLOCK_BOOTTIME)}\")\\n'\n"
         "runner.run(code + 'def f(x):\\n    time.sleep(600)\\n', 'f', [(1.0,)], 1, timeout=600, checker=checker)\n"
     )
+    spawned = time.clock_gettime(time.CLOCK_BOOTTIME)
     app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                            env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
@@ -170,7 +170,7 @@ def test_an_app_killed_mid_check_leaves_a_folder_that_the_next_start_removes(tmp
         app.stdout.close()
     # The checker sees the app's end of its socket close: it kills the solution and leaves.
     wait_for(lambda: process._start_time(int(checker_pid)) != checker_started, "the checker to leave")
-    wait_for(lambda: not still_running(int(solution_pid), float(solution_boot)), "the solution to be killed")
+    wait_for(lambda: not still_running(int(solution_pid), spawned, float(solution_boot)), "the solution to be killed")
     folder = Path(work).parent
     assert folder.exists()
     remove_stale_folders(tmp_path)

@@ -16,7 +16,7 @@ import pytest
 from quizapp.drills import DEFAULT_TIMEOUT, Limits, check
 from quizapp.drills.process import Checker
 
-from support import GENEROUS, HEAD, RIGHT_BODY, SAY_PID, SHORT, run, started_processes, still_running
+from support import FORK_TOOLS, GENEROUS, HEAD, RIGHT_BODY, SHORT, run, started_processes, still_running
 
 
 class NoProcess(Checker):
@@ -134,13 +134,12 @@ def test_writing_to_the_output_descriptor_without_end_is_stopped_by_the_file_siz
 
 
 def test_a_fork_is_killed_with_its_parent():
-    body = ("    import os, time\n    if os.fork() == 0:\n        " + SAY_PID + "\n        time.sleep(600)\n"
-            "    while True:\n        pass\n")
-    report = run(body, head="import os, time\n" + HEAD)
+    body = "    if fork_and_say() == 0:\n        time.sleep(600)\n    while True:\n        pass\n"
+    report = run(body, head=FORK_TOOLS + HEAD)
     assert report.timed_out
     forked = started_processes(report.printed)
     assert len(forked) == 1
-    assert not any(still_running(pid, boot) for pid, boot in forked)
+    assert not any(still_running(*process) for process in forked)
 
 
 def test_a_thread_left_running_does_not_hold_the_check():
