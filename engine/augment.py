@@ -22,6 +22,7 @@ followed to the pixel: the box from ``rand_bbox`` and the lambda correction of
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -374,3 +375,61 @@ def cutout(x, size: int, *, rng=None, center=None, return_box: bool = False):
     out = x.copy()
     out[..., box.yl:box.yh, box.xl:box.xh] = 0
     return (out, box) if return_box else out
+
+
+# --------------------------------------------------------------------------------------------
+# Random Erasing (Zhong et al., 2020), as torchvision.transforms.RandomErasing
+
+__all__ += ["random_erasing_size", "erase"]
+
+
+def random_erasing_size(height: int, width: int, erase_fraction: float,
+                        aspect_ratio: float) -> tuple[int, int] | None:
+    """The erased box's size for one attempt of ``RandomErasing.get_params``: ``(h, w)`` or None.
+
+        erase_area = H * W * erase_fraction          (erase_fraction ~ U(scale), default (0.02, 0.33))
+        h = int(round(sqrt(erase_area * aspect_ratio)))
+        w = int(round(sqrt(erase_area / aspect_ratio)))
+
+    ``aspect_ratio`` is height / width (torchvision draws its log uniformly from log(ratio),
+    default ratio (0.3, 3.3)); note that RandomResizedCrop uses it the other way round (w / h).
+    ``round`` is Python's, which rounds halves to the even integer (round(2.5) = 2).  The attempt
+    is rejected (None) unless ``h < H and w < W``, strictly; torchvision makes 10 attempts and
+    returns the image unchanged if all fail.  The top-left corner is then drawn uniformly:
+    ``i ~ randint(0, H - h + 1)``, ``j ~ randint(0, W - w + 1)``.
+    """
+    where = "random_erasing_size"
+    height, width = _check_size(height, width, where)
+    erase_fraction = _check_unit(erase_fraction, "erase_fraction", where)
+    aspect_ratio = float(aspect_ratio)
+    if not aspect_ratio > 0.0:
+        raise ValueError(f"{where}: aspect_ratio must be positive, got {aspect_ratio}")
+    erase_area = height * width * erase_fraction
+    h = int(round(math.sqrt(erase_area * aspect_ratio)))
+    w = int(round(math.sqrt(erase_area / aspect_ratio)))
+    return (h, w) if h < height and w < width else None
+
+
+def erase(img, i: int, j: int, h: int, w: int, v) -> np.ndarray:
+    """Erase a box, as ``torchvision.transforms.functional.erase(img, i, j, h, w, v)`` (not in place).
+
+        out[..., i:i+h, j:j+w] = v
+
+    ``i`` is the top row and ``j`` the left column; ``v`` is a number, one value per channel
+    (shape (C, 1, 1)), or a full (C, h, w) patch (``value='random'`` draws it from N(0, 1)).
+    Unlike Cutout the box is not square, and with ``value`` set to the dataset mean it looks like
+    the average image.  The label is kept.
+
+    Shape:
+        img: (..., H, W); returns the same shape and dtype
+    """
+    where = "erase"
+    out = _as_float(img).copy()
+    if out.ndim < 2:
+        raise ValueError(f"{where}: img must be (..., H, W), got shape {out.shape}")
+    height, width = out.shape[-2:]
+    i, j, h, w = (int(n) for n in (i, j, h, w))
+    if not (0 <= i and 0 <= j and 0 <= h and 0 <= w and i + h <= height and j + w <= width):
+        raise ValueError(f"{where}: the box rows {i}:{i + h}, columns {j}:{j + w} do not fit a {height}x{width} image")
+    out[..., i:i + h, j:j + w] = v
+    return out

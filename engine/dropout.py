@@ -23,6 +23,7 @@ so the same mask can be handed to the backward pass, exactly as autograd reuses 
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -253,3 +254,121 @@ def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
     mean = samples.mean(axis=0)
     variance = ((samples - mean) ** 2).mean(axis=0)
     return mean, variance
+
+
+# --------------------------------------------------------------------------------------------
+# Alpha dropout (for SELU networks) and DropBlock (for convolutional feature maps)
+
+__all__ += ["SELU_ALPHA_PRIME", "alpha_dropout", "drop_block_gamma", "drop_block2d"]
+
+#: SELU's negative saturation value, -lambda * alpha = -1.7580993408473766 (Klambauer et al., 2017):
+#: the value a dropped unit is set to, as the constant ``alpha`` in PyTorch's ``_dropout_impl``.
+SELU_ALPHA_PRIME = 1.7580993408473766
+
+
+def alpha_dropout(input, p: float = 0.5, training: bool = False, *, rng=None, mask=None,
+                  return_mask: bool = False):
+    """Alpha dropout, as ``torch.nn.functional.alpha_dropout`` (note its default ``training=False``).
+
+    Dropout for self-normalizing (SELU) networks: a dropped unit is set to SELU's saturation value
+    ``-alpha'`` (``alpha' = 1.7581``) instead of 0, and an affine map restores mean 0 and variance 1::
+
+        a = 1 / sqrt((alpha'^2 * p + 1) * (1 - p))
+        y = a * x + a * alpha' * p          where the unit is kept  (m = 1)
+        y = -a * alpha' * (1 - p)           where it is dropped     (m = 0)
+
+    i.e. ``y = a * (x * m - alpha' * (1 - m)) + b`` with ``b = a * alpha' * p`` (PyTorch computes
+    ``x * (a*m) + (m - 1) * alpha' * a + alpha' * a * p``).  Plain dropout's zeros and 1/(1-p)
+    scaling would shift the mean and variance that SELU keeps at 0 and 1.  ``p=0`` or
+    ``training=False`` is the identity; ``p=1`` gives zeros, as PyTorch does.
+
+    Shape:
+        input: any; mask (bool, True = kept): the shape of input; returns the shape of input
+    """
+    where = "alpha_dropout"
+    p = _check_probability(p, "dropout probability p", where)
+    x = _as_float(input)
+    if not training or p == 0.0:
+        return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
+    if mask is None:
+        mask = _bernoulli(1.0 - p, x.shape, _require_rng(rng, where))
+    else:
+        mask = _given_mask(mask, x.shape, where)
+    if p == 1.0:
+        out = np.zeros_like(x)
+    else:
+        a = 1.0 / math.sqrt((SELU_ALPHA_PRIME**2 * p + 1.0) * (1.0 - p))
+        dt = x.dtype.type
+        out = np.where(mask, x * dt(a) + dt(a * SELU_ALPHA_PRIME * p), dt(-a * SELU_ALPHA_PRIME * (1.0 - p)))
+    return (out, mask) if return_mask else out
+
+
+def _block_size(block_size: int, height: int, width: int, where: str) -> int:
+    """torchvision's effective block size: at most the feature map, and odd."""
+    if int(block_size) != block_size or block_size < 1:
+        raise ValueError(f"{where}: block_size must be a positive integer, got {block_size}")
+    size = min(int(block_size), height, width)
+    if size % 2 == 0:
+        raise ValueError(f"{where}: block size should be odd, got {size} (torchvision raises too)")
+    return size
+
+
+def drop_block_gamma(p: float, block_size: int, height: int, width: int) -> float:
+    """The seed rate of DropBlock (Ghiasi et al., 2018), as ``torchvision.ops.drop_block2d`` sets it.
+
+        gamma = p * H * W / (block_size^2 * (H - block_size + 1) * (W - block_size + 1))
+
+    Each seed drops a whole block of block_size^2 units, and seeds are only drawn where a whole
+    block fits ((H - bs + 1) x (W - bs + 1) positions), so to drop about a fraction p of the
+    H * W units the seed rate is p / block_size^2 scaled up by H*W / valid positions.
+    """
+    where = "drop_block_gamma"
+    p = _check_probability(p, "drop probability p", where)
+    size = _block_size(block_size, height, width, where)
+    return p * height * width / (size**2 * (height - size + 1) * (width - size + 1))
+
+
+def drop_block2d(input, p: float, block_size: int, eps: float = 1e-6, training: bool = True, *,
+                 rng=None, seeds=None, return_mask: bool = False):
+    """DropBlock on (N, C, H, W) feature maps, as ``torchvision.ops.drop_block2d``.
+
+    Dropping single pixels of a conv feature map removes little (neighbours carry the same
+    information); DropBlock drops contiguous block_size x block_size squares instead::
+
+        seeds ~ Bernoulli(gamma)  of shape (N, C, H - bs + 1, W - bs + 1)    (drop_block_gamma)
+        a seed at (i, j) drops the block rows i..i+bs-1, columns j..j+bs-1  (its centre in
+            torchvision's padded grid, so every block lies inside the map)
+        keep = 1 - (union of the blocks)
+        y = x * keep * numel(keep) / (eps + sum(keep))
+
+    The rescaling uses the *count* of kept units over the whole batch, not the keep rate 1 - p:
+    blocks overlap and fall at random, so the kept fraction is rarely 1 - p.  ``block_size`` is
+    cut to min(block_size, H, W) and must then be odd (torchvision raises otherwise).
+    ``training=False`` or ``p=0`` is the identity.  ``seeds`` (bool, True = a block starts there)
+    replaces the random draw; ``return_mask=True`` returns ``(output, keep)``.
+
+    Shape:
+        input: (N, C, H, W); seeds: (N, C, H - bs + 1, W - bs + 1); returns (N, C, H, W)
+    """
+    where = "drop_block2d"
+    p = _check_probability(p, "drop probability p", where)
+    x = _as_float(input)
+    if x.ndim != 4:
+        raise ValueError(f"{where}: input should be (N, C, H, W), got {x.ndim} dimensions")
+    if not training or p == 0.0:
+        return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
+    n, c, height, width = x.shape
+    size = _block_size(block_size, height, width, where)
+    grid = (n, c, height - size + 1, width - size + 1)
+    if seeds is None:
+        seeds = _bernoulli(drop_block_gamma(p, size, height, width), grid, _require_rng(rng, where))
+    else:
+        seeds = _given_mask(seeds, grid, where)
+    dropped = np.zeros(x.shape, dtype=bool)
+    for di in range(size):  # a block is the seed grid shifted by every offset inside it
+        for dj in range(size):
+            dropped[:, :, di:di + grid[2], dj:dj + grid[3]] |= seeds
+    keep = ~dropped
+    scale = keep.size / (eps + np.count_nonzero(keep))
+    out = x * keep * x.dtype.type(scale)
+    return (out, keep) if return_mask else out

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -967,3 +968,125 @@ def stat_count(shape, method, num_groups=None):
     if num_groups <= 0 or channels % num_groups:
         raise ValueError(f"stat_count: the number of channels ({channels}) must be divisible by num_groups ({num_groups})")
     return channels // num_groups * math.prod(shape[2:])
+
+
+# --------------------------------------------------------------------------------------------
+# Weight reparametrizations: spectral normalization and weight standardization
+
+__all__ += ["SpectralNormResult", "spectral_norm", "weight_standardization"]
+
+
+class SpectralNormResult(NamedTuple):
+    """What one forward of a spectrally normalized weight produces."""
+
+    weight: np.ndarray  # W / sigma, the weight the layer uses
+    sigma: np.ndarray  # the estimate u^T W v of the largest singular value (a 0-d array)
+    u: np.ndarray | None  # the updated left singular vector estimate (the buffer _u)
+    v: np.ndarray | None  # the updated right singular vector estimate (the buffer _v)
+
+
+def _unit(x: np.ndarray, eps: float) -> np.ndarray:
+    """``F.normalize(x, dim=0, eps=eps)``: ``x / max(||x||_2, eps)``."""
+    return x / max(np.sqrt(x @ x), x.dtype.type(eps))
+
+
+def _vector(x, size: int, name: str, dtype, fn: str) -> np.ndarray:
+    """A stored power-iteration vector of the right length, in the weight's dtype."""
+    if x is None:
+        raise ValueError(f"{fn}: give {name}, the stored singular vector estimate of length {size}")
+    x = np.asarray(x, dtype=dtype)
+    if x.shape != (size,):
+        raise ValueError(f"{fn}: {name} must have shape ({size},), got {x.shape}")
+    return x
+
+
+def spectral_norm(
+    weight,
+    u=None,
+    v=None,
+    n_power_iterations: int = 1,
+    dim: int = 0,
+    eps: float = 1e-12,
+    training: bool = True,
+    legacy: bool = False,
+) -> SpectralNormResult:
+    """Spectral normalization (Miyato et al., 2018): ``W_SN = W / sigma(W)``.
+
+    ``sigma(W)``, the largest singular value, is estimated by power iteration from the stored
+    vectors ``u`` (length = rows of W) and ``v`` (length = columns).  In training mode each forward
+    runs ``n_power_iterations`` steps, in the order of
+    ``torch.nn.utils.parametrizations.spectral_norm``::
+
+        u <- normalize(W v)          (the stored u is overwritten without being read)
+        v <- normalize(W^T u)
+        sigma = u . (W v)
+        W_SN  = W / sigma
+
+    with ``normalize(x) = x / max(||x||_2, eps)``.  ``legacy=True`` follows the older
+    ``torch.nn.utils.spectral_norm``, which updates v first (``v <- normalize(W^T u)``, then
+    ``u <- normalize(W v)``): from the same u and v the two give different numbers.
+    ``training=False`` skips the iteration and uses u and v as they are.
+
+    ``sigma`` is not the Frobenius norm ``sqrt(sum W^2)``: dividing by that shrinks every layer
+    far more than needed.  A weight with more than two axes is first reshaped to a matrix with
+    axis ``dim`` as its rows (``dim=0``: output channels), as PyTorch does.  A 1-D weight (new
+    version) is simply ``W / max(||W||, eps)`` and needs no u or v.
+
+    Shape:
+        weight: (out, ...) -- any rank >= 1
+        u: (rows,), v: (cols,) where the matrix is ``weight`` moved so ``dim`` is first, then
+        flattened to (rows, cols)
+        returns weight (like ``weight``), sigma (), u (rows,), v (cols,)
+    """
+    fn = "spectral_norm"
+    w = _as_float(weight)
+    if int(n_power_iterations) != n_power_iterations or n_power_iterations < 1:
+        raise ValueError(f"{fn}: n_power_iterations must be a positive integer, got {n_power_iterations}")
+    if w.ndim == 0:
+        raise ValueError(f"{fn}: weight must have at least one axis")
+    if not -w.ndim <= dim < w.ndim:
+        raise ValueError(f"{fn}: dim={dim} is out of range for a weight of shape {w.shape}")
+    if w.ndim == 1 and not legacy:
+        norm = max(np.sqrt(w @ w), w.dtype.type(eps))
+        return SpectralNormResult(w / norm, np.asarray(norm), None, None)
+    mat = np.moveaxis(w, dim, 0).reshape(w.shape[dim], -1)
+    u = _vector(u, mat.shape[0], "u", w.dtype, fn)
+    v = _vector(v, mat.shape[1], "v", w.dtype, fn)
+    if training:
+        for _ in range(int(n_power_iterations)):
+            if legacy:
+                v = _unit(mat.T @ u, eps)
+                u = _unit(mat @ v, eps)
+            else:
+                u = _unit(mat @ v, eps)
+                v = _unit(mat.T @ u, eps)
+    sigma = u @ (mat @ v)
+    return SpectralNormResult(w / sigma, np.asarray(sigma), u, v)
+
+
+def weight_standardization(weight, eps: float = 1e-6) -> np.ndarray:
+    """Weight Standardization (Qiao et al., 2019): standardize each output filter of a conv weight.
+
+        W_hat[o] = (W[o] - mean(W[o])) / sqrt(var(W[o]) + eps)
+
+    with the mean and the biased variance over every axis but the first (in_channels x kH x kW for
+    a Conv2d weight (out, in, kH, kW)).  This is timm's ``StdConv2d`` (BiT, ViT-hybrid), which runs
+    ``F.batch_norm`` in training mode on the weight reshaped to (1, out, -1), with eps = 1e-6.
+    It normalizes the *weights*, not the activations, so it does not depend on the batch; it is
+    paired with GroupNorm to train well with micro-batches.  (The paper's reference code divides
+    by the unbiased std plus 1e-5 instead: a slightly different number.)
+
+    Shape:
+        weight: (out, ...) with at least two values per filter; returns the same shape
+    """
+    fn = "weight_standardization"
+    w = _as_float(weight)
+    if w.ndim < 2 or w[0].size < 2:
+        raise ValueError(
+            f"{fn}: each output filter needs more than 1 value to standardize (as BatchNorm in "
+            f"training mode), got a weight of shape {w.shape}"
+        )
+    axes = tuple(range(1, w.ndim))
+    mean = w.mean(axis=axes, keepdims=True)
+    var = np.square(w - mean).mean(axis=axes, keepdims=True)
+    return (w - mean) / np.sqrt(var + w.dtype.type(eps))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,6 +57,19 @@ def _log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
+def _checked_logits(input, reduction: str, label_smoothing: float, where: str):
+    """The logits as a float array, their class axis (1, or 0 unbatched) and the smoothing eps."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    eps = float(label_smoothing)
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
+    logits = _as_float(input)
+    if logits.ndim == 0:
+        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
+    return logits, (0 if logits.ndim == 1 else 1), eps
+
+
 def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str = "mean"):
     """Cross-entropy from logits, as ``torch.nn.functional.cross_entropy`` / ``nn.CrossEntropyLoss``.
 
@@ -78,15 +92,7 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
     puts ``weight`` and legacy arguments first, so a positional call could not mean the same here.
     """
     where = "cross_entropy"
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    eps = float(label_smoothing)
-    if not 0.0 <= eps <= 1.0:
-        raise ValueError(f"{where}: label_smoothing must be between 0.0 and 1.0, got {eps}")
-    logits = _as_float(input)
-    if logits.ndim == 0:
-        raise ValueError(f"{where}: input must be logits (N, K) or (K,), got a scalar")
-    class_axis = 0 if logits.ndim == 1 else 1
+    logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
     num_classes = logits.shape[class_axis]
     logp = _log_softmax(logits, class_axis)
     target = np.asarray(target)
@@ -233,7 +239,9 @@ def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0
     return new_param, SGDState(step=state.step + 1, momentum_buffer=buffer)
 
 
-def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, where: str):
+def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, where: str,
+          amsgrad: bool = False):
+    """One Adam step; ``decoupled`` is AdamW's decay, ``amsgrad`` divides by the running max of v."""
     lr = _check_nonneg(lr, "lr (learning rate)", where)
     eps = _check_nonneg(eps, "eps", where)
     weight_decay = _check_nonneg(weight_decay, "weight_decay", where)
@@ -245,18 +253,23 @@ def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, whe
     dt = param.dtype.type
     g = _grad_like(param, grad, where)
     if state is None:
-        state = AdamState(step=0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
+        zeros = np.zeros_like(param)
+        state = AMSGradState(0, zeros, zeros, zeros) if amsgrad else AdamState(0, zeros, zeros)
     t = state.step + 1
     if decoupled:
         param = param * dt(1.0 - lr * weight_decay)  # AdamW: shrink the weights themselves
     elif weight_decay != 0.0:
         g = g + dt(weight_decay) * param  # Adam: L2 folded into the gradient
-    m = dt(beta1) * state.exp_avg + dt(1.0 - beta1) * g
-    v = dt(beta2) * state.exp_avg_sq + dt(1.0 - beta2) * (g * g)
+    m = dt(beta1) * np.asarray(state.exp_avg, param.dtype) + dt(1.0 - beta1) * g
+    v = dt(beta2) * np.asarray(state.exp_avg_sq, param.dtype) + dt(1.0 - beta2) * (g * g)
+    # AMSGrad divides by the running maximum of the raw v (not of the bias-corrected v_hat)
+    second = np.maximum(np.asarray(state.max_exp_avg_sq, param.dtype), v) if amsgrad else v
     bias_correction1 = 1.0 - beta1**t
     bias_correction2 = 1.0 - beta2**t
-    denom = np.sqrt(v) / dt(math.sqrt(bias_correction2)) + dt(eps)
+    denom = np.sqrt(second) / dt(math.sqrt(bias_correction2)) + dt(eps)
     new_param = param - dt(lr / bias_correction1) * (m / denom)
+    if amsgrad:
+        return new_param, AMSGradState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=second)
     return new_param, AdamState(step=t, exp_avg=m, exp_avg_sq=v)
 
 
@@ -351,3 +364,224 @@ class EarlyStopping:
             self.stopped_epoch = self.epoch
             return True
         return False
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-entropy with class weights and ignored targets
+
+__all__ += [
+    "cross_entropy_weighted",
+    "ClipGradResult",
+    "clip_grad_norm",
+    "AMSGradState",
+    "amsgrad_step",
+    "EarlyStoppingRun",
+    "keras_early_stopping",
+]
+
+
+def cross_entropy_weighted(input, target, weight=None, *, ignore_index: int = -100,
+                           label_smoothing: float = 0.0, reduction: str = "mean"):
+    """Cross-entropy with class weights and an ignored label, as ``F.cross_entropy`` with
+    ``weight=``, ``ignore_index=`` and class-index targets.
+
+    With ``log p = log_softmax(z)``, class weights ``w`` (all 1 when None), ``K`` classes, and
+    ``valid_i = (y_i != ignore_index)``::
+
+        nll_i    = -w[y_i] * log p_i[y_i]              (0 where ignored)
+        smooth_i = -sum_k w[k] * log p_i[k]             (0 where ignored; only with label smoothing)
+        loss_i   = (1 - eps) * nll_i + (eps / K) * smooth_i
+
+    ``reduction='mean'`` divides the summed losses by ``sum_i valid_i * w[y_i]``, the total weight
+    of the targets that count: ignored targets are left out of the numerator *and* the
+    denominator, and with weights it is a weighted average, not a division by N.  (PyTorch's mean
+    for label smoothing divides its smoothing term by the same total.)  If every target is
+    ignored the mean is 0 / 0 = nan, as in PyTorch.  ``'sum'`` adds the ``loss_i``; ``'none'``
+    returns them, with 0 where ignored.  -100 is the default ignore_index: padding tokens in
+    sequence models carry it.
+
+    Shape:
+        input: (N, K) logits, or (K,), or (N, K, d1, ...); target: integers (N,), (), or (N, d1, ...)
+        weight: (K,); returns a 0-d value, or the target's shape for 'none'
+    """
+    where = "cross_entropy_weighted"
+    logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
+    num_classes = logits.shape[class_axis]
+    target = np.asarray(target)
+    expected = logits.shape[:class_axis] + logits.shape[class_axis + 1:]
+    if not np.issubdtype(target.dtype, np.integer) or target.shape != expected:
+        raise ValueError(
+            f"{where}: target must be integer class indices of shape {expected}, got {target.dtype} {target.shape}"
+        )
+    valid = target != ignore_index
+    bad = valid & ((target < 0) | (target >= num_classes))
+    if bad.any():
+        raise ValueError(f"{where}: target {target[bad].flat[0]} is out of bounds for {num_classes} classes")
+    w = np.ones(num_classes, logits.dtype) if weight is None else np.asarray(weight, dtype=logits.dtype)
+    if w.shape != (num_classes,):
+        raise ValueError(f"{where}: weight must have one value per class, shape ({num_classes},), got {w.shape}")
+    logp = _log_softmax(logits, class_axis)
+    safe = np.where(valid, target, 0)
+    picked = np.take_along_axis(logp, np.expand_dims(safe, class_axis), axis=class_axis).squeeze(class_axis)
+    target_weight = np.where(valid, w[safe], 0)
+    nll = -target_weight * picked
+    class_shape = [1] * logits.ndim
+    class_shape[class_axis] = num_classes
+    smooth = np.where(valid, -(logp * w.reshape(class_shape)).sum(axis=class_axis), 0)
+    losses = ((1.0 - eps) * nll + (eps / num_classes) * smooth).astype(logits.dtype, copy=False)
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = total / target_weight.sum()
+    return logits.dtype.type(total)
+
+
+# --------------------------------------------------------------------------------------------
+# Gradient clipping by the total norm
+
+
+class ClipGradResult(NamedTuple):
+    """The clipped gradients, the total norm before clipping, and the factor applied."""
+
+    grads: list[np.ndarray]
+    total_norm: float
+    clip_coef: float  # min(max_norm / (total_norm + 1e-6), 1)
+
+
+def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False) -> ClipGradResult:
+    """Clip gradients by their total norm, as ``torch.nn.utils.clip_grad_norm_`` (but not in place).
+
+        total_norm = || (||g_1||, ||g_2||, ...) ||   (the p-norm of all gradients as one vector)
+        clip_coef  = min(max_norm / (total_norm + 1e-6), 1)
+        g_k       <- g_k * clip_coef                  (every gradient by the same factor)
+
+    One factor for all parameters keeps the update's direction; clipping each gradient by its own
+    norm would change it.  Gradients whose total norm is below max_norm are left as they are
+    (the factor is clamped at 1, never scaled up); the 1e-6 keeps a zero gradient finite.
+    ``norm_type`` is p > 0 or ``inf`` (the largest |g|).  Returns new arrays and the total norm
+    PyTorch returns; ``error_if_nonfinite=True`` raises on a nan or inf total norm.
+
+    Shape:
+        grads: one array or a list of arrays of any shapes; returns them with the same shapes
+    """
+    where = "clip_grad_norm"
+    grads = [_as_float(g) for g in ([grads] if isinstance(grads, np.ndarray) else grads)]
+    norm_type = float(norm_type)
+    if not norm_type > 0.0:
+        raise ValueError(f"{where}: norm_type must be positive or inf, got {norm_type}")
+    max_norm = float(max_norm)
+    if not grads:
+        return ClipGradResult([], 0.0, 1.0)
+    norms = np.array([np.linalg.norm(g.ravel(), ord=norm_type) for g in grads])
+    total = float(np.linalg.norm(norms, ord=norm_type))
+    if error_if_nonfinite and not math.isfinite(total):
+        raise ValueError(
+            f"{where}: the total norm of order {norm_type} of the gradients is {total}; "
+            "pass error_if_nonfinite=False to clip anyway"
+        )
+    coef = min(max_norm / (total + 1e-6), 1.0)
+    with np.errstate(invalid="ignore"):  # an inf gradient times a factor of 0 is nan, as in PyTorch
+        return ClipGradResult([g * g.dtype.type(coef) for g in grads], total, coef)
+
+
+# --------------------------------------------------------------------------------------------
+# AMSGrad
+
+
+@dataclass(frozen=True)
+class AMSGradState:
+    """Adam's state with ``amsgrad=True``: also the running maximum of the second moment."""
+
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+    max_exp_avg_sq: np.ndarray
+
+
+def amsgrad_step(param, grad, state: AMSGradState | None, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, decoupled_weight_decay: bool = False):
+    """One step of ``torch.optim.Adam(amsgrad=True)`` (Reddi et al., 2018); returns ``(param, state)``.
+
+        g      = grad + weight_decay * param             (Adam; decoupled: param *= 1 - lr * wd)
+        m      = beta1 * m + (1 - beta1) * g
+        v      = beta2 * v + (1 - beta2) * g**2
+        v_max  = max(v_max, v)                           (the raw v, before bias correction)
+        param  = param - lr / (1 - beta1**t) * m / (sqrt(v_max) / sqrt(1 - beta2**t) + eps)
+
+    Adam's effective step ``lr / sqrt(v_hat)`` can grow when v shrinks; AMSGrad's denominator never
+    decreases.  PyTorch keeps the maximum of the *uncorrected* v and divides it by the current
+    step's correction ``sqrt(1 - beta2**t)``, not the maximum of bias-corrected values.
+    ``decoupled_weight_decay=True`` (with e.g. ``weight_decay=1e-2``) is ``torch.optim.AdamW(amsgrad=True)``.
+    ``state=None`` starts fresh (m = v = v_max = 0, t = 0).
+
+    Shape:
+        param, grad: any shape, the same; returns a new param and state of that shape
+    """
+    return _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled_weight_decay,
+                 "amsgrad_step", amsgrad=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Early stopping with baseline and start_from_epoch (Keras 3)
+
+
+class EarlyStoppingRun(NamedTuple):
+    """Where a run of ``keras.callbacks.EarlyStopping`` stops and what it restores."""
+
+    stopped_epoch: int | None  # the epoch training stops after; None if it ran to the end
+    best_epoch: int | None  # the epoch restore_best_weights=True restores; None if none was monitored
+    best: float | None  # the best monitored value
+
+
+def keras_early_stopping(metrics, patience: int = 0, min_delta: float = 0.0, mode: str = "min",
+                         baseline: float | None = None, start_from_epoch: int = 0) -> EarlyStoppingRun:
+    """Replay ``keras.callbacks.EarlyStopping`` (Keras 3, ``on_epoch_end``) over a metric history.
+
+    For each epoch e = 0, 1, ... with value c (``mode='min'``; for 'max' flip the comparisons)::
+
+        if e < start_from_epoch: skip the epoch entirely (warm-up: it can neither stop nor be best)
+        wait += 1
+        if best is None or c + min_delta < best:           (an improvement)
+            best, best_epoch = c, e
+            if baseline is None or c + min_delta < baseline: wait = 0
+            continue                                        (an improving epoch never stops)
+        if wait >= patience and e > 0: stop after epoch e
+
+    So with a ``baseline`` the wait is reset only by an epoch that beats both the best so far and
+    the baseline: a run that keeps improving without reaching the baseline stops at its first
+    non-improving epoch once ``patience`` epochs have passed.  The best epoch is still tracked (and
+    restored) even if it never beats the baseline.  An improvement of exactly ``min_delta`` does
+    not count.  NaN never improves on a number, but a NaN first monitored value becomes the best
+    (nothing compares below NaN), so training then stops after ``patience`` epochs.
+    """
+    where = "keras_early_stopping"
+    if mode not in ("min", "max"):
+        raise ValueError(f"{where}: mode must be 'min' or 'max', got {mode!r}")
+    if int(patience) != patience or patience < 0:
+        raise ValueError(f"{where}: patience must be a non-negative integer, got {patience}")
+    if int(start_from_epoch) != start_from_epoch or start_from_epoch < 0:
+        raise ValueError(f"{where}: start_from_epoch must be a non-negative integer, got {start_from_epoch}")
+    delta = abs(float(min_delta))
+
+    def improves(value: float, reference: float | None) -> bool:
+        if reference is None:
+            return True
+        return value + delta < reference if mode == "min" else value - delta > reference
+
+    best, best_epoch, wait = None, None, 0
+    for epoch, value in enumerate(float(m) for m in metrics):
+        if epoch < start_from_epoch:
+            continue
+        wait += 1
+        if improves(value, best):
+            best, best_epoch = value, epoch
+            if baseline is None or improves(value, float(baseline)):
+                wait = 0
+            continue
+        if wait >= patience and epoch > 0:
+            return EarlyStoppingRun(epoch, best_epoch, best)
+    return EarlyStoppingRun(None, best_epoch, best)

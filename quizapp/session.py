@@ -63,6 +63,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from quizapp.content.drawing import DrawError, draw_exercise
 from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic, TrueFalse
 from quizapp.scheduler import (
     AUTO_RATING,
@@ -572,11 +573,9 @@ class Session:
         order: tuple[int, ...] = ()
         if isinstance(card, ExerciseCard):
             try:
-                from quizapp.engine.exercises import make
-
-                exercise = make(card.generator, seed, level=card.level, **card.params)
-            except Exception as exc:  # a broken card must not end the session
-                self.problems.append(f"{card.source or card.id}: card {card.id!r}: cannot draw exercise: {exc}")
+                exercise = draw_exercise(card, seed)
+            except DrawError as err:  # a broken card must not end the session
+                self.problems.append(f"{card.source or card.id}: {err}")
                 return None
         elif isinstance(card, Choice):
             positions = list(range(len(card.options)))

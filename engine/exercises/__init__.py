@@ -18,7 +18,7 @@ from ..exercises.base import (
 )
 
 # Importing a module registers its generators.
-from ..exercises import augment, blocks, dropout, norms, regularize  # noqa: E402,F401  isort: skip
+from ..exercises import augment, blocks, dropout, lora, norms, regularize  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "REGISTRY",

@@ -278,3 +278,77 @@ def gaussian_noise(rng, level=1):
     steps = [Step("noise e = std * z", std * z), Step("y = x + e", noisy)]
     variants = [Variant("std_for_var", x + std**2 * z)] if std != 1 else []
     return Draft("the noisy input", prompt, noisy, steps, {"x": x, "std": std, "z": z}, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random Erasing
+
+
+def _erase_box_level(rng):
+    """Level 1: erase a given box; the answer is the image."""
+    img = ints(rng, (4, 5), 1, 9)
+    h, w = int(rng.integers(1, 3)), int(rng.integers(2, 4))
+    i, j = int(rng.integers(0, 4 - h + 1)), int(rng.integers(0, 5 - w + 1))
+    value = float(choice(rng, [0, 0.5]))
+    answer = augment.erase(img, i, j, h, w, value)
+    prompt = "\n\n".join(
+        [
+            "A 1-channel 4x5 image (rows top to bottom, columns left to right, numbered from 0):",
+            block(img),
+            f"`torchvision.transforms.RandomErasing(value={fmt_num(value)})` fires and its get_params "
+            f"returns i = {i}, j = {j}, h = {h}, w = {w}; it then calls "
+            "`F.erase(img, i, j, h, w, v)`.",
+            "What is the erased image (4x5)?",
+            answer_hint(answer.shape, decimals=1),
+        ]
+    )
+    steps = [
+        Step(f"rows i..i+h-1 = {i}..{i + h - 1}, columns j..j+w-1 = {j}..{j + w - 1}", ""),
+        Step("img[..., i:i+h, j:j+w] = value", answer),
+    ]
+    variants = []
+    if j + h <= 4 and i + w <= 5:  # the swapped reading still fits the image
+        variants.append(Variant("erase_rows_cols_swapped", augment.erase(img, j, i, h, w, value)))
+    inputs = {"image": img, "i": i, "j": j, "h": h, "w": w, "value": value}
+    return Draft("the erased image (4x5)", prompt, answer, steps, inputs, atol=0.05, variants=variants)
+
+
+def _erase_size_level(rng):
+    """Level 2: the box size get_params computes from its two random draws."""
+    while True:
+        size = int(choice(rng, [8, 10, 12, 16]))
+        fraction = float(choice(rng, [0.05, 0.1, 0.15, 0.2, 0.3]))
+        ratio = float(choice(rng, [0.3, 0.5, 2.0, 3.0]))
+        box = augment.random_erasing_size(size, size, fraction, ratio)
+        if box is not None and box[0] != box[1]:
+            break
+    h, w = box
+    area = size * size * fraction
+    answer = np.array([h, w], dtype=float)
+    prompt = "\n\n".join(
+        [
+            f"`torchvision.transforms.RandomErasing()` works on a {size}x{size} image. In one attempt of "
+            f"get_params it draws the erased fraction of the area {fmt_num(fraction)} (from scale) and the "
+            f"aspect ratio {fmt_num(ratio)} (from ratio).",
+            "What height h and width w does it compute for the box? (Round as Python's round does.)",
+            answer_hint((2,), decimals=0, what="[h, w]"),
+        ]
+    )
+    steps = [
+        Step("erase_area = H * W * fraction", area),
+        Step("h = round(sqrt(erase_area * ratio))", h),
+        Step("w = round(sqrt(erase_area / ratio))", w),
+        Step("h < H and w < W, so the attempt is kept: [h, w]", answer),
+    ]
+    variants = [Variant("erasing_ratio_inverted", np.array([w, h], dtype=float))]
+    inputs = {"size": size, "fraction": fraction, "ratio": ratio}
+    return Draft("[h, w] of the erased box", prompt, answer, steps, inputs, atol=0.0, rtol=0.0, variants=variants)
+
+
+@generator(
+    "random_erasing.box",
+    "Random Erasing (torchvision): erase a given box (level 1); the box size from area and ratio (level 2)",
+    levels=(1, 2),
+)
+def random_erasing_box(rng, level=1):
+    return _erase_box_level(rng) if level == 1 else _erase_size_level(rng)

@@ -609,3 +609,93 @@ def stat_count(rng, level=1, method=None):
     variants = [Variant("wrong_axes", wrong)]
     inputs = {"shape": list(shape), "method": method} | ({"num_groups": groups} if groups else {})
     return Draft("values per statistic" if level == 1 else "[number of means, values per mean]", prompt, answer, steps, inputs, atol=0.0, rtol=0.0, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spectral normalization and weight standardization
+
+#: Unit vectors with friendly entries, for the stored power-iteration vectors u and v.
+UNIT_VECTORS = [(1.0, 0.0), (0.0, 1.0), (0.6, 0.8), (0.8, 0.6), (0.8, -0.6), (-0.6, 0.8)]
+
+
+def _nonsingular_2x2(rng) -> np.ndarray:
+    while True:
+        w = ints(rng, (2, 2), -2, 4)
+        if abs(np.linalg.det(w)) >= 1:
+            return w
+
+
+@generator(
+    "spectral_norm.power_step",
+    "Spectral norm: one training-mode power-iteration step, then W / sigma (PyTorch's parametrization)",
+    levels=(1, 2),
+)
+def spectral_norm_power_step(rng, level=1):
+    w = _nonsingular_2x2(rng)
+    i, j = rng.choice(len(UNIT_VECTORS), size=2, replace=False)
+    u, v = np.array(UNIT_VECTORS[int(i)]), np.array(UNIT_VECTORS[int(j)])
+    result = norms.spectral_norm(w, u, v)
+    legacy = norms.spectral_norm(w, u, v, legacy=True)
+    frobenius = np.sqrt((w**2).sum())
+    if level == 1:
+        answer, question, decimals = result.sigma, "What sigma does this forward pass divide by?", 3
+        variants = [Variant("spectral_norm_frobenius", frobenius), Variant("spectral_norm_legacy_order", legacy.sigma)]
+        asks = "the spectral norm estimate sigma"
+    else:
+        answer, question, decimals = result.weight, "What is the normalized weight W / sigma (2x2)?", 3
+        variants = [
+            Variant("spectral_norm_frobenius", w / frobenius),
+            Variant("spectral_norm_legacy_order", legacy.weight),
+        ]
+        asks = "the normalized weight W / sigma"
+    prompt = "\n\n".join(
+        [
+            "A Linear layer's weight is registered with `torch.nn.utils.parametrizations.spectral_norm` "
+            "(n_power_iterations=1) and the module is in **training mode**. The weight W is",
+            block(w),
+            f"and the stored power-iteration vectors are u = {show(u)} and v = {show(v)}.",
+            question,
+            answer_hint(np.shape(answer), decimals=decimals),
+        ]
+    )
+    steps = [
+        Step("u = normalize(W v)  (the stored u is overwritten, not read)", result.u),
+        Step("v = normalize(W^T u)", result.v),
+        Step("sigma = u . (W v)", result.sigma),
+    ]
+    if level == 2:
+        steps.append(Step("W / sigma", result.weight))
+    inputs = {"W": w, "u": u, "v": v}
+    return Draft(asks, prompt, answer, steps, inputs, atol=5e-4, variants=variants)
+
+
+@generator(
+    "weight_standardization.forward",
+    "Weight Standardization: standardize each output filter of a conv weight (timm's StdConv2d)",
+    levels=(1,),
+)
+def weight_standardization_forward(rng, level=1):
+    w = ints_varying(rng, (2, 4), axes=1, low=-3, high=5)
+    conv = w.reshape(2, 1, 2, 2)
+    answer = norms.weight_standardization(conv).reshape(2, 4)
+    prompt = "\n\n".join(
+        [
+            "A Conv2d(1, 2, kernel_size=2) uses Weight Standardization (timm's `StdConv2d`, eps = 1e-6). "
+            "Its weight has shape (2, 1, 2, 2); each row below is one output filter, flattened:",
+            block(w),
+            "What is the standardized weight, in the same layout (2x4)?",
+            answer_hint(answer.shape, decimals=3),
+        ]
+    )
+    mean = w.mean(axis=1)
+    var = w.var(axis=1)
+    steps = [
+        Step("mean of each filter (over in_channels x kH x kW)", mean),
+        Step("biased variance of each filter", var),
+        Step("(W - mean) / sqrt(var + eps)", answer),
+    ]
+    variants = [
+        Variant("ws_whole_tensor", (w - w.mean()) / np.sqrt(w.var() + 1e-6)),
+        Variant("std_for_var", (w - mean[:, None]) / (var[:, None] + 1e-6)),
+    ]
+    return Draft("the standardized weight (2x4)", prompt, answer, steps, {"W": w}, atol=5e-3, variants=variants)

@@ -220,3 +220,195 @@ def stop_epoch(rng, level=1):
     ]
     inputs = {"val_loss": losses, "patience": patience, "min_delta": min_delta}
     return Draft("[stop epoch, restored epoch]", prompt, answer, steps, inputs, atol=0.0, rtol=0.0, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient clipping, AMSGrad, weighted cross-entropy, Keras's early-stopping options
+
+#: Two gradient norms and their total: the legs and hypotenuse of a right triangle.
+NORM_TRIPLES = [(3, 4, 5), (6, 8, 10), (5, 12, 13), (9, 12, 15), (8, 15, 17)]
+#: Directions with friendly entries for a gradient of a given norm.
+DIRECTIONS = [(1.0, 0.0), (0.0, -1.0), (0.6, 0.8), (0.8, -0.6), (-0.6, 0.8)]
+
+
+@generator(
+    "optim.clip_grad_norm",
+    "Gradient clipping by the total norm, as torch.nn.utils.clip_grad_norm_",
+    levels=(1,),
+)
+def clip_grad_norm(rng, level=1):
+    a, b, total = NORM_TRIPLES[int(rng.integers(len(NORM_TRIPLES)))]
+    g1 = a * np.array(DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])
+    g2 = b * np.array(DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])
+    max_norm = float(choice(rng, [1, 2, 5, 20]))
+    result = regularize.clip_grad_norm([g1, g2], max_norm)
+    answer = np.concatenate(result.grads)
+    prompt = "\n\n".join(
+        [
+            f"A model has two parameter tensors whose gradients are g1 = {show(g1)} and g2 = {show(g2)}. "
+            f"The training loop calls `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm={fmt_num(max_norm)})`.",
+            "What are the gradients afterwards, g1 then g2?",
+            answer_hint(answer.shape, decimals=3, what="[g1, g2]"),
+        ]
+    )
+    steps = [
+        Step("||g1||, ||g2||", np.array([a, b], dtype=float)),
+        Step("total norm = sqrt(||g1||^2 + ||g2||^2)", result.total_norm),
+        Step("factor = min(max_norm / (total + 1e-6), 1)", result.clip_coef),
+        Step("every gradient times the same factor", answer),
+    ]
+    if total > max_norm:
+        each = [g * min(max_norm / np.linalg.norm(g), 1.0) for g in (g1, g2)]
+        variants = [Variant("clip_each_separately", np.concatenate(each))]
+    else:
+        variants = [Variant("clip_scales_up", np.concatenate([g1, g2]) * max_norm / total)]
+    inputs = {"g1": g1, "g2": g2, "max_norm": max_norm}
+    return Draft("the clipped gradients [g1, g2]", prompt, answer, steps, inputs, atol=5e-3, variants=variants)
+
+
+@generator(
+    "optim.amsgrad",
+    "Adam with amsgrad=True: the running maximum of the raw second moment, two steps",
+    levels=(2,),
+)
+def amsgrad(rng, level=2):
+    betas, lr = (0.8, 0.9), 0.1
+    w = ints(rng, 2, -3, 3)
+    g1 = np.array([float(choice(rng, [-2, -1, 1, 2])), float(choice(rng, [-1, 1]))])
+    g2 = np.array([0.0, float(choice(rng, [-2, 2]))])  # v falls in the first entry, rises in the second
+    p1, state1 = regularize.amsgrad_step(w, g1, None, lr=lr, betas=betas)
+    answer, state2 = regularize.amsgrad_step(p1, g2, state1, lr=lr, betas=betas)
+    adam_p, adam_state = regularize.adam_step(w, g1, None, lr=lr, betas=betas)
+    adam_p, _ = regularize.adam_step(adam_p, g2, adam_state, lr=lr, betas=betas)
+    corrected = np.maximum(state1.exp_avg_sq / (1 - betas[1]), state2.exp_avg_sq / (1 - betas[1] ** 2))
+    m_hat = state2.exp_avg / (1 - betas[0] ** 2)
+    max_of_corrected = p1 - lr * m_hat / (np.sqrt(corrected) + 1e-8)
+    prompt = "\n\n".join(
+        [
+            f"`torch.optim.Adam([w], lr={fmt_num(lr)}, betas=(0.8, 0.9), amsgrad=True)` (eps = 1e-8) starts "
+            f"from w = {show(w)}. The gradients are {show(g1)} at step 1 and {show(g2)} at step 2.",
+            "What is w after the two steps?",
+            answer_hint(answer.shape, decimals=4),
+        ]
+    )
+    steps = [
+        Step("step 1: w (the first Adam step is about lr * sign(g))", p1),
+        Step("step 2: v = 0.9 * v + 0.1 * g^2", state2.exp_avg_sq),
+        Step("v_max = max(v_max, v), the raw v", state2.max_exp_avg_sq),
+        Step("w - lr / (1 - 0.8^2) * m / (sqrt(v_max) / sqrt(1 - 0.9^2) + eps)", answer),
+    ]
+    variants = [
+        Variant("amsgrad_max_of_corrected", max_of_corrected),
+        Variant("amsgrad_as_adam", adam_p),
+    ]
+    inputs = {"w": w, "grad1": g1, "grad2": g2, "lr": lr}
+    return Draft("w after two AMSGrad steps", prompt, answer, steps, inputs, atol=5e-4, rtol=1e-4, variants=variants)
+
+
+@generator(
+    "cross_entropy.weighted_ignore",
+    "Cross-entropy with ignore_index=-100 (level 1) and class weights (level 2): what the mean divides by",
+    levels=(1, 2),
+)
+def cross_entropy_weighted_ignore(rng, level=1):
+    logits = ints(rng, (3, 3), -1, 2)
+    target = rng.integers(0, 3, size=3)
+    target[int(rng.integers(3))] = -100
+    weight = ints(rng, 3, 1, 4) if level == 2 else None
+    loss = regularize.cross_entropy_weighted(logits, target, weight)
+    per_sample = regularize.cross_entropy_weighted(logits, target, weight, reduction="none")
+    counted = target != -100
+    denominator = weight[target[counted]].sum() if level == 2 else counted.sum()
+    weight_text = "" if weight is None else ", weight=torch.tensor([" + ", ".join(f"{v:.1f}" for v in weight) + "])"
+    prompt = "\n\n".join(
+        [
+            f"A batch of 3 samples over 3 classes (rows are samples) goes into "
+            f"`F.cross_entropy(logits, target{weight_text})`, whose ignore_index is -100. The logits are",
+            block(logits),
+            f"and the targets are {show(target)}.",
+            "What is the loss (the default reduction='mean')? (Natural log; a calculator is fine.)",
+            answer_hint((), decimals=3),
+        ]
+    )
+    steps = [
+        Step("per-sample losses -w[y] * log softmax(z)[y], 0 where the target is -100", per_sample),
+        Step("the mean divides by " + ("the summed weights w[y] of the counted targets" if level == 2 else "the number of counted targets"), denominator),
+        Step("loss", loss),
+    ]
+    variants = [Variant("ce_ignored_in_mean", per_sample.sum() / 3)]
+    if level == 2:
+        variants.append(Variant("ce_weighted_mean_over_count", per_sample.sum() / counted.sum()))
+    inputs = {"logits": logits, "target": target} | ({} if weight is None else {"weight": weight})
+    return Draft("the cross-entropy loss", prompt, loss, steps, inputs, atol=2e-3, variants=variants)
+
+
+def _warm_up_curve(rng, warm_up: int) -> np.ndarray:
+    """Losses that wobble without improving during warm-up, then fall and rise again."""
+    values = [2.0]
+    for _ in range(warm_up - 1):
+        values.append(round(values[-1] + float(choice(rng, [0.05, 0.1, 0.2])), 2))
+    base = 1.6
+    for e in range(9):
+        base += float(choice(rng, [-0.2, -0.1, -0.1, 0.05])) if e < 4 else float(choice(rng, [-0.05, 0.05, 0.1]))
+        values.append(round(base, 2))
+    return np.array(values)
+
+
+def _slow_curve(rng) -> np.ndarray:
+    """Losses that keep creeping down by small steps, with the odd setback."""
+    values, base = [], 1.0
+    for _ in range(10):
+        base += float(choice(rng, [-0.05, -0.05, -0.02, 0.02]))
+        values.append(round(base, 2))
+    return np.array(values)
+
+
+@generator(
+    "early_stopping.keras_options",
+    "Keras EarlyStopping with start_from_epoch (level 1) or baseline (level 2): stop and restored epochs",
+    levels=(1, 2),
+)
+def early_stopping_keras_options(rng, level=1):
+    patience = int(choice(rng, [1, 2])) if level == 1 else int(choice(rng, [2, 3]))
+    for _ in range(200):
+        if level == 1:
+            start, baseline = int(choice(rng, [2, 3])), None
+            losses = _warm_up_curve(rng, start)
+            option = f"start_from_epoch={start}"
+        else:
+            start, baseline = 0, float(choice(rng, [0.8, 0.85]))
+            losses = _slow_curve(rng)
+            option = f"baseline={fmt_num(baseline)}"
+        belief = regularize.keras_early_stopping(losses, patience)  # the option ignored
+        run = regularize.keras_early_stopping(losses, patience, baseline=baseline, start_from_epoch=start)
+        late_enough = run.stopped_epoch is not None and run.stopped_epoch > patience
+        if late_enough and belief.stopped_epoch not in (None, run.stopped_epoch):
+            break
+    else:  # pragma: no cover - the curves above stop early within a few draws
+        raise RuntimeError("early_stopping.keras_options: no curve separated the belief from the answer")
+    answer = np.array([run.stopped_epoch, run.best_epoch], dtype=float)
+    prompt = "\n\n".join(
+        [
+            f"`keras.callbacks.EarlyStopping(monitor='val_loss', patience={patience}, {option}, "
+            "restore_best_weights=True)` watches these validation losses, epochs numbered from 0:",
+            block(losses),
+            "After which epoch does training stop, and which epoch's weights are restored?",
+            answer_hint((2,), decimals=0, what="[stop epoch, restored epoch]"),
+        ]
+    )
+    rule = (
+        f"epochs before {start} are ignored entirely" if level == 1 else
+        f"the wait resets only when an epoch beats both the best so far and {fmt_num(baseline)}"
+    )
+    steps = [
+        Step(rule, ""),
+        Step("restored: the best monitored epoch", run.best_epoch),
+        Step("stop: the first non-improving epoch once the wait reaches patience", run.stopped_epoch),
+        Step("[stop epoch, restored epoch]", answer),
+    ]
+    name = "warmup_epochs_monitored" if level == 1 else "baseline_ignored"
+    variants = [Variant(name, np.array([belief.stopped_epoch, belief.best_epoch], dtype=float))]
+    inputs = {"val_loss": losses, "patience": patience} | (
+        {"start_from_epoch": start} if level == 1 else {"baseline": baseline}
+    )
+    return Draft("[stop epoch, restored epoch]", prompt, answer, steps, inputs, atol=0.0, rtol=0.0, variants=variants)
