@@ -368,7 +368,7 @@ JSON = st.recursive(
 )
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(column=st.sampled_from(["head", "cards"]), value=JSON)
 def test_any_json_in_an_entry_gives_the_decks_as_written(decks, cache, column, value):
     cold = load_library([decks], include_shipped=False, use_cache=False)

@@ -345,7 +345,7 @@ def test_the_review_database_can_be_neither_read_nor_removed(tmp_path):
 
 
 @needs_landlock
-@pytest.mark.parametrize("whose", ["os.getppid()", str(os.getpid())])
+@pytest.mark.parametrize("whose", ["os.getppid()", str(os.getpid())], ids=["checker", "app"])
 def test_the_environment_of_the_checker_and_of_the_app_cannot_be_read(whose):
     report = run(f"    import os\n    print(open(f'/proc/{{{whose}}}/environ').read())\n" + RIGHT_BODY, timeout=GENEROUS)
     assert report.error.startswith("PermissionError")
@@ -374,7 +374,7 @@ def test_no_tcp_connection_can_be_opened():
 
 
 @needs_scoped_signals
-@pytest.mark.parametrize("target", ["os.getppid()", str(os.getpid())])
+@pytest.mark.parametrize("target", ["os.getppid()", str(os.getpid())], ids=["checker", "app"])
 def test_the_checker_and_the_app_cannot_be_signalled(target):
     report = run(f"    import os, signal\n    os.kill({target}, signal.SIGKILL)\n" + RIGHT_BODY, timeout=GENEROUS)
     assert report.error.startswith("PermissionError")

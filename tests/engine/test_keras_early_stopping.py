@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 os.environ.setdefault("KERAS_BACKEND", "torch")  # read once, when Keras is first imported
@@ -43,7 +43,6 @@ def keras_run(metrics, **kwargs):
     return None, callback.best_epoch, callback.best
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.sampled_from([0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0, 1.05]), min_size=1, max_size=12),
     st.integers(0, 3),

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -86,7 +86,6 @@ def test_bad_arguments_say_what_is_wrong(kwargs, message):
         spectral_norm(W, **kwargs)
 
 
-@settings(max_examples=60, deadline=None)
 @given(arrays(np.float64, (3, 4), elements=st.floats(-5, 5)), st.integers(0, 2**32 - 1))
 def test_the_estimate_never_exceeds_the_largest_singular_value(w, seed):
     """u^T W v with unit u, v is at most sigma_max: the normalized weight's norm is >= 1."""
@@ -117,7 +116,6 @@ def test_eps_sits_inside_the_square_root():
     np.testing.assert_allclose(got, [[-1.0, -1 / 3, 1 / 3, 1.0]])  # divide by sqrt(5 + 4) = 3
 
 
-@settings(max_examples=60, deadline=None)
 @given(arrays(np.float64, (3, 2, 3), elements=st.floats(-50, 50)))
 def test_every_filter_has_mean_zero_and_variance_var_over_var_plus_eps(w):
     got = weight_standardization(w).reshape(3, -1)
