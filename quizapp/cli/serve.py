@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import socket
 import sys
@@ -82,7 +83,8 @@ def _reason(exc: BaseException) -> str:
     """The system's words for why an address cannot be used (no errno numbers)."""
     if isinstance(exc, socket.gaierror):
         return "no such host"
-    return getattr(exc, "strerror", None) or str(exc)
+    errno = getattr(exc, "errno", None)
+    return os.strerror(errno) if errno else str(exc)
 
 
 def _url(host: str, sock: socket.socket, token: str) -> str:
