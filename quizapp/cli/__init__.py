@@ -77,17 +77,18 @@ def run_tui(args: argparse.Namespace) -> int:
     from quizapp.store import StoreError
     from quizapp.tui.app import READY_ENV, QuizApp
 
-    headless = os.environ.get(READY_ENV, "") not in ("", "0")  # the startup benchmark
-    served = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
-    if not (headless or served or (isatty(sys.stdin) and isatty(sys.stdout))):
-        print("quizapp: the app needs a terminal; use a command (quizapp --help), "
-              "e.g. `quizapp drill --plain` to study in plain text", file=sys.stderr)
-        return 2
     try:
         app = QuizApp(db=args.db, content_dirs=args.content)
     except StoreError as exc:
         print(f"quizapp: {exc}", file=sys.stderr)
         return 1
+    headless = os.environ.get(READY_ENV, "") not in ("", "0")  # the startup benchmark
+    served = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
+    if not (headless or served or (isatty(sys.stdin) and isatty(sys.stdout))):
+        app.ctx.store.close()
+        print("quizapp: the app needs a terminal; use a command (quizapp --help), "
+              "e.g. `quizapp drill --plain` to study in plain text", file=sys.stderr)
+        return 2
     try:
         app.run(headless=headless)
     finally:

@@ -30,6 +30,8 @@ from quizapp.tui.widgets.key_bar import KeyBar
 
 
 class StudyScreen(Screen):
+    #: Below 70 columns (a phone in a browser) the screen has the class -narrow.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     DEFAULT_CSS = """
     #card-header {
         padding: 0 1;
@@ -68,6 +70,11 @@ class StudyScreen(Screen):
 
     FlashcardView .explain {
         color: $text-muted;
+    }
+
+    StudyScreen.-narrow FlashcardView .grade {
+        min-width: 0;  /* all four fit a phone's 60 columns, even at intervals of months */
+        padding: 0;
     }
 
     /* choice and true/false */
