@@ -133,9 +133,11 @@ async def read_until(websocket: aiohttp.ClientWebSocketResponse, done: Callable[
 
 
 async def open_tab(session: aiohttp.ClientSession, served: Served) -> aiohttp.ClientWebSocketResponse:
-    """A websocket as textual.js opens it: from the server's own page, then its terminal size."""
+    """A websocket as textual.js opens it: from the server's own page, then its terminal size, and
+    the focus (the app starts blurred: keys reach the focused widget only once it has the focus)."""
     websocket = await session.ws_connect(served.websocket_url, origin=served.origin)
     await websocket.send_json(["resize", {"width": WIDTH, "height": HEIGHT}])
+    await websocket.send_json(["focus"])
     return websocket
 
 

@@ -4,14 +4,17 @@ the server ends every app process it started."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
+import sqlite3
 import sys
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 import pytest
 
+from ..tui.support import DECKS
 from .support import all_shown, open_tab, read_until, serve, shipped_topic_titles, still_running, wait_gone
 
 pytestmark = [
@@ -118,3 +121,32 @@ async def test_sigterm_ends_the_server_and_every_app_it_started(served):
     assert served.process.wait() == 0
     await wait_gone(apps)
     assert still_running(apps) == []
+
+
+async def test_two_tabs_are_two_sessions_on_one_database_and_lose_nothing(tmp_path):
+    """Both tabs study the fixture deck's Dropout topic (the last row) at once, key for key."""
+    with serve(tmp_path, "--content", str(DECKS)) as served:
+        async with aiohttp.ClientSession() as http:
+            tabs = [await open_tab(http, served) for _ in range(2)]
+            steps = [
+                (None, "Dropout (fixture)"),
+                ("\x1b[F\r", "what is p?"),  # End: the last topic; Enter: study it
+                (" ", "The probability of zeroing a unit"),  # show the answer
+                ("3", "With inverted dropout"),  # Good; the true/false card comes next
+                ("f\r", None),  # False, answered
+            ]
+            for keys, shown in steps:
+                for tab in tabs:  # the two apps take turns: their writes interleave
+                    if keys:
+                        await tab.send_json(["stdin", keys])
+                for tab in tabs:
+                    if shown:
+                        await read_until(tab, all_shown([shown]))
+            while len(logged := _reviews(tmp_path / "reviews.db")) < 4:
+                await asyncio.sleep(0.05)
+    assert sorted(logged) == [("tui-drop-flash", 3, None)] * 2 + [("tui-drop-tf", 3, 1)] * 2
+
+
+def _reviews(db) -> list[tuple]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        return connection.execute("SELECT card_id, rating, correct FROM review_log").fetchall()
