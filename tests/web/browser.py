@@ -7,7 +7,7 @@ Run it by hand to look at the app in a browser (the screenshots land in OUT)::
 It starts ``quizapp serve`` on a fresh database, opens the printed URL in Chromium (the system's
 ``chromium``; ``apt-get install -y chromium`` on Debian), waits for the home screen's topic
 titles, saves ``home.png``, presses ``a`` as a person would, waits for the first card, saves
-``study.png``, and checks that every request the page made went to the server itself (Chromium
+``study.png`` (then the same at a phone's size: ``home-phone.png``, ``study-phone.png``), and checks that every request the page made went to the server itself (Chromium
 resolves every other host to nothing, so a page that needed one would also show no text).
 tests/web/test_browser.py runs the same check where Chromium is installed.
 """
@@ -141,7 +141,7 @@ class Result:
     origin: str
 
 
-async def _drive(url: str, shots: Path, profile: Path, width: int, height: int) -> Result:
+async def _drive(url: str, shots: Path, profile: Path, width: int, height: int, home_shows: list[str], suffix: str) -> Result:
     browser = subprocess.Popen(
         [chromium() or "chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
          f"--window-size={width},{height}", "about:blank"],
@@ -164,12 +164,11 @@ async def _drive(url: str, shots: Path, profile: Path, width: int, height: int) 
             await page.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
             await page.call("Page.addScriptToEvaluateOnNewDocument", source=TAP)
             await page.call("Page.navigate", url=url)
-            titles = shipped_topic_titles()  # 1000 px: rows for all of them
-            home = await page.wait_for_text(all_shown(["Today:", *titles]))
-            home_png = await page.screenshot(shots / "home.png")
+            home = await page.wait_for_text(all_shown(home_shows))
+            home_png = await page.screenshot(shots / f"home{suffix}.png")
             await page.press("a")  # study every topic
             study = await page.wait_for_text(all_shown(["All topics"]))
-            study_png = await page.screenshot(shots / "study.png")
+            study_png = await page.screenshot(shots / f"study{suffix}.png")
             parts = urlsplit(url)
             return Result(home, study, home_png, study_png, page.requests, page.console, f"{parts.scheme}://{parts.netloc}")
     finally:
@@ -178,11 +177,16 @@ async def _drive(url: str, shots: Path, profile: Path, width: int, height: int) 
         browser.stderr.close()
 
 
-def check(work: Path, shots: Path, width: int = 1280, height: int = 1000) -> Result:
-    """Serve the app on a fresh database under ``work`` and drive Chromium on it."""
+def check(work: Path, shots: Path, width: int = 1280, height: int = 1000, suffix: str = "") -> Result:
+    """Serve the app on a fresh database under ``work`` and drive Chromium on it, in a window of
+    ``width`` x ``height`` pixels (1280x1000: every topic's row; 600x640: a phone's 60x30 cells,
+    which shows the first rows)."""
     shots.mkdir(parents=True, exist_ok=True)
+    # "Study topic": the topic table has the keyboard, with no click (the page focuses the app).
+    home_shows = ["Today:", "Study topic"] + (shipped_topic_titles() if height >= 1000 else [])
     with serve(work) as served:
-        return asyncio.run(_drive(served.url, shots, work / "chromium-profile", width, height))
+        profile = work / f"chromium-profile{suffix}"
+        return asyncio.run(_drive(served.url, shots, profile, width, height, home_shows, suffix))
 
 
 def png_pixels(data: bytes) -> bytes:
@@ -203,12 +207,14 @@ def main(argv: list[str]) -> int:
         print("browser check: no Chromium found (apt-get install -y chromium)", file=sys.stderr)
         return 2
     shots = Path(argv[0] if argv else "serve-shots").resolve()
-    with tempfile.TemporaryDirectory() as work:
-        result = check(Path(work), shots)
-    others = [url for url in result.requests if not url.startswith((result.origin, "data:", "blob:"))]
-    print(f"screenshots: {shots / 'home.png'}, {shots / 'study.png'}")
-    print(f"requests: {len(result.requests)}, to other hosts: {others or 'none'}")
-    print(f"console: {result.console or 'nothing'}")
+    others = []
+    for width, height, suffix in ((1280, 1000, ""), (600, 640, "-phone")):
+        with tempfile.TemporaryDirectory() as work:
+            result = check(Path(work), shots, width, height, suffix)
+        others += [url for url in result.requests if not url.startswith((result.origin + "/", "data:", "blob:"))]
+        print(f"{width}x{height} px: {shots / f'home{suffix}.png'}, {shots / f'study{suffix}.png'}; "
+              f"{len(result.requests)} requests; console: {result.console or 'nothing'}")
+    print(f"requests to other hosts: {others or 'none'}")
     return 1 if others else 0
 
 
