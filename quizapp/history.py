@@ -19,11 +19,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from quizapp.cardstate import day_start
-from quizapp.store import Store, to_ms
+from quizapp.store import Store
 
-__all__ = ["DayReviews", "WeekRetention", "daily_reviews", "weekly_retention", "streak"]
-
-_DAY_MS = 86_400_000
+__all__ = ["DayReviews", "WeekRetention", "daily_reviews", "local_date", "streak", "weekly_retention"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,8 @@ class WeekRetention:
         return self.right / self.reviewed if self.reviewed else None
 
 
-def _local_date(moment: datetime, tz: Any) -> date:
+def local_date(moment: datetime, tz: Any) -> date:
+    """The calendar date of ``moment`` in ``tz`` (default: the system's time zone)."""
     return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
 
 
@@ -59,15 +58,9 @@ def daily_reviews(store: Store, now: datetime, days: int, tz: Any = None) -> tup
         return ()
     today = day_start(now, store.settings().day_starts_at, tz)
     first = today - timedelta(days=days - 1)
-    start_ms = to_ms(first)
-    rows = store.query(
-        "SELECT (reviewed_at - ?) / ? AS day, count(*), sum(rating > 1) FROM review_log "
-        "WHERE reviewed_at >= ? GROUP BY day",
-        (start_ms, _DAY_MS, start_ms),
-    )
-    counts = {int(day): (int(n), int(right or 0)) for day, n, right in rows}
     return tuple(
-        DayReviews(_local_date(first + timedelta(days=i), tz), *counts.get(i, (0, 0))) for i in range(days)
+        DayReviews(local_date(first + timedelta(days=i), tz), reviewed, right)
+        for i, (reviewed, right) in enumerate(store.daily_counts(first, days))
     )
 
 

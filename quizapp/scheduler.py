@@ -135,6 +135,18 @@ class Scheduler:
             return 0.0
         return self.recall_probability(state.stability, state.last_review, now)
 
+    def mastery_ratio(self) -> float:
+        """The largest (whole days since the last review) / stability at which FSRS still predicts
+        recall with at least the desired retention.
+
+        FSRS's forgetting curve is R = (1 + F * t / S) ** D with D = -w[20] and F chosen so that
+        R = 0.9 at t = S; solving R = desired retention for t / S gives this ratio (the same
+        factor fsrs multiplies a stability by to schedule the next interval).
+        """
+        decay = -self._fsrs.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        return (self.settings.desired_retention ** (1 / decay) - 1) / factor
+
     def recall_probability(self, stability: float | None, last_review: datetime | None, now: datetime) -> float:
         """The same from the two numbers it depends on (stats over thousands of cards use this
         to skip building full card objects)."""

@@ -14,8 +14,8 @@ API::
     report = check("batch_norm_train", code, seed=None, timeout=5.0)
     report.passed, report.message      # bool, one line
     report.lines()                     # the full report as plain-text lines
-    Session(library, store, checkers={"code": session_checker})
-                                       # (quizapp.session picks it up by itself as check_code)
+    session_checker(shown, code)       # the code cards' checker (quizapp.grading.Checker),
+                                       # plugged into every session by quizapp.study
 
 :class:`DrillReport` fields: ``passed``, ``message`` (one line), ``cases_passed``/``cases_total``,
 ``case_label`` and ``failing_case`` (the first failing case: what it tests, and its inputs printed
@@ -40,6 +40,7 @@ from quizapp.drills.report import DrillReport
 from quizapp.drills.runner import DEFAULT_LIMITS, Limits
 from quizapp.drills.task import Case, Mistake, Task
 from quizapp.drills.tasks import TASKS
+from quizapp.grading import AnswerError, Check
 
 __all__ = [
     "TASKS",
@@ -54,12 +55,12 @@ __all__ = [
     "check",
     "get_task",
     "session_checker",
-    "check_code",
 ]
 
 
 def session_checker(presented: Any, code: Any):
-    """The ``code`` checker for :class:`quizapp.session.Session`: ``checkers={"code": session_checker}``.
+    """The ``code`` cards' :class:`quizapp.grading.Checker` (:func:`quizapp.study.open_session`
+    plugs it into every session).
 
     ``code`` is the text of the user's file.  The cases are drawn from ``presented.seed`` (so the
     review log can replay them).  Code that cannot be read for the task (empty, the untouched
@@ -67,8 +68,6 @@ def session_checker(presented: Any, code: Any):
     recorded and the user can fix it.  Code that runs and is wrong (wrong values, an exception, a
     time-out) is graded wrong.  ``Check.detail`` is the :class:`DrillReport`.
     """
-    from quizapp.session import AnswerError, Check
-
     task_id = getattr(presented.card, "task", "")
     try:
         task = get_task(task_id)
@@ -90,7 +89,3 @@ def session_checker(presented: Any, code: Any):
         misconception=report.misconception,
         detail=report,
     )
-
-
-#: The name :func:`quizapp.session.default_checkers` looks for.
-check_code = session_checker

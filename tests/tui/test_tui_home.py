@@ -21,7 +21,7 @@ def table_rows(app) -> list[list[str]]:
     """Each topic row as drawn: title, due, new, cards, mastery."""
     table = app.screen.query_one(TopicTable)
     return [
-        [row.title, str(row.due), str(row.new), str(row.total), line.split()[-1]]
+        [row.title, str(row.due), str(row.new), str(row.cards), line.split()[-1]]
         for row, line in zip(table.rows, table.visible_rows())
     ]
 

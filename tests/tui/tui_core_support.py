@@ -43,4 +43,5 @@ async def type_text(pilot: Any, text: str) -> None:
 
 def reviews(store: Any) -> list[tuple]:
     """(card id, rating, correct, misconception) of every logged review, oldest first."""
-    return store.query("SELECT card_id, rating, correct, misconception FROM review_log ORDER BY id")
+    rows = sorted(store.reviews(), key=lambda r: r.id)
+    return [(r.card_id, r.rating, None if r.correct is None else int(r.correct), r.misconception) for r in rows]

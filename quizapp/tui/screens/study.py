@@ -22,6 +22,8 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Header
 
+from quizapp.grading import AnswerError
+from quizapp.session import SessionError
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.card_header import CardHeader, card_facts
 from quizapp.tui.widgets.card_view import CardView
@@ -239,7 +241,11 @@ class StudyScreen(Screen):
         await self._display(view)
         view.focus()
         if outcome.leech:
-            self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
+            self.notify_leech(outcome)
+
+    def notify_leech(self, outcome: Any) -> None:
+        lapses = self.session.settings.leech_lapses
+        self.notify(f"{outcome.card.id} is a leech: failed {lapses}+ times. Consider rewording it.", severity="warning")
 
     async def _display(self, view: CardView | FeedbackView) -> None:
         """Show ``view`` in the body: card views are hidden and kept, feedback is thrown away."""
@@ -317,7 +323,7 @@ class StudyScreen(Screen):
             return
         outcome = self.session.grade(message.rating)
         if outcome.leech:
-            self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
+            self.notify_leech(outcome)
         await self.advance()
 
     async def on_card_view_answered(self, message: CardView.Answered) -> None:
@@ -334,8 +340,6 @@ class StudyScreen(Screen):
         await self._submit(message.answer, message.shown)
 
     async def _submit(self, answer: Any, shown: Any) -> None:
-        from quizapp.session import AnswerError
-
         view = self.view
         try:
             outcome = self.session.submit(answer)
@@ -347,8 +351,6 @@ class StudyScreen(Screen):
 
     @work(thread=True, exclusive=True, group="submit")
     def _submit_in_thread(self, answer: Any, shown: Any) -> None:
-        from quizapp.session import AnswerError
-
         try:
             outcome = self.session.submit(answer)
         except AnswerError as exc:
@@ -385,8 +387,6 @@ class StudyScreen(Screen):
         return True
 
     async def action_undo(self) -> None:
-        from quizapp.session import SessionError
-
         if self.busy:
             return
         try:
@@ -397,7 +397,7 @@ class StudyScreen(Screen):
         if presented is None:
             self.notify("Nothing to undo yet.")
             return
-        self.notify(f"Undone: {presented.card.id} is back, its grade taken off the record.")
+        self.notify(f"Undone: {presented.card.id} is back.")
         await self.show_card(presented)
 
     async def action_skip(self) -> None:

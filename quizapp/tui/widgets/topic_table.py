@@ -36,7 +36,7 @@ def title_width(total_width: int, longest: int = 1_000) -> int:
 
 
 class TopicTable(LineTable):
-    """Rows of :class:`quizapp.tui.overview.TopicRow` with a cursor row and a fixed header."""
+    """Rows of :class:`quizapp.stats.TopicStats` with a cursor row and a fixed header."""
 
     COMPONENT_PREFIX = "topic-table"
 
@@ -93,7 +93,7 @@ class TopicTable(LineTable):
     # -- data ------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """Show ``rows`` (TopicRow), keeping the cursor where it was when it still fits."""
+        """Show ``rows`` (TopicStats), keeping the cursor where it was when it still fits."""
         self.rows = list(rows)
         self._longest = max((cell_len(row.title) for row in self.rows), default=MIN_TITLE)
         self.rows_changed()
@@ -140,7 +140,7 @@ class TopicTable(LineTable):
         segments = [Segment(" " + fit(row.title, title_width(width, self._longest)), style)]
         for value, name, (_, col_width) in zip((row.due, row.new), ("due", "new"), NUMBER_COLUMNS):
             segments.append(Segment(" " + fit(str(value), col_width), count(value, name)))
-        segments.append(Segment(" " + fit(str(row.total), NUMBER_COLUMNS[2][1]), style))
+        segments.append(Segment(" " + fit(str(row.cards), NUMBER_COLUMNS[2][1]), style))
         filled = round(row.mastery * BAR_WIDTH)
         segments.append(Segment(" ", style))
         segments.append(Segment("█" * filled, style if on_cursor else style + self.component_style("bar")))
