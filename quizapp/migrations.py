@@ -13,7 +13,7 @@ through FSRS gives, so two machines' databases can be merged by taking the union
 
 - ``review_log.uid``: a globally unique id per review (UNIQUE index).  Reviews logged before v2
   get an id derived from their content (:func:`content_uid`), so two copies of one database give
-  their shared history the same ids; new reviews get a random one (uuid4 hex).
+  their shared history the same ids; new reviews get a random one (:func:`random_uid`).
 - ``review_log.device``: the id of the database that made the review (NULL before v2).
 - ``review_log.mode``: ``review`` (scheduled study), ``cram`` or ``mock``; cram and mock reviews
   are logged but leave the card's FSRS state alone.
@@ -25,9 +25,8 @@ through FSRS gives, so two machines' databases can be merged by taking the union
 
 from __future__ import annotations
 
-import hashlib
+import os
 import sqlite3
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,9 +101,17 @@ V1 = Migration(
 )
 
 
+def random_uid() -> str:
+    """A new review or device id: 128 random bits as 32 hex digits, as a uuid4's hex."""
+    return os.urandom(16).hex()
+
+
 def content_uid(card_id: object, reviewed_at: object, rating: object, occurrence: int = 0) -> str:
     """The id of a review logged before schema v2, from what it holds: BLAKE2b of the card id,
     the time in ms and the rating (and, for the n-th identical row, n), 32 hex digits."""
+    # Imported here: hashlib loads OpenSSL (~2.5 ms), needed only while migrating, never at start-up.
+    import hashlib
+
     key = f"{card_id}\x1f{reviewed_at}\x1f{rating}" + (f"\x1f{occurrence}" if occurrence else "")
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -122,7 +129,7 @@ def _give_old_reviews_uids(conn: sqlite3.Connection) -> None:
 
 
 def _make_device_id(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT INTO meta (key, value) VALUES ('device', ?)", (uuid.uuid4().hex,))
+    conn.execute("INSERT INTO meta (key, value) VALUES ('device', ?)", (random_uid(),))
 
 
 V2 = Migration(

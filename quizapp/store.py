@@ -36,9 +36,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import wraps
@@ -54,12 +53,13 @@ from quizapp.dbfile import (
     describe,
     not_ours,
 )
-from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version, tables_at
+from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version, random_uid, tables_at
 from quizapp.sanitize import short_repr
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "MODES",
+    "CardSets",
     "MisconceptionRow",
     "Review",
     "StateRow",
@@ -144,6 +144,18 @@ class StateRow(NamedTuple):
     def hidden(self, now_ms: int) -> bool:
         """Suspended, or buried until after ``now_ms``."""
         return bool(self.suspended) or self.buried(now_ms)
+
+
+class CardSets(NamedTuple):
+    """Which stored cards are, at one moment: hidden (suspended, or buried until later), started
+    (reviewed at least once), due (started, due before the next study day) and mastered (in the
+    Review state with at most ``stability * mastery_ratio`` whole days since the last review).
+    Cards without a row are new and in none of them."""
+
+    hidden: frozenset[str]
+    started: frozenset[str]
+    due: frozenset[str]
+    mastered: frozenset[str]
 
 
 class MisconceptionRow(NamedTuple):
@@ -236,7 +248,16 @@ def _select(rules: dict[str, _Rule], columns: Sequence[str], table: str) -> str:
 
 
 _SELECT_CARD = _select(_CARD_RULES, _CARD_COLUMNS, "card_state")
-_SELECT_STATE_ROWS = _select(_CARD_RULES, _STATE_ROW_COLUMNS, "card_state")
+_CARD_SET_COLUMNS = ("card_id", "state", "due", "stability", "last_review", "suspended", "buried_until")
+_CARD_SETS = f"""
+    SELECT json_group_array(card_id) FILTER (WHERE suspended != 0 OR buried_until > :now),
+           json_group_array(card_id) FILTER (WHERE state != 0),
+           json_group_array(card_id) FILTER (WHERE state != 0 AND due < :tomorrow),
+           json_group_array(card_id) FILTER (
+               WHERE state = 2 AND max(0, (:now - last_review) / 86400000) <= stability * :ratio),
+           max({_first_bad(_CARD_RULES, _CARD_SET_COLUMNS)})
+    FROM card_state
+"""
 _SELECT_REVIEW = _select(_REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
 _REVIEW_BAD = _first_bad(_REVIEW_RULES, _REVIEW_COLUMNS)
 
@@ -444,13 +465,33 @@ class Store:
 
     @_guarded
     def state_rows(self) -> dict[str, StateRow]:
-        """Every stored card's :class:`StateRow`, by card id (one query; checked, not converted)."""
-        out = {}
-        for row in self._conn.execute(_SELECT_STATE_ROWS):
-            if row[-1] is not None:
-                raise self._bad_card_value(row, _STATE_ROW_COLUMNS)
-            out[row[0]] = StateRow._make(row[1:-1])
-        return out
+        """Every stored card's :class:`StateRow`, by card id (checked, not converted)."""
+        self._check_cards(_STATE_ROW_COLUMNS)
+        rows = self._conn.execute(f"SELECT {', '.join(_STATE_ROW_COLUMNS)} FROM card_state")
+        return {row[0]: StateRow._make(row[1:]) for row in rows}
+
+    @_guarded
+    def card_sets(self, now: datetime, tomorrow: datetime, mastery_ratio: float) -> CardSets:
+        """The :class:`CardSets` at ``now`` (due: before ``tomorrow``), in one pass over the
+        stored states and with no object per card: the home screen opens on these."""
+        params = {"now": to_ms(now), "tomorrow": to_ms(tomorrow), "ratio": float(mastery_ratio)}
+        try:
+            *lists, bad = self._conn.execute(_CARD_SETS, params).fetchone()
+        except sqlite3.OperationalError:  # "JSON cannot hold BLOB values": name the row that has one
+            self._check_cards(_CARD_SET_COLUMNS)
+            raise
+        if bad is not None:
+            self._check_cards(_CARD_SET_COLUMNS)
+        return CardSets(*(frozenset(json.loads(ids)) if ids else frozenset() for ids in lists))
+
+    def _check_cards(self, columns: Sequence[str]) -> None:
+        """Raise for the first stored state whose ``columns`` hold a value the app cannot use
+        (a scan in SQL, a few ms for 10,000 cards, before anything is converted)."""
+        row = self._conn.execute(
+            f"{_select(_CARD_RULES, columns, 'card_state')} WHERE {_first_bad(_CARD_RULES, columns)} IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            raise self._bad_card_value(row, columns)
 
     @_guarded
     def put_state(self, state: CardState) -> None:
@@ -513,7 +554,7 @@ class Store:
                 if after.card_id != card_id:
                     raise ValueError("update() must keep the card id")
                 self._conn.execute(_UPSERT_STATE, _state_params(after))
-            uid = review.uid or uuid.uuid4().hex
+            uid = review.uid or random_uid()
             params = _review_params(review, before.state, uid, review.device or self.device)
             review_id = int(self._conn.execute(_INSERT_REVIEW, params).lastrowid)
         return before, after, review_id
@@ -825,6 +866,7 @@ def back_up(conn: sqlite3.Connection, target: Path) -> None:
     copy = sqlite3.connect(str(target))
     try:
         conn.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, safe to copy back
     finally:
         copy.close()
 
@@ -835,7 +877,8 @@ def _back_up(conn: sqlite3.Connection, path: Path, version: int, notice: Callabl
     try:
         back_up(conn, target)
     except (OSError, sqlite3.Error) as exc:
-        target.unlink(missing_ok=True)
+        with suppress(OSError):
+            target.unlink(missing_ok=True)  # a partial copy
         reason = getattr(exc, "strerror", None) or str(exc)
         raise StoreError(
             f"{path}: could not back it up to {target} before upgrading its schema ({reason}); "

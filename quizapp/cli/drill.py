@@ -76,12 +76,12 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
             return 2
-        if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
-            title = ", ".join(library.topic(t).title for t in topics) or (
-                f"Cards that correct {args.teaches}" if args.teaches else ""
-            )
-            return _run_in_tui(library, store, topics=topics, tags=args.tag, cards=cards, limit=args.limit, title=title)
         try:
+            if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
+                title = ", ".join(library.topic(t).title for t in topics) or (
+                    f"Cards that correct {args.teaches}" if args.teaches else ""
+                )
+                return _run_in_tui(library, store, topics=topics, tags=args.tag, cards=cards, limit=args.limit, title=title)
             session = open_session(library, store, topics=topics, tags=args.tag, cards=cards, limit=args.limit)
             return PlainDrill(session, sys.stdin, sys.stdout).run()
         except StoreError as exc:
@@ -181,6 +181,7 @@ def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
     from quizapp.cli.plain_session import RATING_WORDS
     from quizapp.grading import AnswerError
     from quizapp.scheduler import format_interval
+    from quizapp.store import StoreError
     from quizapp.study import open_session
 
     store = open_store(args, PROG)
@@ -196,11 +197,11 @@ def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
             report = check(task.id, code)
             print("\n".join(report.lines()))
             return 0 if report.passed else 1
-        session = open_session(library, store, cards=cards[:1])
-        presented = session.next()
         try:
+            session = open_session(library, store, cards=cards[:1])
+            presented = session.next()
             outcome = session.submit(code)
-        except AnswerError as exc:
+        except (AnswerError, StoreError) as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 1
         report = outcome.detail

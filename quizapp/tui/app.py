@@ -50,10 +50,12 @@ class QuizApp(App):
     ) -> None:
         """``start``: a session to open right away, as ``start_session``'s keywords (for
         ``quizapp drill TOPIC`` in a terminal); leaving it returns to the home screen."""
-        # Open the database before Textual takes the terminal: a StoreError is a one-line message.
+        # Open the database and count the home screen's figures before Textual takes the terminal:
+        # a StoreError (an unusable file, an odd stored value) is then a one-line message.
         self.ctx = ctx if ctx is not None else build_context(db, content_dirs)
         self._start = start
         super().__init__()
+        self._home = HomeScreen(self.ctx)
         self._theme_ready = False
         theme = self.ctx.store.preference("theme")
         if theme in (DARK_THEME, LIGHT_THEME):
@@ -62,7 +64,11 @@ class QuizApp(App):
         self.exit_when_ready = os.environ.get(READY_ENV, "") not in ("", "0")
 
     def get_default_screen(self) -> Screen:
-        return HomeScreen(self.ctx)
+        return self._home
+
+    def fail(self, problem: StoreError) -> None:
+        """Leave the app with the database problem as its one-line message (exit status 1)."""
+        self.exit(return_code=1, message=f"quizapp: {problem}")
 
     def home_ready(self) -> None:
         """Called by the home screen once its figures are on screen."""

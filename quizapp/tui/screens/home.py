@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quizapp.stats import Today, TopicStats, home_figures
+from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.topic_table import TopicTable
 from quizapp.tui.widgets.key_bar import KeyBar
@@ -58,15 +59,15 @@ class HomeScreen(Screen):
         super().__init__(id="home")
         self.ctx = ctx
         self.sub_title = "Normalization and regularization for ML interviews"
-        self.rows: tuple[TopicStats, ...] = ()
+        # Counted now, before the first layout, so the first frame already shows the figures (and
+        # a StoreError reaches the command before the terminal is taken).
+        self.rows, self.today = home_figures(topic_outlines(ctx.library), ctx.store, ctx.now())
         self._counted_on_mount = False
 
     def compose(self) -> ComposeResult:
-        # Counted before the first layout, so the first frame already shows the figures.
-        self.rows, today = home_figures(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
-        notes = self._notes(today)
+        notes = self._notes(self.today)
         yield Header()
-        yield Static(today_line(today), id="today")
+        yield Static(today_line(self.today), id="today")
         yield Static(Content("\n").join(notes), id="notes").set_styles(f"display: {'block' if notes else 'none'};")
         table = TopicTable(id="topics")
         table.set_rows(self.rows)
@@ -92,9 +93,13 @@ class HomeScreen(Screen):
 
     def refresh_figures(self) -> None:
         """Recount everything (after a session, or when the screen comes back)."""
-        self.rows, today = home_figures(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
-        self.query_one("#today", Static).update(today_line(today))
-        lines = self._notes(today)
+        try:
+            self.rows, self.today = home_figures(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
+        except StoreError as problem:
+            self.app.fail(problem)  # type: ignore[attr-defined]
+            return
+        self.query_one("#today", Static).update(today_line(self.today))
+        lines = self._notes(self.today)
         notes = self.query_one("#notes", Static)
         notes.update(Content("\n").join(lines))
         notes.display = bool(lines)

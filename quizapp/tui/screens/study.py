@@ -13,6 +13,8 @@ leaves a field.  ctrl+b buries from anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Any
 
 from textual import work
@@ -24,11 +26,26 @@ from textual.widgets import Header
 
 from quizapp.grading import AnswerError
 from quizapp.session import SessionError
+from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.card_header import CardHeader, card_facts
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.feedback import FeedbackView
 from quizapp.tui.widgets.key_bar import KeyBar
+
+
+def _leave_on_store_error(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """A database problem while studying (say the file was removed: the grade was not saved)
+    ends the app with its one-line message instead of a traceback."""
+
+    @wraps(handler)
+    async def guarded(self: StudyScreen, *args: Any) -> None:
+        try:
+            await handler(self, *args)
+        except StoreError as problem:
+            self.app.fail(problem)  # type: ignore[attr-defined]
+
+    return guarded
 
 
 class StudyScreen(Screen):
@@ -215,6 +232,7 @@ class StudyScreen(Screen):
 
     # -- moving between cards --------------------------------------------------------------------
 
+    @_leave_on_store_error
     async def advance(self) -> None:
         presented = self.session.next()
         if presented is None:
@@ -317,6 +335,7 @@ class StudyScreen(Screen):
 
     # -- answers ---------------------------------------------------------------------------------
 
+    @_leave_on_store_error
     async def on_card_view_rated(self, message: CardView.Rated) -> None:
         message.stop()
         if self.busy or not isinstance(self.view, CardView):
@@ -339,6 +358,7 @@ class StudyScreen(Screen):
             return
         await self._submit(message.answer, message.shown)
 
+    @_leave_on_store_error
     async def _submit(self, answer: Any, shown: Any) -> None:
         view = self.view
         try:
@@ -355,6 +375,9 @@ class StudyScreen(Screen):
             outcome = self.session.submit(answer)
         except AnswerError as exc:
             self.app.call_from_thread(self._submit_failed, str(exc))
+            return
+        except StoreError as problem:  # e.g. the solution removed the database: nothing saved
+            self.app.call_from_thread(self.app.fail, problem)  # type: ignore[attr-defined]
             return
         except Exception as exc:  # the checker broke: keep the card, say what happened
             self.app.call_from_thread(self._submit_failed, f"could not check the code: {exc}")
@@ -386,6 +409,7 @@ class StudyScreen(Screen):
             return not self.busy
         return True
 
+    @_leave_on_store_error
     async def action_undo(self) -> None:
         if self.busy:
             return
@@ -407,6 +431,7 @@ class StudyScreen(Screen):
         self.session.skip()
         await self.advance()
 
+    @_leave_on_store_error
     async def action_bury(self) -> None:
         if self.busy or not isinstance(self.view, CardView):
             return
