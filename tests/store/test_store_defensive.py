@@ -199,3 +199,16 @@ def test_the_cli_says_it_in_one_line_and_exits_1(tmp_path, capsys, monkeypatch, 
     assert err[-1] == f"quizapp {command[0]}: {path}: card 'pt-flash': column 'due' holds 'notanumber', not a time"
     assert "Traceback" not in captured.err
     assert dump(path) == before
+
+
+def test_the_app_says_it_before_taking_the_terminal(tmp_path, capsys, monkeypatch):
+    from quizapp.tui.app import QuizApp
+
+    def never(*args, **kwargs):
+        raise AssertionError("the app started on a database it cannot read")
+
+    monkeypatch.setattr(QuizApp, "run", never)
+    path = deck_db(tmp_path)
+    assert main(["--db", str(path), "--content", str(FIXTURE_DECK)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"quizapp: {path}: card 'pt-flash': column 'due' holds 'notanumber', not a time"

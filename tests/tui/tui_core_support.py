@@ -24,6 +24,12 @@ def static_text(app: App, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def drawn_rows(table: Any) -> list[str]:
+    """The rows a table (TopicTable, CardTable) draws under its header, as plain text."""
+    shown = min(table.row_count - int(table.scroll_offset.y), table.size.height - 1)
+    return [table.render_line(y).text for y in range(1, 1 + max(0, shown))]
+
+
 def presented(app: App) -> Any:
     """The card the study screen shows."""
     view = app.screen.view  # type: ignore[attr-defined]

@@ -103,16 +103,6 @@ class TopicTable(LineTable):
     def row_count(self) -> int:
         return len(self.rows)
 
-    def visible_rows(self) -> list[str]:
-        """The rows on screen as plain text, as drawn (for tests and screen readers)."""
-        top = int(self.scroll_offset.y)
-        count = max(0, self.scrollable_size.height - 1)
-        width = self.scrollable_size.width or 80
-        return [
-            "".join(segment.text for segment in self._row_segments(i, width, Style()))
-            for i in range(top, min(len(self.rows), top + count))
-        ]
-
     def action_select(self) -> None:
         if self.rows:
             self.post_message(self.Selected(self.cursor_row))
