@@ -176,15 +176,23 @@ class _Rule:
     means: str  # what the value should be, for the message: "not a time"
 
 
-def _time(column: str, required: str = "0") -> str:
-    """A time in ms; may be NULL unless ``required`` (SQL) holds."""
-    return f"CASE WHEN {required} THEN {column} BETWEEN 0 AND {_LAST_MS} ELSE {column} IS NULL OR {column} BETWEEN 0 AND {_LAST_MS} END"
+def _or_null(column: str, check: str, required: str) -> str:
+    """``check`` holds, or the value is NULL where ``required`` (SQL) does not hold."""
+    return f"CASE WHEN {required} THEN {check} ELSE {column} IS NULL OR {check} END"
+
+
+def _number(column: str, low: float, high: float, required: str = "1") -> str:
+    """A number in [low, high] (text and blobs sort above every number, so BETWEEN refuses them)."""
+    return _or_null(column, f"{column} BETWEEN {low} AND {high}", required)
 
 
 def _whole(column: str, low: int, high: int, required: str = "1") -> str:
-    """A whole number in [low, high]; may be NULL unless ``required`` (SQL) holds."""
-    check = f"typeof({column}) = 'integer' AND {column} BETWEEN {low} AND {high}"
-    return f"CASE WHEN {required} THEN {check} ELSE {column} IS NULL OR {check} END"
+    return _or_null(column, f"typeof({column}) = 'integer' AND {column} BETWEEN {low} AND {high}", required)
+
+
+def _time(column: str, required: str = "0") -> str:
+    """A time in ms that a datetime can hold."""
+    return _number(column, 0, _LAST_MS, required)
 
 
 def _text(column: str, required: bool = True) -> str:
@@ -199,10 +207,8 @@ _CARD_RULES = {
         _Rule("state", "state IN (0, 1, 2, 3)", "a state number 0-3"),
         # fsrs needs a step in (re)learning and stability and difficulty once past the first review
         _Rule("step", _whole("step", 0, 1000, "state IN (1, 3)"), "a learning step"),
-        _Rule("stability", f"CASE WHEN state IN (2, 3) THEN stability BETWEEN 0.001 AND 1e9 "
-              f"ELSE stability IS NULL OR stability BETWEEN 0.001 AND 1e9 END", "a stability in days"),
-        _Rule("difficulty", f"CASE WHEN state IN (2, 3) THEN difficulty BETWEEN 1 AND 10 "
-              f"ELSE difficulty IS NULL OR difficulty BETWEEN 1 AND 10 END", "a difficulty from 1 to 10"),
+        _Rule("stability", _number("stability", 0.001, 1e9, "state IN (2, 3)"), "a stability in days"),
+        _Rule("difficulty", _number("difficulty", 1, 10, "state IN (2, 3)"), "a difficulty from 1 to 10"),
         _Rule("due", _time("due", _STARTED), "a time"),
         _Rule("last_review", _time("last_review", _STARTED), "a time"),
         _Rule("reps", _whole("reps", 0, 10**9), "a count"),
@@ -254,7 +260,7 @@ _CARD_SETS = f"""
            json_group_array(card_id) FILTER (WHERE state != 0),
            json_group_array(card_id) FILTER (WHERE state != 0 AND due < :tomorrow),
            json_group_array(card_id) FILTER (
-               WHERE state = 2 AND max(0, (:now - last_review) / 86400000) <= stability * :ratio),
+               WHERE state = 2 AND max(0, CAST((:now - last_review) / 86400000 AS INTEGER)) <= stability * :ratio),
            max({_first_bad(_CARD_RULES, _CARD_SET_COLUMNS)})
     FROM card_state
 """
@@ -443,8 +449,7 @@ class Store:
 
     @_guarded
     def _device_id(self) -> str | None:
-        if "meta" not in _tables(self._conn):
-            return None  # a schema older than v2 (only while testing migrations)
+        """This database's device id (schema v2 made it), for the reviews it logs."""
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         return row[0] if row and isinstance(row[0], str) else None
 
@@ -510,13 +515,9 @@ class Store:
     @_guarded
     def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:
         with self._writing():
-            before = self._read_state(card_id)
+            before = self.state(card_id)
             self._conn.execute(_UPSERT_STATE, _state_params(change(before)))
         return before
-
-    def _read_state(self, card_id: str) -> CardState:
-        row = self._conn.execute(f"{_SELECT_CARD} WHERE card_id = ?", (card_id,)).fetchone()
-        return self._card(row) if row else CardState(card_id)
 
     def _card(self, row: Sequence[Any]) -> CardState:
         if row[-1] is not None:
@@ -547,7 +548,7 @@ class Store:
         if review.mode not in MODES:
             raise ValueError(f"a review's mode is one of {', '.join(MODES)}, not {review.mode!r}")
         with self._writing("grade"):
-            before = self._read_state(card_id)
+            before = self.state(card_id)
             after = before
             if review.mode == "review":
                 after = update(before)
