@@ -53,13 +53,12 @@ from typing import Any, Protocol
 
 from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic
 from quizapp.engine.exercises import make as make_exercise
-from quizapp.grading import BUILT_IN, AnswerError, Check, Checker, Shown
+from quizapp.grading import BUILT_IN, Check, Checker, Shown
 from quizapp.scheduler import AUTO_RATING, NEW, REVIEW, CardState, Rating, Scheduler, day_start
 from quizapp.store import Review, Store, from_ms, to_ms
 from quizapp.study_queue import StudyQueue, chosen_queue, todays_queue
 
 __all__ = [
-    "AnswerError",
     "Outcome",
     "Presented",
     "Remaining",
@@ -404,8 +403,8 @@ class Session:
         """Check an answer to the current auto-graded card and record it (right Good, wrong Again).
 
         ``answer``: shown option positions (0-based ints) or "1 3" for a choice; a bool or "t"/"f"
-        for true/false; the typed text for an exercise or code.  Raises :class:`AnswerError` for an
-        unreadable answer, recording nothing.
+        for true/false; the typed text for an exercise or code.  Raises
+        :class:`quizapp.grading.AnswerError` for an unreadable answer, recording nothing.
         """
         presented = self._require_pending()
         if presented.self_graded:

@@ -212,3 +212,16 @@ def test_the_sql_pattern_recognises_statements(text):
 @pytest.mark.parametrize("text", ["Select an option from the list", "delete from the end", "update the settings"])
 def test_the_sql_pattern_leaves_prose_alone(text):
     assert not SQL.search(text)
+
+
+def test_sessions_are_built_only_by_the_one_factory():
+    """Every command and the TUI open their session with quizapp.study.open_session, so they
+    cannot drift apart (the checkers, the limits, the clock)."""
+    calls = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for module, path in MODULES.items()
+        if module not in ("quizapp.study", "quizapp.session")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Session"
+    ]
+    assert calls == []

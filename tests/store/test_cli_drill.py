@@ -197,7 +197,7 @@ def test_exercise_matrix_on_one_line_and_a_short_answer(store, clock, generators
 
 
 def test_code_card_in_plain_mode(store, clock):
-    from quizapp.session import Check
+    from quizapp.grading import Check
     from store_helpers import code
 
     def checker(presented, text):
