@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["StoreError", "SQLITE_MAGIC", "BUSY_TIMEOUT_MS", "FileIdentity", "check_path", "damaged", "describe", "not_ours"]
 
@@ -139,8 +139,7 @@ def describe(exc: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"{path}: {exc}")
 
 
-@dataclass(frozen=True)
-class FileIdentity:
+class FileIdentity(NamedTuple):
     """Which file a path named when it was opened: (device, inode)."""
 
     device: int

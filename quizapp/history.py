@@ -14,9 +14,8 @@ the retention plot, :func:`streak` the "days in a row" figure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizapp.cardstate import day_start
 from quizapp.store import Store
@@ -24,15 +23,13 @@ from quizapp.store import Store
 __all__ = ["DayReviews", "WeekRetention", "daily_reviews", "local_date", "streak", "weekly_retention"]
 
 
-@dataclass(frozen=True)
-class DayReviews:
+class DayReviews(NamedTuple):
     day: date  # the local calendar date the study day starts on
     reviewed: int
     right: int
 
 
-@dataclass(frozen=True)
-class WeekRetention:
+class WeekRetention(NamedTuple):
     start: date  # the first study day of the week (a Monday)
     reviewed: int
     right: int

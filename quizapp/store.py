@@ -167,8 +167,7 @@ class MisconceptionRow(NamedTuple):
 # -- what a stored value may be ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(NamedTuple):
     """A column's values that the app can use: ``valid`` is SQL, true for a usable value."""
 
     column: str

@@ -26,7 +26,8 @@ from quizapp.content.loader import Library
 from quizapp.content.model import Flashcard, Topic
 from quizapp.scheduler import LEARNING, RELEARNING, REVIEW, Rating
 from quizapp.session import Session
-from quizapp.stats import compute, home_figures
+from quizapp.figures import home_figures
+from quizapp.stats import compute
 from quizapp.store import Store, to_ms
 
 TOPICS = 20

@@ -13,7 +13,8 @@ from store_helpers import T0, flash, library, topic, truefalse
 
 from quizapp.content.model import Flashcard
 from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler, Settings
-from quizapp.stats import compute, home_figures
+from quizapp.figures import home_figures
+from quizapp.stats import compute
 from quizapp.store import Review
 
 UTC = timezone.utc

@@ -21,7 +21,8 @@ from store_helpers import T0, Clock, flash, library, topic, truefalse
 from quizapp.cli import main
 from quizapp.scheduler import LEARNING, REVIEW, CardState, Rating
 from quizapp.session import Session
-from quizapp.stats import compute, home_figures
+from quizapp.figures import home_figures
+from quizapp.stats import compute
 from quizapp.store import Review, Store, StoreError
 from quizapp.tui.widgets.browser_query import CardIndex
 

@@ -1,7 +1,7 @@
 """The home screen: every topic with its due, new and total cards and mastery; today's totals.
 
 Enter studies the highlighted topic, ``a`` everything due plus today's new cards, ``e`` the
-highlighted topic's exercises right now.  The figures come from :func:`quizapp.stats.home_figures`
+highlighted topic's exercises right now.  The figures come from :func:`quizapp.figures.home_figures`
 (the same per-topic figures as the stats screen) and are refreshed whenever the screen comes back
 into view.
 """
@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quizapp.stats import Today, TopicStats, home_figures
+from quizapp.figures import Today, TopicStats, home_figures
 from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.topic_table import TopicTable

@@ -36,7 +36,7 @@ def title_width(total_width: int, longest: int = 1_000) -> int:
 
 
 class TopicTable(LineTable):
-    """Rows of :class:`quizapp.stats.TopicStats` with a cursor row and a fixed header."""
+    """Rows of :class:`quizapp.figures.TopicStats` with a cursor row and a fixed header."""
 
     COMPONENT_PREFIX = "topic-table"
 
