@@ -299,16 +299,26 @@ class EarlyStopping:
     """Stop training when a monitored metric has stopped improving (Keras semantics).
 
     Call :meth:`step` once per epoch (epochs are counted from 0) with the validation metric.
-    An epoch *improves* only if it beats the best so far by **more than** ``min_delta``:
-    ``metric < best - min_delta`` for ``mode='min'`` (a loss), ``metric > best + min_delta`` for
-    ``mode='max'`` (an accuracy).  A tie, or a gain of exactly ``min_delta``, does not count.
-    The first epoch always improves on the initial best (``+inf`` or ``-inf``).
+    An epoch *improves* when it beats the best so far by **more than** ``min_delta``, tested the
+    way ``keras.callbacks.EarlyStopping`` tests it::
+
+        mode='min' (a loss):       metric + min_delta < best
+        mode='max' (an accuracy):  metric - min_delta > best
+
+    A tie, or a gain of exactly ``min_delta``, does not count -- and "exactly" is decided in
+    floating point as Keras decides it: for best 1.05, metric 0.95 and min_delta 0.1,
+    ``0.95 + 0.1`` rounds to 1.05, so it is no improvement (where ``0.95 < 1.05 - 0.1`` would
+    say it is).  The first epoch always improves on the initial best (``+inf`` or ``-inf``).
 
     :meth:`step` returns True once ``patience`` epochs in a row have not improved; then
     ``stopped_epoch`` is that epoch.  ``patience=0`` stops at the first epoch that does not
     improve.  ``best_epoch`` and ``best_score`` say where to restore the weights from (Keras's
     ``restore_best_weights``): the model at ``best_epoch``, not the last one.
-    Calls after stopping return True and change nothing.  A NaN metric never improves.
+    Calls after stopping return True and change nothing.
+
+    NaN: a NaN metric never improves (every comparison with NaN is false), so it counts as an
+    epoch without improvement and never becomes the best score.  As in Keras, epoch 0 never
+    stops training, even when its metric is NaN and ``patience=0``.
     """
 
     def __init__(self, patience: int, min_delta: float = 0.0, mode: str = "min"):
@@ -330,10 +340,10 @@ class EarlyStopping:
         self.wait = 0  # epochs in a row without improvement
 
     def improves(self, metric: float) -> bool:
-        """Whether ``metric`` beats the best so far by more than ``min_delta``."""
+        """Whether ``metric`` beats the best so far by more than ``min_delta`` (Keras's test)."""
         if self.mode == "min":
-            return metric < self.best_score - self.min_delta
-        return metric > self.best_score + self.min_delta
+            return metric + self.min_delta < self.best_score
+        return metric - self.min_delta > self.best_score
 
     def step(self, metric: float) -> bool:
         """Record one epoch's metric; True means stop training now."""
@@ -347,7 +357,7 @@ class EarlyStopping:
             self.wait = 0
             return False
         self.wait += 1
-        if self.wait >= self.patience:
+        if self.wait >= self.patience and self.epoch > 0:
             self.stopped_epoch = self.epoch
             return True
         return False
