@@ -12,5 +12,5 @@ Modules, one family each:
 - :mod:`engine.regularize` cross-entropy, L1/L2, SGD/Adam/AdamW steps, early stopping
 - :mod:`engine.blocks`     residual blocks, Pre-LN and Post-LN Transformer sublayers
 - :mod:`engine.exercises`  live numeric exercises built on the ops above
-- :mod:`engine.answers`    reading and checking what a person types
+- :mod:`engine.answers`    reading (the answer grammar) and checking what a person types
 """
