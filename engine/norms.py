@@ -809,7 +809,38 @@ def _running_buffers(
     return np.zeros(channels, dtype=dtype), np.ones(channels, dtype=dtype), np.array(0, dtype=np.int64)
 
 
-class BatchNorm(_Module):
+class _ChannelNorm(_Module):
+    """What BatchNorm and InstanceNorm keep alike: a per-channel weight and bias (``affine``) and
+    running statistics (``track_running_stats``); the subclasses give PyTorch's defaults."""
+
+    _buffer_names = ("running_mean", "running_var", "num_batches_tracked")
+
+    def __init__(
+        self, num_features: int, eps: float, momentum: float | None, affine: bool, track_running_stats: bool, dtype: type
+    ) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
+        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
+            self.num_features, track_running_stats, dtype
+        )
+
+    def _channel_mismatch(self, x: np.ndarray) -> str | None:
+        """The message for an input whose axis 1 is not num_features, or None."""
+        if x.shape[1] == self.num_features:
+            return None
+        name = type(self).__name__
+        return f"{name}({self.num_features}): expected {self.num_features} channels on axis 1, got input of shape {x.shape}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats})"
+        )
+
+
+class BatchNorm(_ChannelNorm):
     """``nn.BatchNorm1d/2d/3d`` for any input rank >= 2: ``BatchNorm(num_features)``.
 
     Parameters: ``weight`` (gamma, ones) and ``bias`` (beta, zeros), C each, when ``affine``.
@@ -825,8 +856,6 @@ class BatchNorm(_Module):
     in both modes.
     """
 
-    _buffer_names = ("running_mean", "running_var", "num_batches_tracked")
-
     def __init__(
         self,
         num_features: int,
@@ -837,13 +866,7 @@ class BatchNorm(_Module):
         *,
         dtype: type = np.float64,
     ) -> None:
-        super().__init__()
-        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
-        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
-            self.num_features, track_running_stats, dtype
-        )
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -854,10 +877,9 @@ class BatchNorm(_Module):
     def forward(self, x: ArrayLike) -> np.ndarray:
         x = _as_float(x)
         _check_batched(x, "BatchNorm")
-        if x.shape[1] != self.num_features:
-            raise ValueError(
-                f"BatchNorm({self.num_features}): expected {self.num_features} channels on axis 1, got input of shape {x.shape}"
-            )
+        mismatch = self._channel_mismatch(x)
+        if mismatch:
+            raise ValueError(mismatch)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
@@ -866,12 +888,6 @@ class BatchNorm(_Module):
         use_batch_stats = self.training or self.running_mean is None
         return batch_norm(
             x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats, factor, self.eps
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"BatchNorm({self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats})"
         )
 
 
@@ -925,7 +941,7 @@ class GroupNorm(_Module):
         return f"GroupNorm({self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine})"
 
 
-class InstanceNorm(_Module):
+class InstanceNorm(_ChannelNorm):
     """``nn.InstanceNorm1d/2d/3d`` for batched input of any rank: note PyTorch's defaults.
 
     ``affine=False`` and ``track_running_stats=False`` by default (unlike BatchNorm): no
@@ -935,8 +951,6 @@ class InstanceNorm(_Module):
     ``num_batches_tracked`` is never incremented -- PyTorch's behaviour, which does not implement
     the cumulative average here.
     """
-
-    _buffer_names = ("running_mean", "running_var", "num_batches_tracked")
 
     def __init__(
         self,
@@ -948,25 +962,16 @@ class InstanceNorm(_Module):
         *,
         dtype: type = np.float64,
     ) -> None:
-        super().__init__()
-        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
-        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
-            self.num_features, track_running_stats, dtype
-        )
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         x = _as_float(x)
         _check_batched(x, "InstanceNorm")
-        if x.shape[1] != self.num_features:
-            message = (
-                f"InstanceNorm({self.num_features}): expected {self.num_features} channels on axis 1, "
-                f"got input of shape {x.shape}"
-            )
-            if self.affine or self.track_running_stats:
-                raise ValueError(message)
-            warnings.warn(message + "; normalizing anyway, as PyTorch does without affine or running stats", stacklevel=2)
+        mismatch = self._channel_mismatch(x)
+        if mismatch and (self.affine or self.track_running_stats):
+            raise ValueError(mismatch)
+        if mismatch:
+            warnings.warn(mismatch + "; normalizing anyway, as PyTorch does without affine or running stats", stacklevel=2)
         return instance_norm(
             x,
             self.running_mean,
@@ -976,12 +981,6 @@ class InstanceNorm(_Module):
             self.training or not self.track_running_stats,
             0.0 if self.momentum is None else self.momentum,
             self.eps,
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"InstanceNorm({self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats})"
         )
 
 

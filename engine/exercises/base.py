@@ -27,20 +27,6 @@ from typing import Any, Callable, Literal, Union
 
 import numpy as np
 
-__all__ = [
-    "REGISTRY",
-    "Draft",
-    "Exercise",
-    "Generator",
-    "Param",
-    "Step",
-    "UnknownGenerator",
-    "Variant",
-    "generator",
-    "get",
-    "make",
-]
-
 
 @dataclass(frozen=True)
 class Step:
