@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "dropout",
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
@@ -80,8 +81,15 @@ def _inverted_scale(p: float) -> float:
     return 0.0 if p == 1.0 else 1.0 / (1.0 - p)
 
 
-def dropout(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None,
-            return_mask: bool = False):
+def dropout(
+    input: ArrayLike,
+    p: float = 0.5,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Inverted dropout, as ``torch.nn.functional.dropout``.
 
     Training:  ``y = x * m / (1 - p)`` with ``m ~ Bernoulli(1 - p)`` drawn per element.
@@ -93,6 +101,11 @@ def dropout(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None
 
     ``mask`` (bool, same shape as ``input``, True = kept) replaces the random draw;
     ``return_mask=True`` returns ``(output, mask)``.  In evaluation the mask is all True.
+
+    Shape:
+        - input: any shape
+        - mask: the shape of the input (bool, True = kept)
+        - output: the shape of the input
     """
     where = "dropout"
     p = _check_probability(p, "dropout probability p", where)
@@ -107,11 +120,15 @@ def dropout(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None
     return (out, mask) if return_mask else out
 
 
-def dropout_backward(grad_output, mask, p: float):
+def dropout_backward(grad_output: ArrayLike, mask: ArrayLike, p: float) -> np.ndarray:
     """Gradient of inverted dropout: ``dL/dx = dL/dy * m / (1 - p)``.
 
     Dropout is a fixed elementwise scaling once the mask is drawn, so the backward pass reuses the
     **same** mask and scale: a dropped unit passes no gradient.  ``p=1`` gives a zero gradient.
+
+    Shape:
+        - grad_output, mask: the same shape
+        - output: the shape of grad_output
     """
     where = "dropout_backward"
     p = _check_probability(p, "dropout probability p", where)
@@ -120,8 +137,15 @@ def dropout_backward(grad_output, mask, p: float):
     return g * mask * g.dtype.type(_inverted_scale(p))
 
 
-def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, mask=None,
-                     return_mask: bool = False):
+def dropout_original(
+    input: ArrayLike,
+    p_keep: float,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Dropout in the original paper's (non-inverted) convention (Srivastava et al., 2014).
 
     Training:  ``y = x * r`` with ``r ~ Bernoulli(p_keep)``: **no** scaling.
@@ -130,6 +154,11 @@ def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, m
     Note the parameter is the **keep** probability, the opposite of PyTorch's ``p``.
     Both conventions give ``E[y_train] = y_test`` up to a constant; inverted dropout
     (:func:`dropout`) puts the constant in training so inference needs no change.
+
+    Shape:
+        - input: any shape
+        - mask: the shape of the input (bool, True = kept)
+        - output: the shape of the input
     """
     where = "dropout_original"
     p_keep = _check_probability(p_keep, "keep probability p_keep", where)
@@ -145,8 +174,15 @@ def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, m
     return (out, mask) if return_mask else out
 
 
-def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None,
-              return_mask: bool = False):
+def dropout2d(
+    input: ArrayLike,
+    p: float = 0.5,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Channel dropout (``torch.nn.functional.dropout2d``, "spatial dropout", Tompson et al. 2015).
 
     For input ``(N, C, ...)`` one keep decision per sample and channel, ``m[n, c] ~ Bernoulli(1-p)``,
@@ -157,6 +193,11 @@ def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=No
 
     The mask has shape ``(N, C)`` (``True`` = channel kept); ``mask=`` also accepts
     ``(N, C, 1, ..., 1)``.  Identity when ``training=False``.
+
+    Shape:
+        - input: (N, C, *), e.g. (N, C, H, W)
+        - mask: (N, C), or (N, C, 1, ..., 1) when given
+        - output: the shape of the input
     """
     where = "dropout2d"
     p = _check_probability(p, "dropout probability p", where)
@@ -178,8 +219,16 @@ def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=No
     return (out, mask) if return_mask else out
 
 
-def drop_path(x, drop_prob: float = 0.0, training: bool = False, scale_by_keep: bool = True, *,
-              rng=None, mask=None, return_mask: bool = False):
+def drop_path(
+    x: ArrayLike,
+    drop_prob: float = 0.0,
+    training: bool = False,
+    scale_by_keep: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Stochastic depth / DropPath on a residual branch, as ``timm.layers.drop_path``.
 
     One decision **per sample**: ``m[n] ~ Bernoulli(keep_prob)``, ``keep_prob = 1 - drop_prob``,
@@ -191,6 +240,11 @@ def drop_path(x, drop_prob: float = 0.0, training: bool = False, scale_by_keep: 
 
     Note timm's defaults: ``training=False`` (unlike :func:`dropout`); identity when
     ``drop_prob == 0`` or not training.  The mask has shape ``(N,)``.
+
+    Shape:
+        - x: (N, *), the residual branch's output for a batch of N samples
+        - mask: (N,), or (N, 1, ..., 1) when given
+        - output: the shape of x
     """
     where = "drop_path"
     drop_prob = _check_probability(drop_prob, "drop_prob", where)
@@ -222,6 +276,9 @@ def drop_path_rates(drop_path_rate: float, depth: int) -> list[float]:
     dropped with ``drop_path_rate``.  Early blocks compute low-level features every later block
     needs, so they are dropped least.  timm writes ``torch.linspace(0, drop_path_rate, depth)``
     (evaluated in float32 there; these are the exact float64 values).
+
+    Shape:
+        - output: a list of ``depth`` floats, block 0 first
     """
     where = "drop_path_rates"
     drop_path_rate = _check_probability(drop_path_rate, "drop_path_rate", where)
@@ -230,7 +287,9 @@ def drop_path_rates(drop_path_rate: float, depth: int) -> list[float]:
     return np.linspace(0.0, drop_path_rate, int(depth)).tolist()
 
 
-def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
+def mc_dropout_predict(
+    forward: Callable[[ArrayLike, np.random.Generator], ArrayLike], x: ArrayLike, passes: int, *, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Monte Carlo dropout (Gal & Ghahramani, 2016): keep dropout on at test time and average.
 
     Calls ``forward(x, rng)`` ``passes`` (T) times; ``forward`` must apply dropout in training mode
@@ -243,6 +302,10 @@ def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
     This is the paper's predictive-variance estimate without its ``tau^-1`` term (the model's
     inherent noise precision, a property of the likelihood rather than of the passes); add
     ``1/tau`` yourself for a regression model with known noise.
+
+    Shape:
+        - x: whatever ``forward`` takes
+        - mean, variance: the shape of one output of ``forward``
     """
     where = "mc_dropout_predict"
     if int(passes) != passes or passes < 1:

@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "cross_entropy",
@@ -41,7 +42,7 @@ __all__ = [
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
@@ -56,7 +57,9 @@ def _log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str = "mean"):
+def cross_entropy(
+    input: ArrayLike, target: ArrayLike, *, label_smoothing: float = 0.0, reduction: str = "mean"
+) -> np.ndarray | np.floating:
     """Cross-entropy from logits, as ``torch.nn.functional.cross_entropy`` / ``nn.CrossEntropyLoss``.
 
     ``input``: logits ``(N, K)`` (also ``(K,)`` unbatched, or ``(N, K, d1, ...)`` with the class
@@ -76,6 +79,11 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
     ``reduction``: ``'mean'`` over the samples (and positions), ``'sum'``, or ``'none'``
     (per-sample losses).  Arguments after ``target`` are keyword-only: PyTorch's positional order
     puts ``weight`` and legacy arguments first, so a positional call could not mean the same here.
+
+    Shape:
+        - input: (N, K), (K,) or (N, K, d1, ...) logits
+        - target: class indices of shape (N,), () or (N, d1, ...), or probabilities shaped like input
+        - output: a scalar; with ``reduction='none'`` one loss per sample (and position)
     """
     where = "cross_entropy"
     if reduction not in _REDUCTIONS:
@@ -130,22 +138,27 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
 # --------------------------------------------------------------------------- L1 / L2
 
 
-def l1_penalty(w, lam: float) -> float:
+def l1_penalty(w: ArrayLike, lam: float) -> float:
     """L1 penalty ``lam * sum|w|`` (lasso).  Its constant-size pull towards 0 drives small weights
     to exactly zero: sparsity (a Laplace prior on w, in MAP terms)."""
     return float(lam * np.abs(_as_float(w)).sum())
 
 
-def l1_grad(w, lam: float) -> np.ndarray:
+def l1_grad(w: ArrayLike, lam: float) -> np.ndarray:
     """(Sub)gradient of the L1 penalty: ``lam * sign(w)``, taking **0 at w = 0**.
 
     ``|w|`` has no derivative at 0; any value in ``[-lam, lam]`` is a subgradient and 0 is the
-    conventional choice (it is what ``torch.sign`` and autograd of ``abs`` give)."""
+    conventional choice (it is what ``torch.sign`` and autograd of ``abs`` give).
+
+    Shape:
+        - w: any shape
+        - output: the shape of w
+    """
     w = _as_float(w)
     return w.dtype.type(lam) * np.sign(w)
 
 
-def l2_penalty(w, lam: float) -> float:
+def l2_penalty(w: ArrayLike, lam: float) -> float:
     """L2 penalty ``lam * sum(w**2)`` (ridge; a Gaussian prior on w).  It shrinks every weight
     proportionally and rarely to exactly zero: shrinkage, not sparsity.
 
@@ -156,8 +169,13 @@ def l2_penalty(w, lam: float) -> float:
     return float(lam * (w * w).sum())
 
 
-def l2_grad(w, lam: float) -> np.ndarray:
-    """Gradient of the L2 penalty: ``2 * lam * w`` (``= wd * w`` for ``wd = 2 * lam``)."""
+def l2_grad(w: ArrayLike, lam: float) -> np.ndarray:
+    """Gradient of the L2 penalty: ``2 * lam * w`` (``= wd * w`` for ``wd = 2 * lam``).
+
+    Shape:
+        - w: any shape
+        - output: the shape of w
+    """
     w = _as_float(w)
     return w.dtype.type(2.0 * lam) * w
 
@@ -196,8 +214,16 @@ def _grad_like(param: np.ndarray, grad, where: str) -> np.ndarray:
     return grad
 
 
-def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0.0,
-             weight_decay: float = 0.0, dampening: float = 0.0, nesterov: bool = False):
+def sgd_step(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: SGDState | None,
+    lr: float,
+    momentum: float = 0.0,
+    weight_decay: float = 0.0,
+    dampening: float = 0.0,
+    nesterov: bool = False,
+) -> tuple[np.ndarray, SGDState]:
     """One step of ``torch.optim.SGD``; returns ``(new_param, new_state)``.
 
         g  = grad + weight_decay * param
@@ -209,6 +235,10 @@ def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0
     Note PyTorch's momentum form: the buffer accumulates gradients and lr multiplies the buffer
     (not ``v = mu v - lr g``); with constant lr the two are the same.  The first step copies the
     gradient into the buffer with no dampening.  ``state=None`` starts fresh.
+
+    Shape:
+        - param, grad: the same shape, any
+        - new_param and the state's momentum_buffer: the shape of param
     """
     where = "sgd_step"
     lr = _check_nonneg(lr, "lr (learning rate)", where)
@@ -260,9 +290,15 @@ def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, whe
     return new_param, AdamState(step=t, exp_avg=m, exp_avg_sq=v)
 
 
-def adam_step(param, grad, state: AdamState | None, lr: float = 1e-3,
-              betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-              weight_decay: float = 0.0):
+def adam_step(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: AdamState | None,
+    lr: float = 1e-3,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+) -> tuple[np.ndarray, AdamState]:
     """One step of ``torch.optim.Adam`` (Kingma & Ba, 2015); returns ``(new_param, new_state)``.
 
         g     = grad + weight_decay * param        (coupled L2: decay goes through the moments)
@@ -273,13 +309,23 @@ def adam_step(param, grad, state: AdamState | None, lr: float = 1e-3,
     The bias corrections undo the zero initialisation of m and v; note eps is added *after*
     dividing sqrt(v) by its correction, as PyTorch does.  At t = 1 the step is
     ``lr * g / (|g| + eps)``: about ``lr`` in size whatever the gradient's scale.
+
+    Shape:
+        - param, grad: the same shape, any
+        - new_param, exp_avg, exp_avg_sq: the shape of param
     """
     return _adam(param, grad, state, lr, betas, eps, weight_decay, False, "adam_step")
 
 
-def adamw_step(param, grad, state: AdamState | None, lr: float = 1e-3,
-               betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-               weight_decay: float = 1e-2):
+def adamw_step(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: AdamState | None,
+    lr: float = 1e-3,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 1e-2,
+) -> tuple[np.ndarray, AdamState]:
     """One step of ``torch.optim.AdamW`` (Loshchilov & Hutter, 2019); returns ``(param, state)``.
 
         param = param * (1 - lr * weight_decay)    (decoupled decay, applied first)
@@ -288,6 +334,10 @@ def adamw_step(param, grad, state: AdamState | None, lr: float = 1e-3,
     The decay never enters m or v, so it is not rescaled by the adaptive denominator.  Note the
     default ``weight_decay=1e-2`` (Adam's is 0) and that the decay is multiplied by ``lr``, so a
     learning-rate schedule also schedules the decay.
+
+    Shape:
+        - param, grad: the same shape, any
+        - new_param, exp_avg, exp_avg_sq: the shape of param
     """
     return _adam(param, grad, state, lr, betas, eps, weight_decay, True, "adamw_step")
 
