@@ -37,28 +37,31 @@ def ints_varying(rng: np.random.Generator, shape, axes, low: int = 0, high: int 
     around the range, so it differs from the others.
     """
     x = ints(rng, shape, low, high)
-    axes = [int(a) % x.ndim for a in np.atleast_1d(axes)]
-    order = [axis for axis in range(x.ndim) if axis not in axes] + axes  # reduced axes last
+    axes = tuple(int(a) % x.ndim for a in np.atleast_1d(axes))
+    if (x.min(axis=axes) < x.max(axis=axes)).all():
+        return x
+    order = [axis for axis in range(x.ndim) if axis not in axes] + list(axes)  # reduced axes last
     moved = np.moveaxis(x, order, range(x.ndim))
     slices = moved.reshape(-1, int(np.prod(moved.shape[x.ndim - len(axes):]))).copy()
     constant = slices.min(axis=1) == slices.max(axis=1)
-    span = high - low + 1
-    step = rng.integers(1, span, size=len(slices))
-    slices[constant, -1] = low + (slices[constant, -1] - low + step[constant]) % span
+    step = rng.integers(1, high - low + 1, size=int(constant.sum()))
+    slices[constant, -1] = low + (slices[constant, -1] - low + step) % (high - low + 1)
     return np.moveaxis(slices.reshape(moved.shape), range(x.ndim), order)
 
 
 def complete(
-    rng: np.random.Generator, head: Sequence[float], low: int, high: int, acceptable: Callable[[np.ndarray], bool]
+    rng: np.random.Generator, head: Sequence[float], low: int, high: int, acceptable: Callable[[list[float]], bool]
 ) -> np.ndarray:
     """``head`` and one more integer in [low, high], drawn from those that make ``acceptable`` true.
 
     The way to steer a statistic away from a value where two answers coincide (a variance of 1,
     a mean of 0): each caller rules out a handful of values, so some are always left.
+    ``acceptable`` gets the candidate as a list of floats (plain Python is quicker than NumPy on
+    a handful of numbers).
     """
-    candidates = [np.append(head, float(v)) for v in range(low, high + 1)]
-    allowed = [c for c in candidates if acceptable(c)]
-    return allowed[int(rng.integers(len(allowed)))]
+    head = [float(v) for v in head]
+    allowed = [head + [float(v)] for v in range(low, high + 1) if acceptable(head + [float(v)])]
+    return np.array(allowed[int(rng.integers(len(allowed)))])
 
 
 def wide_ints(rng: np.random.Generator, n: int, low: int = 0, high: int = 9, spread: int = 5) -> np.ndarray:

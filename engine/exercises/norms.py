@@ -57,20 +57,22 @@ def _batch(rng, samples: int, features: int) -> np.ndarray:
     The wide column is placed first; then the other cells are filled row by row, each drawn from
     the values that keep its row and its column from ending up constant.
     """
-    x = np.zeros((samples, features))
     wide = int(rng.integers(features))
-    x[:, wide] = wide_ints(rng, samples)
-    last = max(j for j in range(features) if j != wide)
+    x = [[0.0] * features for _ in range(samples)]
+    for i, value in enumerate(wide_ints(rng, samples)):
+        x[i][wide] = value
+    others = [j for j in range(features) if j != wide]
     for i in range(samples):
-        for j in (j for j in range(features) if j != wide):
+        for j in others:
             forbidden = set()
-            row = np.delete(x[i], j)
-            if j == last and row.min() == row.max():
-                forbidden.add(row[0])
-            if i == samples - 1 and x[:i, j].min() == x[:i, j].max():
-                forbidden.add(x[0, j])
-            x[i, j] = int_except(rng, 0, 9, forbidden)
-    return x
+            rest_of_row = {x[i][k] for k in range(features) if k != j}
+            if j == others[-1] and len(rest_of_row) == 1:
+                forbidden |= rest_of_row
+            column_above = {x[k][j] for k in range(i)}
+            if i == samples - 1 and len(column_above) == 1:
+                forbidden |= column_above
+            x[i][j] = float(int_except(rng, 0, 9, forbidden))
+    return np.array(x)
 
 
 def _wide_pairs(rng) -> np.ndarray:
@@ -104,9 +106,8 @@ def _channels_for_level_three(rng) -> np.ndarray:
     """
     wide = _wide_pairs(rng)
     other = ints_varying(rng, (2, 2), axes=(0, 1))
-    other[0] = complete(
-        rng, other[0, :1], 0, 9, lambda pair: pair.sum() != wide[1].sum() and np.ptp(np.append(pair, other[1])) > 0
-    )
+    wide_sum, other_second = wide[1].sum(), set(other[1])
+    other[0] = complete(rng, other[0, :1], 0, 9, lambda pair: sum(pair) != wide_sum and len(set(pair) | other_second) > 1)
     return np.stack([other, wide], axis=1)
 
 
@@ -118,7 +119,7 @@ def _nonzero_sum(rng, shape, low: int, high: int) -> np.ndarray:
     right dL/dx.
     """
     head = ints(rng, int(np.prod(shape)) - 1, low, high)
-    return complete(rng, head, low, high, lambda g: g.sum() != 0).reshape(shape)
+    return complete(rng, head, low, high, lambda g: sum(g) != 0).reshape(shape)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,7 +555,8 @@ def instance_norm_forward(rng, level=1):
     x = ints_varying(rng, (1, c, length), axes=2)
     # Channels 0 and 1 have different means, or normalizing the whole sample at once (the wrong
     # axes) could give the same numbers.
-    x[0, 1] = complete(rng, x[0, 1, :-1], 0, 9, lambda row: row.min() < row.max() and row.sum() != x[0, 0].sum())
+    first_sum = x[0, 0].sum()
+    x[0, 1] = complete(rng, x[0, 1, :-1], 0, 9, lambda row: min(row) < max(row) and sum(row) != first_sum)
     y = norms.instance_norm(x, eps=0.0)
     answer = y[0]
     prompt = "\n\n".join(
@@ -589,7 +591,7 @@ def rms_norm_forward(rng, level=1):
     x = ints_varying(rng, (n, 4), axes=1, low=-4, high=4)
     # Sample 0 has a mean other than 0 (LayerNorm's centring would change nothing) and a mean
     # square other than 1 (dividing by it or by its square root would agree).
-    x[0] = complete(rng, x[0, :-1], -4, 4, lambda row: row.min() < row.max() and row.sum() != 0 and (row**2).sum() != 4)
+    x[0] = complete(rng, x[0, :-1], -4, 4, lambda row: min(row) < max(row) and sum(row) != 0 and sum(v * v for v in row) != 4)
     weight = None if level == 1 else ints(rng, 4, 1, 3)
     y = norms.rms_norm(x, (4,), weight)
     answer = y[0] if n == 1 else y
