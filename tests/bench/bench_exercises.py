@@ -8,8 +8,9 @@ generator-level's median <= 1 ms, worst seed <= 3 ms.  Run:
 
 Each seed is timed ``--repeat`` times and its fastest run kept (the work is deterministic, so
 anything slower is another process's noise); then per generator-level the median and the worst
-seed are printed, with the most draws any seed needed (a draw the checks of make() rejected is
-drawn again).  This is a script, not a test: nothing in the suite decides by the clock.
+seed are printed, with the most times any seed called the generator (1: make() draws once; the
+suite checks that too, without a clock).  This is a script, not a test: nothing in the suite
+decides by the clock.
 """
 
 from __future__ import annotations
