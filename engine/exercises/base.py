@@ -21,6 +21,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Union
@@ -172,9 +173,9 @@ def _declared(gen_id: str, name: str, default: Any, annotation: Any) -> Param:
                 f"(annotate it, e.g. {name}: Literal['a', 'b'] | None = None)"
             )
         return Param(default, type=type(default))
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is Union and type(None) in args:  # X | None
-        (annotation,) = (a for a in args if a is not type(None))
+    if typing.get_origin(annotation) in (Union, types.UnionType):  # X | None: X, None allowed if default
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else annotation
     if typing.get_origin(annotation) is Literal:
         param = Param(default, choices=typing.get_args(annotation))
     elif annotation in _TYPE_WORDS:

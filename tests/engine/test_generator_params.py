@@ -80,7 +80,8 @@ def _draft(**inputs) -> Draft:
 
 
 def test_params_are_declared_from_annotations_and_defaults(register):
-    def typed(rng, level=1, mode: Literal["a", "b"] | None = None, n: int = 3, scale=1.5, flag=False, name="x"):
+    def typed(rng, level=1, mode: Literal["a", "b"] | None = None, n: int = 3, scale=1.5, flag=False, name="x",
+              count: int | None = None):
         return _draft(mode=mode, n=n)
 
     register("test.typed", typed)
@@ -91,6 +92,7 @@ def test_params_are_declared_from_annotations_and_defaults(register):
         "scale": Param(1.5, type=float),
         "flag": Param(False, type=bool),
         "name": Param("x", type=str),
+        "count": Param(None, type=int),
     }
     assert str(params["mode"]) == "one of 'a', 'b' (default: drawn at random)"
     assert str(params["n"]) == "a whole number (default: 3)"
@@ -104,12 +106,20 @@ def test_params_are_declared_from_annotations_and_defaults(register):
         make("test.typed", 0, scale=float("nan"))
     with pytest.raises(TypeError, match="param 'flag' must be true or false, got 'yes'"):
         make("test.typed", 0, flag="yes")
+    assert make("test.typed", 0, count=None).inputs["n"] == 3 and make("test.typed", 0, count=4)
+    with pytest.raises(TypeError, match="param 'count' must be a whole number, got '4'"):
+        make("test.typed", 0, count="4")
+
+
+def _two_types(rng, level=1, size: int | str = 3):
+    return _draft()
 
 
 @pytest.mark.parametrize(
     "func,message",
     [
         (lambda rng, level=1, placement=None: None, "param 'placement' needs a declared type or choices"),
+        (_two_types, "param 'size' is annotated .*; use bool, int, float, str or Literal"),
         (lambda rng, level=1, shape=(2, 3): None, "param 'shape' needs a declared type or choices"),
         (lambda rng, n, level=1: None, "param 'n' needs a default"),
     ],
