@@ -10,21 +10,25 @@ from __future__ import annotations
 import numpy as np
 
 from .. import regularize
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints
-from ..exercises.text import answer_hint, block, fmt_num, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, ints, nonzero_ints
+from .text import answer_hint, block, fmt_num, show
 
 
-def _nonzero_weights(rng, n: int) -> np.ndarray:
-    w = ints(rng, n, -4, 4)
-    while np.count_nonzero(w) < n - 1:
-        w = ints(rng, n, -4, 4)
+def _weights(rng, n: int) -> np.ndarray:
+    """n weights in -4..4: at most one 0 (half the time one, to show the subgradient at 0) and
+    at least one of size 2 or more (with every |w| <= 1, sum(|w|) = sum(w^2): L1 and L2 agree)."""
+    w = nonzero_ints(rng, n, -4, 4)
+    big, zero = rng.permutation(n)[:2]
+    w[big] = choice(rng, [-4, -3, -2, 2, 3, 4])
+    if rng.integers(2):
+        w[zero] = 0.0
     return w
 
 
 @generator("regularize.l1", "L1 regularization: the penalty and its (sub)gradient", levels=(1, 2))
 def l1(rng, level=1):
-    w = _nonzero_weights(rng, 4)
+    w = _weights(rng, 4)
     lam = float(choice(rng, [0.01, 0.1, 0.5]))
     if level == 1:
         answer = regularize.l1_penalty(w, lam)
@@ -47,7 +51,7 @@ def l1(rng, level=1):
 
 @generator("regularize.l2", "L2 regularization: the penalty and its gradient 2 * lam * w", levels=(1, 2))
 def l2(rng, level=1):
-    w = _nonzero_weights(rng, 4)
+    w = _weights(rng, 4)
     lam = float(choice(rng, [0.01, 0.05, 0.1, 0.5]))
     if level == 1:
         answer = regularize.l2_penalty(w, lam)
@@ -71,6 +75,7 @@ def l2(rng, level=1):
 @generator("optim.sgd_weight_decay", "One or two SGD steps with weight decay", levels=(1, 2))
 def sgd_weight_decay(rng, level=1):
     w = ints(rng, 3, -3, 3)
+    w[int(rng.integers(3))] = choice(rng, [-3, -2, -1, 1, 2, 3])  # a weight to decay: with w = 0, wd changes nothing
     lr = float(choice(rng, [0.1, 0.5]))
     wd = float(choice(rng, [0.1, 0.2]))
     grads = [ints(rng, 3, -2, 2) for _ in range(level)]
@@ -103,19 +108,18 @@ def _adam_setup(rng):
     """Weights, gradients and hyper-parameters where decay visibly matters on the first step."""
     lr = float(choice(rng, [0.1, 0.2]))
     wd = float(choice(rng, [0.1, 0.5]))
-    w = ints(rng, 3, -4, 4)
-    while np.count_nonzero(w) < 3:
-        w = ints(rng, 3, -4, 4)
-    g = np.round(rng.uniform(-1, 1, size=3), 1)
-    while np.count_nonzero(g) < 3:
-        g = np.round(rng.uniform(-1, 1, size=3), 1)
+    w = nonzero_ints(rng, 3, -4, 4)
+    # At t = 1 Adam moves each weight by about lr * sign(g + wd * w) and AdamW by lr * sign(g) +
+    # lr * wd * w: the two agree where wd * |w| is 1 or 2 and the signs fall right, so not on w[0].
+    w[0] = choice(rng, [v for v in (-4, -3, -2, -1, 1, 2, 3, 4) if wd * abs(v) not in (1.0, 2.0)])
+    g = nonzero_ints(rng, 3, -10, 10) / 10  # one decimal, never 0
     return w, g, lr, wd
 
 
 def _adam_draft(rng, level, decoupled):
     w, g, lr, wd = _adam_setup(rng)
     name = "AdamW" if decoupled else "Adam"
-    grads = [g] if level == 2 else [g, np.round(rng.uniform(-1, 1, size=3), 1)]
+    grads = [g] if level == 2 else [g, nonzero_ints(rng, 3, -10, 10) / 10]
     right = regularize.adamw_step if decoupled else regularize.adam_step
     wrong = regularize.adam_step if decoupled else regularize.adamw_step
 
@@ -162,20 +166,32 @@ def adam_l2_step(rng, level=2):
     return _adam_draft(rng, level, decoupled=False)
 
 
-def _losses(rng, epochs: int) -> np.ndarray:
-    """A validation curve that falls, wobbles and rises: where early stopping earns its keep."""
-    base = 1.0
-    values = []
-    for e in range(epochs):
-        base += float(choice(rng, [-0.1, -0.1, -0.05, 0.0, 0.02, 0.05])) if e < epochs // 2 else float(choice(rng, [-0.05, 0.0, 0.03, 0.05, 0.1]))
-        values.append(round(base, 2))
-    return np.array(values)
+def _losses(rng, patience: int, min_delta: float, epochs: int = 12) -> np.ndarray:
+    """A validation curve that falls, wobbles and rises, built so that training stops before the
+    last epoch: the best epoch b is drawn first (2 <= b <= epochs - 2 - patience), every epoch
+    up to b improves or is one of fewer than ``patience`` misses in a row, and the ``patience``
+    epochs after b miss.  After that the curve only rises.
 
-
-def _has_tie(losses: np.ndarray, min_delta: float) -> bool:
-    """True if two losses differ by exactly min_delta (to rounding): ambiguous by hand."""
-    gaps = np.abs(losses[:, None] - losses[None, :])
-    return bool(np.any(np.isclose(gaps, min_delta, atol=1e-9)))
+    Worked in hundredths, so every comparison is exact: an epoch beats the best by more than
+    min_delta or misses by at least 0.01 more (with min_delta = 0 it may tie the best); it never
+    gains exactly min_delta, which would be a coin toss in floating point.
+    """
+    delta = round(min_delta * 100)
+    miss_by = [0, 2, 3, 5, 10] if delta == 0 else [1, 2, 3, 5, 10]
+    best_epoch = int(rng.integers(2, epochs - 1 - patience))
+    best = last = 100
+    values, misses = [best], 0
+    for epoch in range(1, epochs):
+        if epoch > best_epoch + patience:  # training has stopped: the curve rises
+            last += choice(rng, [0, 3, 5, 10])
+        elif epoch == best_epoch or (epoch < best_epoch and (misses == patience - 1 or rng.random() < 0.6)):
+            best = last = best - delta - choice(rng, [1, 2, 5, 10])
+            misses = 0
+        else:
+            last = best - delta + choice(rng, miss_by)
+            misses += 1
+        values.append(last)
+    return np.array(values) / 100
 
 
 @generator(
@@ -186,15 +202,10 @@ def _has_tie(losses: np.ndarray, min_delta: float) -> bool:
 def stop_epoch(rng, level=1):
     patience = int(choice(rng, [2, 3]))
     min_delta = 0.0 if level == 1 else float(choice(rng, [0.01, 0.02]))
-    while True:
-        losses = _losses(rng, 12)
-        if min_delta and _has_tie(losses, min_delta):
-            continue  # an improvement of exactly min_delta is a coin toss in floating point
-        stopper = regularize.EarlyStopping(patience, min_delta=min_delta)
-        for value in losses:
-            if stopper.step(value):
-                break
-        if stopper.stopped_epoch is not None and stopper.stopped_epoch < len(losses) - 1:
+    losses = _losses(rng, patience, min_delta)
+    stopper = regularize.EarlyStopping(patience, min_delta=min_delta)
+    for value in losses:
+        if stopper.step(value):
             break
     answer = np.array([stopper.stopped_epoch, stopper.best_epoch], dtype=float)
     delta_text = "" if min_delta == 0 else f", min_delta={fmt_num(min_delta)}"
