@@ -300,7 +300,9 @@ def _erase_box_level(rng):
     """Level 1: erase a given box; the answer is the image."""
     img = ints(rng, (4, 5), 1, 9)
     h, w = int(rng.integers(1, 3)), int(rng.integers(2, 4))
-    i, j = int(rng.integers(0, 4 - h + 1)), int(rng.integers(0, 5 - w + 1))
+    # i != j, and both fit as either the top row or the left column: the swapped reading
+    # (i as the column, j as the row) is another box inside the image
+    i, j = (int(n) for n in rng.choice(min(4 - h, 5 - w) + 1, size=2, replace=False))
     value = float(choice(rng, [0, 0.5]))
     answer = augment.erase(img, i, j, h, w, value)
     prompt = "\n\n".join(
@@ -318,22 +320,27 @@ def _erase_box_level(rng):
         Step(f"rows i..i+h-1 = {i}..{i + h - 1}, columns j..j+w-1 = {j}..{j + w - 1}", ""),
         Step("img[..., i:i+h, j:j+w] = value", answer),
     ]
-    variants = []
-    if j + h <= 4 and i + w <= 5:  # the swapped reading still fits the image
-        variants.append(Variant("erase_rows_cols_swapped", augment.erase(img, j, i, h, w, value)))
+    variants = [Variant("erase_rows_cols_swapped", augment.erase(img, j, i, h, w, value))]
     inputs = {"image": img, "i": i, "j": j, "h": h, "w": w, "value": value}
     return Draft("the erased image (4x5)", prompt, answer, steps, inputs, atol=0.05, variants=variants)
 
 
+#: One attempt of RandomErasing.get_params as (image size, erased fraction, aspect ratio): the
+#: friendly draws whose box fits (h < H and w < W) and is not square (so h and w cannot be swapped
+#: unnoticed).
+ERASE_ATTEMPTS = [
+    (size, fraction, ratio)
+    for size in (8, 10, 12, 16)
+    for fraction in (0.05, 0.1, 0.15, 0.2, 0.3)
+    for ratio in (0.3, 0.5, 2.0, 3.0)
+    if (box := augment.random_erasing_size(size, size, fraction, ratio)) is not None and box[0] != box[1]
+]
+
+
 def _erase_size_level(rng):
     """Level 2: the box size get_params computes from its two random draws."""
-    while True:
-        size = int(choice(rng, [8, 10, 12, 16]))
-        fraction = float(choice(rng, [0.05, 0.1, 0.15, 0.2, 0.3]))
-        ratio = float(choice(rng, [0.3, 0.5, 2.0, 3.0]))
-        box = augment.random_erasing_size(size, size, fraction, ratio)
-        if box is not None and box[0] != box[1]:
-            break
+    size, fraction, ratio = choice(rng, ERASE_ATTEMPTS)
+    box = augment.random_erasing_size(size, size, fraction, ratio)
     h, w = box
     area = size * size * fraction
     answer = np.array([h, w], dtype=float)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import blocks
 from .base import Draft, Step, Variant, generator
-from .draw import choice, int_except, ints, ints_varying
+from .draw import choice, complete, int_except, ints, ints_varying
 from .text import answer_hint, show
 
 #: Where the LayerNorm goes: the ``placement`` param of blocks.pre_post_ln.
@@ -96,9 +96,7 @@ def residual_grad(rng, level=1):
         asks = "d output / d input"
     else:
         weight = ints(rng, (2, 2), -2, 2)
-        grad_out = ints(rng, 2, -2, 2)
-        while not grad_out.any():
-            grad_out = ints(rng, 2, -2, 2)
+        grad_out = complete(rng, ints(rng, 1, -2, 2), -2, 2, any)  # not all zero
         jac = blocks.residual_jacobian(weight)
         answer = jac.T @ grad_out
         prompt = "\n\n".join(

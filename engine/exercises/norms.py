@@ -715,14 +715,47 @@ def stat_count(rng, level=1, method: Method | None = None):
 # Spectral normalization and weight standardization
 
 #: Unit vectors with friendly entries, for the stored power-iteration vectors u and v.
-UNIT_VECTORS = [(1.0, 0.0), (0.0, 1.0), (0.6, 0.8), (0.8, 0.6), (0.8, -0.6), (-0.6, 0.8)]
+UNIT_VECTORS = np.array([(1.0, 0.0), (0.0, 1.0), (0.6, 0.8), (0.8, 0.6), (0.8, -0.6), (-0.6, 0.8)])
+#: The spectral-norm exercises' tolerance.
+SPECTRAL_ATOL, SPECTRAL_RTOL = 5e-4, 1e-3
 
 
-def _nonsingular_2x2(rng) -> np.ndarray:
-    while True:
-        w = ints(rng, (2, 2), -2, 4)
-        if abs(np.linalg.det(w)) >= 1:
-            return w
+def _distinct_singular_values(entries: list[float]) -> bool:
+    """A 2x2 ``[a, b, c, d]`` with |det| >= 2 (well away from singular) and two different singular
+    values: with s1 = s2 (a scaled rotation or reflection) every estimate of sigma is the same,
+    so no order of the power-iteration step could be told from another."""
+    a, b, c, d = entries
+    det = abs(a * d - b * c)
+    return det >= 2 and a * a + b * b + c * c + d * d != 2 * det  # sum of squares = s1^2 + s2^2
+
+
+def _apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Whether x and y differ by more than the exercise's tolerance (over the last two axes)."""
+    tol = SPECTRAL_ATOL + SPECTRAL_RTOL * np.maximum(np.abs(x), np.abs(y))
+    return (np.abs(x - y) > tol).any(axis=(-2, -1))
+
+
+def _telling_vectors(w: np.ndarray) -> np.ndarray:
+    """``[i, j]`` pairs of UNIT_VECTORS indices: u = UNIT_VECTORS[i], v = UNIT_VECTORS[j], i != j,
+    for which sigma, the legacy order's sigma and the Frobenius norm all differ, as numbers and as
+    W / sigma.
+
+    After one step PyTorch's sigma depends on v alone, ``|W^T W v| / |W v|``, and the legacy
+    order's on u alone, ``|W W^T u| / |W^T u|``, so each is computed once per candidate vector.
+    """
+    wv = UNIT_VECTORS @ w.T  # rows W v
+    sigma = np.linalg.norm(wv @ w, axis=1) / np.linalg.norm(wv, axis=1)
+    wtu = UNIT_VECTORS @ w  # rows W^T u
+    legacy = np.linalg.norm(wtu @ w.T, axis=1) / np.linalg.norm(wtu, axis=1)
+    frobenius = np.sqrt((w * w).sum())
+    # every estimate, and W divided by it, indexed [u, v, ...]
+    new_at = np.broadcast_to(sigma[None, :, None, None], (6, 6, 1, 1))
+    old_at = np.broadcast_to(legacy[:, None, None, None], (6, 6, 1, 1))
+    frob_at = np.full((6, 6, 1, 1), frobenius)
+    ok = ~np.eye(6, dtype=bool)
+    for first, second in ((new_at, old_at), (new_at, frob_at), (old_at, frob_at)):
+        ok &= _apart(first, second) & _apart(w / first, w / second)
+    return np.argwhere(ok)
 
 
 @generator(
@@ -731,9 +764,11 @@ def _nonsingular_2x2(rng) -> np.ndarray:
     levels=(1, 2),
 )
 def spectral_norm_power_step(rng, level=1):
-    w = _nonsingular_2x2(rng)
-    i, j = rng.choice(len(UNIT_VECTORS), size=2, replace=False)
-    u, v = np.array(UNIT_VECTORS[int(i)]), np.array(UNIT_VECTORS[int(j)])
+    head = [float(choice(rng, [-2, -1, 1, 2, 3, 4])), *ints(rng, 2, -2, 4)]  # a != 0: some d fits
+    w = complete(rng, head, -2, 4, _distinct_singular_values).reshape(2, 2)
+    pairs = _telling_vectors(w)
+    i, j = pairs[int(rng.integers(len(pairs)))]
+    u, v = UNIT_VECTORS[i], UNIT_VECTORS[j]
     result = norms.spectral_norm(w, u, v)
     legacy = norms.spectral_norm(w, u, v, legacy=True)
     frobenius = np.sqrt((w**2).sum())
@@ -766,7 +801,7 @@ def spectral_norm_power_step(rng, level=1):
     if level == 2:
         steps.append(Step("W / sigma", result.weight))
     inputs = {"W": w, "u": u, "v": v}
-    return Draft(asks, prompt, answer, steps, inputs, atol=5e-4, variants=variants)
+    return Draft(asks, prompt, answer, steps, inputs, atol=SPECTRAL_ATOL, rtol=SPECTRAL_RTOL, variants=variants)
 
 
 @generator(
@@ -775,7 +810,11 @@ def spectral_norm_power_step(rng, level=1):
     levels=(1,),
 )
 def weight_standardization_forward(rng, level=1):
-    w = ints_varying(rng, (2, 4), axes=1, low=-3, high=5)
+    first = wide_ints(rng, 4, -3, 5)  # a standard deviation above 1.7: not its variance
+    # the second filter is not constant and its mean differs from the first's, or standardizing
+    # the whole tensor at once would give the same numbers
+    second = complete(rng, ints(rng, 3, -3, 5), -3, 5, lambda f: len(set(f)) > 1 and sum(f) != first.sum())
+    w = np.stack([first, second])
     conv = w.reshape(2, 1, 2, 2)
     answer = norms.weight_standardization(conv).reshape(2, 4)
     prompt = "\n\n".join(

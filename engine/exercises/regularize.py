@@ -240,6 +240,8 @@ def stop_epoch(rng, level=1):
 NORM_TRIPLES = [(3, 4, 5), (6, 8, 10), (5, 12, 13), (9, 12, 15), (8, 15, 17)]
 #: Directions with friendly entries for a gradient of a given norm.
 DIRECTIONS = [(1.0, 0.0), (0.0, -1.0), (0.6, 0.8), (0.8, -0.6), (-0.6, 0.8)]
+#: Clipping thresholds: below every total norm, or above most of them.
+MAX_NORMS = [1, 2, 5, 20]
 
 
 @generator(
@@ -251,7 +253,8 @@ def clip_grad_norm(rng, level=1):
     a, b, total = NORM_TRIPLES[int(rng.integers(len(NORM_TRIPLES)))]
     g1 = a * np.array(DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])
     g2 = b * np.array(DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])
-    max_norm = float(choice(rng, [1, 2, 5, 20]))
+    # a max_norm equal to the total would leave the gradients as they are either way
+    max_norm = float(choice(rng, [m for m in MAX_NORMS if m != total]))
     result = regularize.clip_grad_norm([g1, g2], max_norm)
     answer = np.concatenate(result.grads)
     prompt = "\n\n".join(
@@ -316,6 +319,18 @@ def amsgrad(rng, level=2):
     return Draft("w after two AMSGrad steps", prompt, answer, steps, inputs, atol=5e-4, rtol=1e-4, variants=variants)
 
 
+def _class_weights(rng, counted: np.ndarray) -> np.ndarray:
+    """Class weights in 1..4 whose two counted targets weigh at least 4 together, so the weighted
+    mean's divisor is neither the number of counted targets (2) nor the batch size (3)."""
+    weight = ints(rng, 3, 1, 4)
+    first, second = (int(c) for c in counted)
+    if first == second:
+        weight[first] = choice(rng, [2, 3, 4])
+    else:
+        weight[second] = rng.integers(max(1, 4 - int(weight[first])), 5)
+    return weight
+
+
 @generator(
     "cross_entropy.weighted_ignore",
     "Cross-entropy with ignore_index=-100 (level 1) and class weights (level 2): what the mean divides by",
@@ -325,7 +340,7 @@ def cross_entropy_weighted_ignore(rng, level=1):
     logits = ints(rng, (3, 3), -1, 2)
     target = rng.integers(0, 3, size=3)
     target[int(rng.integers(3))] = -100
-    weight = ints(rng, 3, 1, 4) if level == 2 else None
+    weight = _class_weights(rng, target[target != -100]) if level == 2 else None
     loss = regularize.cross_entropy_weighted(logits, target, weight)
     per_sample = regularize.cross_entropy_weighted(logits, target, weight, reduction="none")
     counted = target != -100
@@ -353,25 +368,43 @@ def cross_entropy_weighted_ignore(rng, level=1):
     return Draft("the cross-entropy loss", prompt, loss, steps, inputs, atol=2e-3, variants=variants)
 
 
-def _warm_up_curve(rng, warm_up: int) -> np.ndarray:
-    """Losses that wobble without improving during warm-up, then fall and rise again."""
-    values = [2.0]
+def _warm_up_curve(rng, patience: int, warm_up: int) -> np.ndarray:
+    """Losses that rise during the ``warm_up`` epochs, then fall to a best epoch and rise again.
+
+    Monitored from epoch 0, epoch 0 is the best and the rising warm-up stops training at epoch
+    ``patience`` (warm_up > patience); with ``start_from_epoch=warm_up`` the run improves after the
+    warm-up and stops ``patience`` epochs after its best.  Worked in hundredths: every comparison
+    is exact.
+    """
+    values = [200]
     for _ in range(warm_up - 1):
-        values.append(round(values[-1] + float(choice(rng, [0.05, 0.1, 0.2])), 2))
-    base = 1.6
-    for e in range(9):
-        base += float(choice(rng, [-0.2, -0.1, -0.1, 0.05])) if e < 4 else float(choice(rng, [-0.05, 0.05, 0.1]))
-        values.append(round(base, 2))
-    return np.array(values)
+        values.append(values[-1] + choice(rng, [5, 10, 20]))
+    best = 160
+    for _ in range(int(rng.integers(2, 5))):  # epochs that improve after the warm-up
+        best -= choice(rng, [10, 20])
+        values.append(best)
+    values += [best + choice(rng, [5, 10, 15]) for _ in range(patience + 2)]  # misses, then more
+    return np.array(values) / 100
 
 
-def _slow_curve(rng) -> np.ndarray:
-    """Losses that keep creeping down by small steps, with the odd setback."""
-    values, base = [], 1.0
-    for _ in range(10):
-        base += float(choice(rng, [-0.05, -0.05, -0.02, 0.02]))
-        values.append(round(base, 2))
-    return np.array(values)
+def _slow_curve(rng, patience: int) -> np.ndarray:
+    """Losses that creep down by small steps, never reaching the baseline (at most 0.85).
+
+    The first setback comes at epoch s > patience, where a baseline run stops (its wait, never
+    reset, is s + 1 >= patience by then).  Without a baseline the wait resets: the curve improves
+    again after the setback and stops ``patience`` misses after that.  Worked in hundredths, from 1.00
+    down by at most 0.02 for at most 6 improvements: every value is above 0.85.
+    """
+    values = [100]
+    for _ in range(int(rng.integers(patience, patience + 2))):  # epochs 1..s-1 improve
+        values.append(values[-1] - choice(rng, [1, 2]))
+    best = values[-1]
+    values.append(best + choice(rng, [1, 2]))  # the setback at epoch s
+    for _ in range(int(rng.integers(1, 3))):  # improving again
+        best -= choice(rng, [1, 2])
+        values.append(best)
+    values += [best + choice(rng, [1, 2, 3]) for _ in range(patience + 1)]  # misses, then one more
+    return np.array(values) / 100
 
 
 @generator(
@@ -380,23 +413,18 @@ def _slow_curve(rng) -> np.ndarray:
     levels=(1, 2),
 )
 def early_stopping_keras_options(rng, level=1):
-    patience = int(choice(rng, [1, 2])) if level == 1 else int(choice(rng, [2, 3]))
-    for _ in range(200):
-        if level == 1:
-            start, baseline = int(choice(rng, [2, 3])), None
-            losses = _warm_up_curve(rng, start)
-            option = f"start_from_epoch={start}"
-        else:
-            start, baseline = 0, float(choice(rng, [0.8, 0.85]))
-            losses = _slow_curve(rng)
-            option = f"baseline={fmt_num(baseline)}"
-        belief = regularize.keras_early_stopping(losses, patience)  # the option ignored
-        run = regularize.keras_early_stopping(losses, patience, baseline=baseline, start_from_epoch=start)
-        late_enough = run.stopped_epoch is not None and run.stopped_epoch > patience
-        if late_enough and belief.stopped_epoch not in (None, run.stopped_epoch):
-            break
-    else:  # pragma: no cover - the curves above stop early within a few draws
-        raise RuntimeError("early_stopping.keras_options: no curve separated the belief from the answer")
+    if level == 1:
+        patience = int(choice(rng, [1, 2]))
+        start, baseline = int(rng.integers(patience + 1, patience + 3)), None
+        losses = _warm_up_curve(rng, patience, start)
+        option = f"start_from_epoch={start}"
+    else:
+        patience = int(choice(rng, [2, 3]))
+        start, baseline = 0, float(choice(rng, [0.8, 0.85]))
+        losses = _slow_curve(rng, patience)
+        option = f"baseline={fmt_num(baseline)}"
+    belief = regularize.keras_early_stopping(losses, patience)  # the option ignored
+    run = regularize.keras_early_stopping(losses, patience, baseline=baseline, start_from_epoch=start)
     answer = np.array([run.stopped_epoch, run.best_epoch], dtype=float)
     prompt = "\n\n".join(
         [
