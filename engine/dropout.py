@@ -77,9 +77,23 @@ def _given_mask(mask, shape: tuple[int, ...], where: str) -> np.ndarray:
     return mask
 
 
-def _bernoulli(keep_prob: float, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-    """True with probability ``keep_prob``: u < keep for u ~ U[0, 1) (keep=1 always, keep=0 never)."""
-    return rng.random(shape) < keep_prob
+def _mask_or_draw(
+    mask: ArrayLike | None,
+    prob_true: float,
+    shape: tuple[int, ...],
+    rng: np.random.Generator | None,
+    where: str,
+    ndim: int | None = None,
+) -> np.ndarray:
+    """The given ``mask`` checked against ``shape`` (also in its broadcast form with trailing
+    size-1 axes up to ``ndim`` axes), or a Bernoulli draw from ``rng``: True with probability
+    ``prob_true`` (u < prob_true for u ~ U[0, 1), so 1 is always True and 0 never)."""
+    if mask is None:
+        return _require_rng(rng, where).random(shape) < prob_true
+    given = np.asarray(mask)
+    if ndim is not None and given.shape == shape + (1,) * (ndim - len(shape)):
+        given = given.reshape(shape)
+    return _given_mask(given, shape, where)
 
 
 def _inverted_scale(p: float) -> float:
@@ -118,10 +132,7 @@ def dropout(
     x = _as_float(input)
     if not training:
         return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
-    if mask is None:
-        mask = _bernoulli(1.0 - p, x.shape, _require_rng(rng, where))
-    else:
-        mask = _given_mask(mask, x.shape, where)
+    mask = _mask_or_draw(mask, 1.0 - p, x.shape, rng, where)
     out = x * mask * x.dtype.type(_inverted_scale(p))
     return (out, mask) if return_mask else out
 
@@ -172,10 +183,7 @@ def dropout_original(
     if not training:
         out = x * x.dtype.type(p_keep)
         return (out, np.ones(x.shape, dtype=bool)) if return_mask else out
-    if mask is None:
-        mask = _bernoulli(p_keep, x.shape, _require_rng(rng, where))
-    else:
-        mask = _given_mask(mask, x.shape, where)
+    mask = _mask_or_draw(mask, p_keep, x.shape, rng, where)
     out = x * mask
     return (out, mask) if return_mask else out
 
@@ -213,13 +221,7 @@ def dropout2d(
     n, c = x.shape[:2]
     if not training:
         return (x, np.ones((n, c), dtype=bool)) if return_mask else x
-    if mask is None:
-        mask = _bernoulli(1.0 - p, (n, c), _require_rng(rng, where))
-    else:
-        given = np.asarray(mask)
-        if given.shape == (n, c) + (1,) * (x.ndim - 2):
-            given = given.reshape(n, c)
-        mask = _given_mask(given, (n, c), where)
+    mask = _mask_or_draw(mask, 1.0 - p, (n, c), rng, where, ndim=x.ndim)
     broadcast = mask.reshape((n, c) + (1,) * (x.ndim - 2))
     out = x * broadcast * x.dtype.type(_inverted_scale(p))
     return (out, mask) if return_mask else out
@@ -261,13 +263,7 @@ def drop_path(
     if drop_prob == 0.0 or not training:
         return (x, np.ones(n, dtype=bool)) if return_mask else x
     keep_prob = 1.0 - drop_prob
-    if mask is None:
-        mask = _bernoulli(keep_prob, (n,), _require_rng(rng, where))
-    else:
-        given = np.asarray(mask)
-        if given.shape == (n,) + (1,) * (x.ndim - 1):
-            given = given.reshape(n)
-        mask = _given_mask(given, (n,), where)
+    mask = _mask_or_draw(mask, keep_prob, (n,), rng, where, ndim=x.ndim)
     factor = mask.reshape((n,) + (1,) * (x.ndim - 1)).astype(x.dtype)
     if scale_by_keep and keep_prob > 0.0:
         factor = factor / x.dtype.type(keep_prob)
@@ -365,10 +361,7 @@ def alpha_dropout(
     x = _as_float(input)
     if not training or p == 0.0:
         return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
-    if mask is None:
-        mask = _bernoulli(1.0 - p, x.shape, _require_rng(rng, where))
-    else:
-        mask = _given_mask(mask, x.shape, where)
+    mask = _mask_or_draw(mask, 1.0 - p, x.shape, rng, where)
     if p == 1.0:
         out = np.zeros_like(x)
     else:
@@ -446,10 +439,7 @@ def drop_block2d(
     n, c, height, width = x.shape
     size = _block_size(block_size, height, width, where)
     grid = (n, c, height - size + 1, width - size + 1)
-    if seeds is None:
-        seeds = _bernoulli(drop_block_gamma(p, size, height, width), grid, _require_rng(rng, where))
-    else:
-        seeds = _given_mask(seeds, grid, where)
+    seeds = _mask_or_draw(seeds, drop_block_gamma(p, size, height, width), grid, rng, where)
     dropped = np.zeros(x.shape, dtype=bool)
     for di in range(size):  # a block is the seed grid shifted by every offset inside it
         for dj in range(size):

@@ -40,7 +40,6 @@ __all__ = [
     "sgd_step",
     "adam_step",
     "adamw_step",
-    "amsgrad_step",
     "ClipGradResult",
     "clip_grad_norm",
     "EarlyStopping",
@@ -376,8 +375,7 @@ def _adam(
     amsgrad: bool = False,
 ) -> tuple[np.ndarray, AdamState]:
     """One step of torch's Adam: ``decoupled`` is AdamW's decay, ``amsgrad`` divides by the
-    running maximum of v (the formulas are in :func:`adam_step`, :func:`adamw_step` and
-    :func:`amsgrad_step`)."""
+    running maximum of v (the formulas are in :func:`adam_step` and :func:`adamw_step`)."""
     lr = _check_nonneg(lr, "lr (learning rate)", where)
     eps = _check_nonneg(eps, "eps", where)
     weight_decay = _check_nonneg(weight_decay, "weight_decay", where)
@@ -417,6 +415,7 @@ def adam_step(
     betas: tuple[float, float] = (0.9, 0.999),
     eps: float = 1e-8,
     weight_decay: float = 0.0,
+    amsgrad: bool = False,
 ) -> tuple[np.ndarray, AdamState]:
     """One step of ``torch.optim.Adam`` (Kingma & Ba, 2015); returns ``(new_param, new_state)``.
 
@@ -429,11 +428,21 @@ def adam_step(
     dividing sqrt(v) by its correction, as PyTorch does.  At t = 1 the step is
     ``lr * g / (|g| + eps)``: about ``lr`` in size whatever the gradient's scale.
 
+    ``amsgrad=True`` (AMSGrad, Reddi et al., 2018) divides by the running maximum of v instead::
+
+        v_max = max(v_max, v)                      (the raw v, before bias correction)
+        param = param - lr / (1 - beta1**t) * m / (sqrt(v_max) / sqrt(1 - beta2**t) + eps)
+
+    Adam's effective step ``lr / sqrt(v_hat)`` can grow when v shrinks; AMSGrad's denominator
+    never decreases.  PyTorch keeps the maximum of the *uncorrected* v and divides it by the
+    current step's correction, not the maximum of bias-corrected values.  The state is then an
+    :class:`AMSGradState`.
+
     Shape:
         - param, grad: the same shape, any
-        - new_param, exp_avg, exp_avg_sq: the shape of param
+        - new_param, exp_avg, exp_avg_sq (and max_exp_avg_sq): the shape of param
     """
-    return _adam(param, grad, state, lr, betas, eps, weight_decay, False, "adam_step")
+    return _adam(param, grad, state, lr, betas, eps, weight_decay, False, "adam_step", amsgrad)
 
 
 def adamw_step(
@@ -444,6 +453,7 @@ def adamw_step(
     betas: tuple[float, float] = (0.9, 0.999),
     eps: float = 1e-8,
     weight_decay: float = 1e-2,
+    amsgrad: bool = False,
 ) -> tuple[np.ndarray, AdamState]:
     """One step of ``torch.optim.AdamW`` (Loshchilov & Hutter, 2019); returns ``(param, state)``.
 
@@ -452,45 +462,13 @@ def adamw_step(
 
     The decay never enters m or v, so it is not rescaled by the adaptive denominator.  Note the
     default ``weight_decay=1e-2`` (Adam's is 0) and that the decay is multiplied by ``lr``, so a
-    learning-rate schedule also schedules the decay.
+    learning-rate schedule also schedules the decay.  ``amsgrad=True`` as in :func:`adam_step`.
 
     Shape:
         - param, grad: the same shape, any
-        - new_param, exp_avg, exp_avg_sq: the shape of param
+        - new_param, exp_avg, exp_avg_sq (and max_exp_avg_sq): the shape of param
     """
-    return _adam(param, grad, state, lr, betas, eps, weight_decay, True, "adamw_step")
-
-
-def amsgrad_step(
-    param: ArrayLike,
-    grad: ArrayLike,
-    state: AMSGradState | None,
-    lr: float = 1e-3,
-    betas: tuple[float, float] = (0.9, 0.999),
-    eps: float = 1e-8,
-    weight_decay: float = 0.0,
-    decoupled_weight_decay: bool = False,
-) -> tuple[np.ndarray, AMSGradState]:
-    """One step of ``torch.optim.Adam(amsgrad=True)`` (Reddi et al., 2018); returns ``(param, state)``.
-
-        g      = grad + weight_decay * param             (Adam; decoupled: param *= 1 - lr * wd)
-        m      = beta1 * m + (1 - beta1) * g
-        v      = beta2 * v + (1 - beta2) * g**2
-        v_max  = max(v_max, v)                           (the raw v, before bias correction)
-        param  = param - lr / (1 - beta1**t) * m / (sqrt(v_max) / sqrt(1 - beta2**t) + eps)
-
-    Adam's effective step ``lr / sqrt(v_hat)`` can grow when v shrinks; AMSGrad's denominator never
-    decreases.  PyTorch keeps the maximum of the *uncorrected* v and divides it by the current
-    step's correction ``sqrt(1 - beta2**t)``, not the maximum of bias-corrected values.
-    ``decoupled_weight_decay=True`` (with e.g. ``weight_decay=1e-2``) is
-    ``torch.optim.AdamW(amsgrad=True)``.  ``state=None`` starts fresh (m = v = v_max = 0, t = 0).
-
-    Shape:
-        - param, grad: the same shape, any
-        - new_param, exp_avg, exp_avg_sq, max_exp_avg_sq: the shape of param
-    """
-    return _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled_weight_decay,
-                 "amsgrad_step", amsgrad=True)
+    return _adam(param, grad, state, lr, betas, eps, weight_decay, True, "adamw_step", amsgrad)
 
 
 # --------------------------------------------------------------------------- gradient clipping

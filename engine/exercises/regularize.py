@@ -290,8 +290,8 @@ def amsgrad(rng, level=2):
     w = ints(rng, 2, -3, 3)
     g1 = np.array([float(choice(rng, [-2, -1, 1, 2])), float(choice(rng, [-1, 1]))])
     g2 = np.array([0.0, float(choice(rng, [-2, 2]))])  # v falls in the first entry, rises in the second
-    p1, state1 = regularize.amsgrad_step(w, g1, None, lr=lr, betas=betas)
-    answer, state2 = regularize.amsgrad_step(p1, g2, state1, lr=lr, betas=betas)
+    p1, state1 = regularize.adam_step(w, g1, None, lr=lr, betas=betas, amsgrad=True)
+    answer, state2 = regularize.adam_step(p1, g2, state1, lr=lr, betas=betas, amsgrad=True)
     adam_p, adam_state = regularize.adam_step(w, g1, None, lr=lr, betas=betas)
     adam_p, _ = regularize.adam_step(adam_p, g2, adam_state, lr=lr, betas=betas)
     corrected = np.maximum(state1.exp_avg_sq / (1 - betas[1]), state2.exp_avg_sq / (1 - betas[1] ** 2))
