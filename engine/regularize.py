@@ -529,12 +529,18 @@ def clip_grad_norm(
 
 def _improves(value: float, reference: float | None, min_delta: float, mode: str) -> bool:
     """Keras's improvement test: ``value + min_delta < reference`` (mode min) or
-    ``value - min_delta > reference`` (mode max); anything improves on no reference at all."""
+    ``value - min_delta > reference`` (mode max); anything improves on no reference at all.
+
+    As Keras computes it: the shift in Python floats, the comparison through ``keras.ops.less``
+    or ``greater``, which turn both sides into tensors of Keras's floatx, float32, with the
+    TensorFlow, JAX and PyTorch backends.
+    """
     if reference is None:
         return True
+    shifted = value + min_delta if mode == "min" else value - min_delta
     if mode == "min":
-        return value + min_delta < reference
-    return value - min_delta > reference
+        return bool(np.float32(shifted) < np.float32(reference))
+    return bool(np.float32(shifted) > np.float32(reference))
 
 
 class EarlyStopping:
@@ -553,8 +559,10 @@ class EarlyStopping:
 
     An improvement must beat the best so far by **more than** ``min_delta``.  A tie, or a gain of
     exactly ``min_delta``, does not count -- and "exactly" is decided in floating point as Keras
-    decides it: for best 1.05, metric 0.95 and min_delta 0.1, ``0.95 + 0.1`` rounds to 1.05, so it
-    is no improvement (where ``0.95 < 1.05 - 0.1`` would say it is).  The first monitored epoch
+    decides it, comparing in float32: for best 1.05, metric 0.95 and min_delta 0.1, ``0.95 + 0.1``
+    is 1.05 (already in float64), so it is no improvement, where ``0.95 < 1.05 - 0.1`` would say it
+    is; for best 0.8, metric 0.7, ``0.7 + 0.1`` is 0.7999999999999999 in float64 but 0.8 in
+    float32: no improvement either.  The first monitored epoch
     always becomes the best.  With a ``baseline`` the wait is reset only by an epoch that beats both
     the best so far and the baseline: a run that keeps improving without reaching the baseline
     stops once ``patience`` epochs have passed, at its first epoch that does not improve (an

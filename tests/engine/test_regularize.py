@@ -435,10 +435,23 @@ def test_an_improvement_of_exactly_min_delta_is_decided_as_keras_decides_it():
     s = EarlyStopping(patience=1, min_delta=0.1)
     assert _run(s, [1.05, 0.95]) == [False, True]
     assert (s.best_epoch, s.best_score, s.stopped_epoch) == (0, 1.05, 1)
-    # mode max tests current - min_delta > best: 1.05 - 0.1 is 0.9500000000000001, above 0.95
+    # mode max tests current - min_delta > best: 1.05 - 0.1 is 0.9500000000000001 in float64, but
+    # Keras compares in float32 (keras.ops.greater makes float32 tensors), where both are 0.95
+    assert 1.05 - 0.1 > 0.95 and np.float32(1.05 - 0.1) == np.float32(0.95)
     t = EarlyStopping(patience=1, min_delta=0.1, mode="max")
-    assert _run(t, [0.95, 1.05]) == [False, False]
-    assert t.best_epoch == 1
+    assert _run(t, [0.95, 1.05]) == [False, True]
+    assert (t.best_epoch, t.stopped_epoch) == (0, 1)
+    # and a gain just over min_delta in float32 does count: 0.94 + 0.1 = 1.04 < 1.05
+    u = EarlyStopping(patience=1, min_delta=0.1)
+    assert _run(u, [1.05, 0.94]) == [False, False] and u.best_epoch == 1
+
+
+def test_a_gain_of_min_delta_hidden_by_float64_rounding_is_a_tie_as_in_keras():
+    # 0.7 + 0.1 is 0.7999999999999999 < 0.8 in float64; Keras's float32 comparison sees 0.8 == 0.8
+    assert 0.7 + 0.1 < 0.8
+    s = EarlyStopping(patience=0, min_delta=0.1, start_from_epoch=1)
+    assert _run(s, [0.5, 0.8, 0.7]) == [False, False, True]
+    assert (s.best_epoch, s.best_score, s.stopped_epoch) == (1, 0.8, 2)
 
 
 def test_early_stopping_errors():
