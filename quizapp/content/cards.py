@@ -345,25 +345,10 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
             )
             r.error(line_of(key_node), f"unknown param {quote(key)} for generator {quote(gen.id)}{hint}")
             continue
-        expected = _param_type_mismatch(gen.params[key], value)
+        expected = gen.params[key].problem(value)
         if expected:
             r.error(line_of(value_node), f"param {quote(key)} must be {expected}, not {describe(value_node)}")
     return params
-
-
-def _param_type_mismatch(default: Any, value: Any) -> str | None:
-    """What a param's value should be, judged by the generator's default, when it is not that."""
-    if isinstance(default, bool):
-        return None if isinstance(value, bool) else "true or false"
-    if isinstance(default, int):
-        return None if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
-    if isinstance(default, float):
-        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
-    if isinstance(default, str):
-        return None if isinstance(value, str) else "text"
-    if isinstance(default, (list, tuple)):
-        return None if isinstance(value, list) else "a list"
-    return None
 
 
 def _read_code(r: _CardReader) -> dict[str, Any]:
