@@ -51,8 +51,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from quizapp.content.drawing import DrawError, draw_exercise
 from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic
-from quizapp.engine.exercises import make as make_exercise
 from quizapp.grading import BUILT_IN, Check, Checker, Shown
 from quizapp.scheduler import AUTO_RATING, NEW, REVIEW, CardState, Rating, Scheduler, day_start
 from quizapp.store import Review, Store, from_ms, to_ms
@@ -343,9 +343,9 @@ class Session:
         order: tuple[int, ...] = ()
         if isinstance(card, ExerciseCard):
             try:
-                exercise = make_exercise(card.generator, seed, level=card.level, **card.params)
-            except Exception as exc:  # a broken card must not end the session
-                self.problems.append(f"{card.source or card.id}: card {card.id!r}: cannot draw exercise: {exc}")
+                exercise = draw_exercise(card, seed)
+            except DrawError as err:  # a broken card must not end the session
+                self.problems.append(f"{card.source or card.id}: {err}")
                 return None
         elif isinstance(card, Choice):
             positions = list(range(len(card.options)))

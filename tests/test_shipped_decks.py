@@ -1,7 +1,7 @@
 """The shipped decks: they validate, and their coverage cannot silently drop.
 
 The counts below are the content promise (issue 5 and CONTENT.md): every topic a candidate is asked
-about, at least 8 cards and 3 kinds each, 200 cards in all, every generator and every misconception
+about, at least 8 cards and 3 kinds each, 440 cards in all, every generator and every misconception
 the exercises can diagnose taught by some card, every known mistake of the source notes turned
 into a true/false or choice card.
 """
@@ -12,8 +12,9 @@ import collections
 
 import pytest
 
-from quizapp.engine.exercises import REGISTRY, make
 from quizapp.content import load_library, shipped_content_dir, validate_paths
+from quizapp.drills import TASKS
+from quizapp.engine.exercises import REGISTRY, make
 
 TOPICS = {
     "batch-norm", "layer-norm", "instance-norm", "group-norm", "rms-norm", "weight-norm",
@@ -21,8 +22,17 @@ TOPICS = {
     "label-smoothing", "mixup", "cutmix", "augmentation", "l1-l2", "adamw", "early-stopping",
     "transfer-learning", "choosing",
 }
+#: Round 2 (issue 17): the topics added with the new engine ops and the techniques around them.
+TOPICS_ROUND_2 = {
+    "spectral-norm", "weight-standardization", "batch-norm-variants", "sync-batch-norm", "qk-norm",
+    "dropout-variants", "dropblock", "augment-policies", "text-augmentation", "preprocessing-leakage",
+    "max-norm", "peft", "gradient-clipping",
+}
 #: Topics where a number can be computed: each needs an exercise card.
-COMPUTABLE = TOPICS - {"transfer-learning", "choosing"}
+COMPUTABLE = (TOPICS - {"transfer-learning", "choosing"}) | {
+    "spectral-norm", "weight-standardization", "dropout-variants", "dropblock", "augment-policies",
+    "peft", "gradient-clipping",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +45,7 @@ def test_shipped_decks_validate_clean():
 
 
 def test_every_topic_is_there(library):
-    assert {t.id for t in library.topics} >= TOPICS
+    assert {t.id for t in library.topics} >= TOPICS | TOPICS_ROUND_2
 
 
 def test_counts_per_topic_and_kind(library):
@@ -46,12 +56,20 @@ def test_counts_per_topic_and_kind(library):
         assert kinds["choice"] + kinds["truefalse"] >= 1, topic.id
         if topic.id in COMPUTABLE:
             assert kinds["exercise"] >= 1, f"{topic.id} has no exercise"
-    assert len(library.cards) >= 200
+    assert len(library.cards) >= 440
 
 
-def test_every_generator_is_used_by_a_card(library):
-    used = {card.generator for card in library.cards.values() if card.kind == "exercise"}
-    assert set(REGISTRY) <= used, f"unused: {sorted(set(REGISTRY) - used)}"
+def test_every_generator_is_used_by_a_card_at_every_level(library):
+    used = {(card.generator, card.level) for card in library.cards.values() if card.kind == "exercise"}
+    levels = {(gid, level) for gid, gen in REGISTRY.items() for level in gen.levels}
+    assert levels <= used, f"unused: {sorted(levels - used)}"
+
+
+def test_every_coding_drill_has_a_code_card_in_its_topic(library):
+    """A drill names the deck it belongs to; the card that serves it must be in that deck."""
+    served = {(card.task, card.topic) for card in library.cards.values() if card.kind == "code"}
+    missing = sorted((task.id, task.topic) for task in TASKS.values() if (task.id, task.topic) not in served)
+    assert not missing, f"drills without a code card in their topic: {missing}"
 
 
 def test_every_diagnosable_misconception_is_taught_by_a_card(library):

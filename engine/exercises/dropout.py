@@ -3,6 +3,10 @@
 Masks are printed in the prompt (1 = kept, 0 = dropped), so the exercise is about the convention,
 not about luck.  The answers come from :mod:`engine.dropout`; a misconception's answer comes from
 the same op with the belief plugged in (p read as the keep probability, no rescaling, ...).
+
+Where a belief reads p as the keep probability, p is never 0.5 (then p = 1 - p and the belief
+gives the right answer), and the values a mask keeps are never all 0 (then scaling them or not
+gives the same zeros).
 """
 
 from __future__ import annotations
@@ -10,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dropout as ops
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints, mask
-from ..exercises.text import answer_hint, block, fmt_num, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, complete, ints, mask, nonzero_ints
+from .text import answer_hint, block, fmt_num, show
 
-#: Drop probabilities whose keep probability gives a friendly 1/(1-p).
-FRIENDLY_P = [0.2, 0.25, 0.5, 0.75, 0.8]
+#: Drop probabilities whose keep probability gives a friendly 1/(1-p), and p != 1 - p.
+FRIENDLY_P = [0.2, 0.25, 0.75, 0.8]
 
 
 def _mask_text(m: np.ndarray) -> str:
@@ -30,7 +34,7 @@ def _mask_text(m: np.ndarray) -> str:
 def inverted_forward(rng, level=1):
     p = float(choice(rng, FRIENDLY_P))
     shape = (5,) if level == 1 else (2, 3)
-    x = ints(rng, shape, -4, 6)
+    x = nonzero_ints(rng, shape, -4, 6)
     m = mask(rng, shape, keep=1 - p)
     y = ops.dropout(x, p, training=True, mask=m)
     prompt = "\n\n".join(
@@ -88,7 +92,9 @@ def eval_forward(rng, level=1):
     levels=(1, 2),
 )
 def original_forward(rng, level=1):
-    p_keep = float(choice(rng, [0.5, 0.8, 0.75, 0.6]))
+    # Level 1 asks about test time, where reading p as the drop probability gives (1 - p) * x:
+    # not 0.5 there.  Level 2 asks about training, where no such belief is diagnosed.
+    p_keep = float(choice(rng, [0.6, 0.75, 0.8] if level == 1 else [0.5, 0.6, 0.75, 0.8]))
     x = ints(rng, (4,), 1, 9)
     if level == 1:
         y = ops.dropout_original(x, p_keep, training=False)
@@ -166,7 +172,7 @@ def expected_value(rng, level=1):
 )
 def backward(rng, level=2):
     p = float(choice(rng, FRIENDLY_P))
-    g = ints(rng, (5,), -4, 4)
+    g = nonzero_ints(rng, (5,), -4, 4)
     m = mask(rng, (5,), keep=1 - p)
     grad = ops.dropout_backward(g, m, p)
     prompt = "\n\n".join(
@@ -194,7 +200,7 @@ def backward(rng, level=2):
     levels=(1,),
 )
 def dropout2d_forward(rng, level=1):
-    p = float(choice(rng, [0.25, 0.5, 0.75]))
+    p = float(choice(rng, FRIENDLY_P))
     x = ints(rng, (1, 3, 2, 2), 1, 6)
     m = mask(rng, (1, 3), keep=1 - p)
     y = ops.dropout2d(x, p, training=True, mask=m)
@@ -228,8 +234,8 @@ def dropout2d_forward(rng, level=1):
     levels=(1, 2),
 )
 def drop_path_forward(rng, level=1):
-    drop_prob = float(choice(rng, [0.2, 0.25, 0.5]))
-    branch = ints(rng, (3, 2), -3, 5)
+    drop_prob = float(choice(rng, [0.2, 0.25]))
+    branch = nonzero_ints(rng, (3, 2), -3, 5)
     m = mask(rng, (3,), keep=1 - drop_prob)
     dropped = ops.drop_path(branch, drop_prob, training=True, mask=m)
     if level == 1:
@@ -296,6 +302,12 @@ def drop_path_linear_decay(rng, level=1):
     return Draft(f"the drop probability of block {block_index}", prompt, answer, steps, {"depth": depth, "drop_path_rate": rate, "block": block_index}, rtol=1e-3, atol=5e-4, variants=variants)
 
 
+def _variance(values: list[float]) -> float:
+    """The biased variance of a handful of numbers (plain Python: quicker than NumPy here)."""
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values) / len(values)
+
+
 @generator(
     "mc_dropout.predict",
     "MC dropout: predictive mean and variance from T stochastic forward passes",
@@ -304,10 +316,12 @@ def drop_path_linear_decay(rng, level=1):
 def mc_dropout_predict(rng, level=1):
     passes = 4 if level == 1 else 5
     outputs = 1 if level == 1 else 2
-    for _ in range(100):
-        samples = ints(rng, (passes, outputs), 0, 8)
-        if np.all(samples.var(axis=0) > 0):
-            break
+    # Each output's passes have a variance other than 0, other than 1 (the std would equal it)
+    # and other than ((T-1)/T)^2 (the unbiased variance would equal the std).
+    unclear = [0.0, 1.0, ((passes - 1) / passes) ** 2]
+    samples = ints(rng, (passes, outputs), 0, 8)
+    for j in range(outputs):
+        samples[:, j] = complete(rng, samples[:-1, j], 0, 8, lambda column: all(abs(_variance(column) - u) > 1e-9 for u in unclear))
     queue = iter(samples)
     mean, var = ops.mc_dropout_predict(lambda x, r: next(queue), None, passes, rng=rng)
     if outputs == 1:
@@ -341,3 +355,134 @@ def mc_dropout_predict(rng, level=1):
         Variant("std_for_var", pick(mean, std)),
     ]
     return Draft("[predictive mean, predictive variance]", prompt, answer, steps, {"passes": samples}, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alpha dropout and DropBlock
+
+
+@generator(
+    "alpha_dropout.forward",
+    "AlphaDropout (SELU networks): dropped units go to -1.7581, then a*x + b keeps mean 0, variance 1",
+    levels=(1,),
+)
+def alpha_dropout_forward(rng, level=1):
+    p = float(choice(rng, [0.1, 0.2, 0.5]))
+    x = ints(rng, (4,), -2, 3)
+    m = mask(rng, (4,), keep=1 - p)
+    y = ops.alpha_dropout(x, p, training=True, mask=m)
+    alpha = ops.SELU_ALPHA_PRIME
+    a = 1 / np.sqrt((alpha**2 * p + 1) * (1 - p))
+    b = a * alpha * p
+    prompt = "\n\n".join(
+        [
+            f"`nn.AlphaDropout(p={fmt_num(p)})` is in **training mode** in a SELU network. The input "
+            f"and the mask it drew (1 = kept) are x = {show(x)}, mask = {_mask_text(m)}.",
+            "PyTorch sets a dropped unit to -alpha' = -1.7580993 (SELU's saturation value), then "
+            "applies y = a * x + b with a = 1 / sqrt((alpha'^2 * p + 1) * (1 - p)) and b = a * 1.7580993 * p.",
+            "What is the output?",
+            answer_hint(y.shape, decimals=3),
+        ]
+    )
+    steps = [
+        Step("a = 1 / sqrt((1.7581^2 * p + 1) * (1 - p))", a),
+        Step("b = a * 1.7581 * p", b),
+        Step("kept: a * x + b; dropped: a * (-1.7581) + b", y),
+    ]
+    variants = [
+        Variant("alpha_dropout_as_dropout", x * m / (1 - p)),
+        Variant("alpha_dropout_no_affine", np.where(m, x, -alpha)),
+    ]
+    inputs = {"x": x, "mask": m.astype(int), "p": p}
+    return Draft("the AlphaDropout output", prompt, y, steps, inputs, atol=5e-3, variants=variants)
+
+
+@generator(
+    "drop_block.gamma",
+    "DropBlock's seed rate gamma, as torchvision.ops.drop_block2d computes it",
+    levels=(1,),
+)
+def drop_block_gamma(rng, level=1):
+    p = float(choice(rng, [0.1, 0.2, 0.25]))
+    block_size = int(choice(rng, [3, 5]))
+    size = int(choice(rng, [7, 9, 14, 16]))
+    gamma = ops.drop_block_gamma(p, block_size, size, size)
+    valid = size - block_size + 1
+    prompt = "\n\n".join(
+        [
+            f"`torchvision.ops.DropBlock2d(p={fmt_num(p)}, block_size={block_size})` runs in training "
+            f"mode on {size}x{size} feature maps. Each seed drops a {block_size}x{block_size} block, and "
+            "seeds are drawn only where a whole block fits.",
+            "With what probability gamma is each seed position drawn?",
+            answer_hint((), decimals=4),
+        ]
+    )
+    steps = [
+        Step("valid seed positions per map: (H - bs + 1) * (W - bs + 1)", valid * valid),
+        Step("gamma = p * H * W / (bs^2 * valid positions)", gamma),
+    ]
+    variants = [
+        Variant("dropblock_gamma_no_valid_region", p / block_size**2),
+        Variant("dropblock_seed_rate_is_p", p),
+    ]
+    inputs = {"p": p, "block_size": block_size, "size": size}
+    return Draft("the seed rate gamma", prompt, gamma, steps, inputs, atol=5e-5, rtol=1e-3, variants=variants)
+
+
+def _seed_grid(rng, grid: int) -> np.ndarray:
+    """One or two block seeds on a grid x grid map of seed positions."""
+    seeds = np.zeros((grid, grid), dtype=bool)
+    for index in rng.choice(grid * grid, size=int(rng.integers(1, 3)), replace=False):
+        seeds.flat[int(index)] = True
+    return seeds
+
+
+@generator(
+    "drop_block.forward",
+    "DropBlock from a given seed draw: which units go, and the count-based rescaling",
+    levels=(2, 3),
+)
+def drop_block_forward(rng, level=2):
+    p = float(choice(rng, [0.1, 0.2]))
+    size = 5 if level == 2 else 4
+    x = ints(rng, (1, 1, size, size), 1, 9)
+    seeds = _seed_grid(rng, size - 2)
+    y, keep = ops.drop_block2d(x, p, 3, seeds=seeds[None, None], return_mask=True)
+    kept = int(keep.sum())
+    scale = keep.size / (1e-6 + kept)
+    dropped_units = keep.size - kept
+    seed_text = " and ".join(f"({r}, {c})" for r, c in zip(*np.nonzero(seeds)))
+    if level == 2:
+        answer = np.array([dropped_units, scale])
+        question = "How many units are dropped, and by what factor are the kept units scaled?"
+        hint = answer_hint((2,), decimals=3, what="[units dropped, scale]")
+        wrong = np.array([dropped_units, 1 / (1 - p)])
+        asks = "[units dropped, scale factor]"
+    else:
+        answer = y[0, 0]
+        question = "What is the output map (4x4)?"
+        hint = answer_hint(answer.shape, decimals=2)
+        wrong = x[0, 0] * keep[0, 0] / (1 - p)
+        asks = "the DropBlock output (4x4)"
+    prompt = "\n\n".join(
+        [
+            f"`torchvision.ops.drop_block2d(x, p={fmt_num(p)}, block_size=3)` in training mode gets one "
+            f"{size}x{size} map x:",
+            block(x[0, 0]),
+            f"Its Bernoulli draw on the {size - 2}x{size - 2} grid of seed positions (1 = seed) is",
+            block(seeds.astype(int)),
+            f"that is, seeds at {seed_text}. A seed at (i, j) drops rows i..i+2 and columns j..j+2 "
+            "(blocks may overlap).",
+            question,
+            hint,
+        ]
+    )
+    steps = [
+        Step("keep mask (1 = kept)", keep[0, 0].astype(int)),
+        Step("units dropped (overlaps counted once)", dropped_units),
+        Step("scale = numel / (eps + kept units)", scale),
+        Step("answer", answer),
+    ]
+    variants = [Variant("dropblock_scale_by_keep_rate", wrong)]
+    inputs = {"x": x[0, 0], "seeds": seeds.astype(int), "p": p}
+    return Draft(asks, prompt, answer, steps, inputs, atol=5e-3, variants=variants)

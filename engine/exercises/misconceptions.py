@@ -196,3 +196,126 @@ CATALOG: dict[str, Misconception] = _catalog(
         "L1: lam * sum(|w|), gradient lam * sign(w). L2: lam * sum(w^2), gradient 2 * lam * w.",
     ),
 )
+
+# The newer techniques: spectral norm, weight standardization, alpha dropout, DropBlock, Random
+# Erasing, gradient clipping, AMSGrad, weighted cross-entropy, Keras's early-stopping options, LoRA.
+CATALOG |= _catalog(
+    Misconception(
+        "spectral_norm_frobenius",
+        "You divided the weight by its Frobenius norm sqrt(sum W^2).",
+        "Spectral normalization divides by the largest singular value sigma = u^T W v, estimated by "
+        "power iteration; the Frobenius norm is larger and over-shrinks the layer.",
+    ),
+    Misconception(
+        "spectral_norm_legacy_order",
+        "You updated v from the stored u first, as the older torch.nn.utils.spectral_norm does.",
+        "torch.nn.utils.parametrizations.spectral_norm updates u = normalize(W v) first, then "
+        "v = normalize(W^T u), and sigma = u . W v.",
+    ),
+    Misconception(
+        "ws_whole_tensor",
+        "You standardized the whole weight tensor with one mean and one variance.",
+        "Weight Standardization standardizes each output filter on its own: mean and variance over "
+        "in_channels x kH x kW, one pair per output channel.",
+    ),
+    Misconception(
+        "alpha_dropout_as_dropout",
+        "You zeroed the dropped units and divided the kept ones by 1 - p, as ordinary dropout does.",
+        "AlphaDropout sets dropped units to SELU's saturation -1.7581 and applies a * x + b so the "
+        "mean stays 0 and the variance 1.",
+    ),
+    Misconception(
+        "alpha_dropout_no_affine",
+        "You set dropped units to -1.7581 but left out the affine correction a * x + b.",
+        "After setting dropped units to -alpha' = -1.7581, AlphaDropout applies y = a * x + b with "
+        "a = 1 / sqrt((alpha'^2 p + 1)(1 - p)) and b = a * alpha' * p.",
+    ),
+    Misconception(
+        "dropblock_gamma_no_valid_region",
+        "You set DropBlock's seed rate to p / block_size^2.",
+        "Seeds only fall where a whole block fits, so gamma = p * H * W / (block_size^2 * "
+        "(H - block_size + 1) * (W - block_size + 1)).",
+    ),
+    Misconception(
+        "dropblock_seed_rate_is_p",
+        "You drew DropBlock's seeds with probability p itself.",
+        "Each seed drops block_size^2 units, so the seed rate gamma is about p / block_size^2 "
+        "(scaled by H * W over the valid seed positions).",
+    ),
+    Misconception(
+        "dropblock_scale_by_keep_rate",
+        "You rescaled the kept units by 1 / (1 - p), as dropout does.",
+        "torchvision's DropBlock rescales by the count: numel / (number of kept units), because "
+        "overlapping blocks rarely drop exactly a fraction p.",
+    ),
+    Misconception(
+        "erase_rows_cols_swapped",
+        "You read i as the column and j as the row of the erased box.",
+        "torchvision's erase(img, i, j, h, w, v) erases img[..., i:i+h, j:j+w]: i is the top row, "
+        "j the left column.",
+    ),
+    Misconception(
+        "erasing_ratio_inverted",
+        "You took RandomErasing's aspect ratio as width / height.",
+        "RandomErasing sets h = round(sqrt(area * ratio)) and w = round(sqrt(area / ratio)): the "
+        "ratio is height / width (RandomResizedCrop uses it the other way round).",
+    ),
+    Misconception(
+        "clip_each_separately",
+        "You clipped each gradient by its own norm.",
+        "clip_grad_norm_ computes one total norm over all gradients and scales every gradient by "
+        "the same factor max_norm / total_norm, which keeps the update's direction.",
+    ),
+    Misconception(
+        "clip_scales_up",
+        "You scaled the gradients up to max_norm although their norm was below it.",
+        "clip_grad_norm_ clamps the factor at 1: gradients whose total norm is below max_norm are "
+        "left unchanged.",
+    ),
+    Misconception(
+        "amsgrad_max_of_corrected",
+        "You kept the maximum of the bias-corrected second moments.",
+        "PyTorch's AMSGrad keeps max(v_max, v) of the raw v and divides its square root by the "
+        "current step's sqrt(1 - beta2^t).",
+    ),
+    Misconception(
+        "amsgrad_as_adam",
+        "You used the current second moment v, as plain Adam does.",
+        "With amsgrad=True the denominator uses the running maximum of v, so it never shrinks.",
+    ),
+    Misconception(
+        "ce_ignored_in_mean",
+        "You counted the ignored targets in the mean.",
+        "Targets equal to ignore_index (-100 by default) are left out of the sum and of the "
+        "count the mean divides by.",
+    ),
+    Misconception(
+        "ce_weighted_mean_over_count",
+        "You divided the weighted loss by the number of targets.",
+        "With weight=, the mean divides by the sum of the weights of the counted targets, "
+        "sum_i w[y_i]: a weighted average.",
+    ),
+    Misconception(
+        "warmup_epochs_monitored",
+        "You monitored the epochs before start_from_epoch.",
+        "Keras's EarlyStopping ignores epochs before start_from_epoch entirely: they neither count "
+        "towards patience nor can be the best epoch.",
+    ),
+    Misconception(
+        "baseline_ignored",
+        "You let every improvement reset the patience counter although a baseline was set.",
+        "With baseline=, Keras resets the wait only when an epoch beats both the best so far and "
+        "the baseline; smaller improvements keep the count running.",
+    ),
+    Misconception(
+        "lora_full_matrix",
+        "You counted the full in x out update matrix as trainable.",
+        "LoRA trains A (r x in) and B (out x r): r * (in + out) parameters per adapted weight; "
+        "the full weight stays frozen.",
+    ),
+    Misconception(
+        "lora_alpha_not_divided_by_r",
+        "You scaled the LoRA update B A by alpha.",
+        "PEFT scales the update by alpha / r: y = x W^T + (alpha / r) * x A^T B^T.",
+    ),
+)

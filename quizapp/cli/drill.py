@@ -143,6 +143,10 @@ def _teaching_cards(library: Any, name: str, topics: list[str]) -> tuple[list[st
 
 def run_task(args: argparse.Namespace) -> int:
     """``--list``, ``--starter`` and ``--file``: a coding drill without the interactive session."""
+    if args.file:
+        from quizapp.drills.process import warm_up
+
+        warm_up()  # the checker process imports NumPy while the tasks load here
     from quizapp.drills import TASKS, UnknownTask, get_task
 
     if args.list:
@@ -161,11 +165,12 @@ def run_task(args: argparse.Namespace) -> int:
     if args.starter:
         print(task.starter, end="" if task.starter.endswith("\n") else "\n")
         return 0
+    from quizapp.drills.checking import UnreadableFile, read_solution_file
+
     try:
-        with open(args.file, encoding="utf-8") as handle:
-            code = handle.read()
-    except (OSError, UnicodeDecodeError) as err:
-        print(f"{PROG}: cannot read {args.file}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        code = read_solution_file(args.file)
+    except UnreadableFile as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
         return 2
     if args.check_only:
         from quizapp.drills import check

@@ -1,4 +1,5 @@
-"""``quizapp where``: where the review database and the decks are, and why there."""
+"""``quizapp where``: where the review database and the decks are, and why there; and what confines
+a coding drill's solution on this machine (docs/drills.md)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "where",
         parents=[common],
-        help="print where the review database and the decks are",
+        help="print where the review database and the decks are, and how drill checks are confined",
         description=f"Print the review database path (from --db, else {DB_ENV}, else the user "
-        "data directory) and the deck folders the app reads.",
+        "data directory), the deck folders the app reads, and what this machine enforces on a "
+        "coding drill's solution.",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from quizapp.content import shipped_content_dir
+    from quizapp.drills.sandbox import enforcement, landlock_abi
 
     explicit = getattr(args, "db", None)
     path = db_path(explicit)
@@ -29,4 +32,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"content:  {shipped_content_dir()}  (shipped decks)")
     for folder in getattr(args, "content", None) or []:
         print(f"content:  {folder}  (from --content)")
+    first, *rest = enforcement(landlock_abi())
+    print(f"drills:   {first}")
+    for line in rest:
+        print(f"          {line}")
     return 0

@@ -22,12 +22,14 @@ from quizapp.content.yamlnodes import (
     BOOL,
     INT,
     MAP,
+    MAX_VALUES,
     NULL,
     SEQ,
     TEXTLIKE,
     NodeError,
     describe,
     did_you_mean,
+    expanded_size,
     fields_of,
     line_of,
     plain,
@@ -35,6 +37,7 @@ from quizapp.content.yamlnodes import (
     scalar_value,
     tag_problem,
 )
+from quizapp.sanitize import clean
 
 #: Fields every card has (required) and may have (optional).
 COMMON_REQUIRED = ("id", "kind", "explain")
@@ -61,11 +64,14 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 8
 
 
 def text(name: str, node: Node) -> str:
-    """A non-blank text value. Numbers and booleans count as text (``back: 0.5``, ``back: No``)."""
+    """A non-blank text value. Numbers and booleans count as text (``back: 0.5``, ``back: No``).
+
+    Control characters (a YAML ``"\\e[2J"``) come out escaped, so no screen obeys them.
+    """
     if isinstance(node, ScalarNode) and node.tag in TEXTLIKE:
         if not node.value.strip():
             raise NodeError(line_of(node), f"{name} is empty")
-        return node.value.rstrip().lstrip("\n")
+        return clean(node.value.rstrip().lstrip("\n"))
     if node.tag == NULL:
         raise NodeError(line_of(node), f"{name} is empty")
     raise NodeError(line_of(node), _wrong(name, node, "text"))
@@ -320,6 +326,10 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
     if not (isinstance(node, MappingNode) and node.tag == MAP):
         r.error(line_of(node), _wrong("'params'", node, "a mapping of param names to values, e.g. {n: 4}"))
         return {}
+    if expanded_size(node, MAX_VALUES) > MAX_VALUES:
+        message = f"'params' holds more than {MAX_VALUES:,} values once its YAML aliases are expanded"
+        r.error(line_of(node), message)
+        return {}
     params: dict[str, Any] = {}
     for key, (key_node, value_node) in fields_of(node, r.errors).items():
         try:
@@ -335,25 +345,10 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
             )
             r.error(line_of(key_node), f"unknown param {quote(key)} for generator {quote(gen.id)}{hint}")
             continue
-        expected = _param_type_mismatch(gen.params[key], value)
+        expected = gen.params[key].problem(value)
         if expected:
             r.error(line_of(value_node), f"param {quote(key)} must be {expected}, not {describe(value_node)}")
     return params
-
-
-def _param_type_mismatch(default: Any, value: Any) -> str | None:
-    """What a param's value should be, judged by the generator's default, when it is not that."""
-    if isinstance(default, bool):
-        return None if isinstance(value, bool) else "true or false"
-    if isinstance(default, int):
-        return None if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
-    if isinstance(default, float):
-        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
-    if isinstance(default, str):
-        return None if isinstance(value, str) else "text"
-    if isinstance(default, (list, tuple)):
-        return None if isinstance(value, list) else "a list"
-    return None
 
 
 def _read_code(r: _CardReader) -> dict[str, Any]:

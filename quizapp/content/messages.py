@@ -12,6 +12,11 @@ def clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def one_line(message: str) -> str:
+    """A message with every unprintable character (a newline in a quoted key) made a space."""
+    return "".join(ch if ch.isprintable() else " " for ch in message)
+
+
 def quote(text: str) -> str:
     """A value the author wrote, quoted and kept to one short line, for messages."""
     return f"'{clip(text)}'"

@@ -18,8 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from quizapp.content.problem import Problem  # noqa: F401  (re-exported: part of the model)
-
 KINDS = ("flashcard", "choice", "truefalse", "exercise", "code")
 #: Kinds graded by the app (right -> Good, wrong -> Again) rather than by the user.
 AUTO_GRADED = frozenset({"choice", "truefalse", "exercise", "code"})

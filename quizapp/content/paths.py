@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import quizapp
+from quizapp.sanitize import clean
 
 
 def shipped_content_dir() -> Path:
@@ -18,10 +20,16 @@ def shipped_content_dir() -> Path:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user gave it, or relative to the working directory when it lies below it."""
+    """A path as the user gave it, or relative to the working directory when it lies below it.
+
+    Control characters in a file name come out escaped, like those in a deck's text.
+    """
+    text = str(path)
     if path.is_absolute():
         try:
-            return str(path.relative_to(Path.cwd()))
-        except (ValueError, OSError):
-            return str(path)
-    return str(path)
+            below = os.path.join(os.getcwd(), "")
+        except OSError:  # the working directory was removed
+            below = ""
+        if below and text.startswith(below):
+            text = text[len(below) :]
+    return clean(text)

@@ -21,6 +21,12 @@ class Problem:
     line: int
     message: str
 
+    @classmethod
+    def at(cls, source: str, message: str) -> Problem:
+        """A problem at a card's ``source`` (``path:line``)."""
+        path, _, line = source.rpartition(":")
+        return cls(path, int(line), message) if path and line.isdigit() else cls(source, 0, message)
+
     def __str__(self) -> str:
         if self.line <= 0:
             return f"{self.path}: {self.message}"

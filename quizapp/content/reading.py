@@ -8,22 +8,25 @@ needs PyYAML: a start-up served from the deck cache never imports it.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 import os
+from pathlib import Path
 from typing import Any, Callable, Union
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from quizapp.content import references
-from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, integer, read_card, text, text_list
-from quizapp.content.model import Card, Problem, Topic
+from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, CardResult, integer, read_card, text, text_list
+from quizapp.content.files import Unreadable, read_deck
+from quizapp.content.model import Card, Topic
 from quizapp.content.paths import display_path
+from quizapp.content.messages import one_line
+from quizapp.content.problem import Problem
 from quizapp.content.yamlnodes import (
     MAP,
     NULL,
     SEQ,
     NodeError,
-    compose_file,
+    compose_bytes,
     describe,
     did_you_mean,
     fields_of,
@@ -41,7 +44,9 @@ _CARD_KEYS = {key for req, opt in FIELDS.values() for key in req + opt} | {"id",
 
 
 @dataclasses.dataclass
-class _FileResult:
+class FileResult:
+    """What one deck file gave: its topic (None when unusable), its problems, and where things are."""
+
     topic: Topic | None
     problems: list[Problem]
     topic_line: int = 1
@@ -50,55 +55,56 @@ class _FileResult:
 
 def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
     """Read one deck: its Topic (None when the file is unusable) and its problems, in line order."""
-    result = _read_file(Path(path))
+    shown = display_path(Path(path))
+    try:
+        data = read_deck(Path(path))
+    except Unreadable as err:
+        return None, [Problem(shown, 0, one_line(str(err)))]
+    result = read_bytes(data, shown)
     return result.topic, result.problems
 
 
-def _read_file(path: Path) -> _FileResult:
-    result = _read_file_unchecked(path)
+def read_bytes(data: bytes, shown: str) -> FileResult:
+    """Read a deck file's bytes; ``shown`` is its path as messages and card sources give it."""
+    result = _read_unchecked(data, shown)
     for i, problem in enumerate(result.problems):
         if not problem.message.isprintable():  # a key or value with a newline must not break the line
-            result.problems[i] = dataclasses.replace(problem, message=_one_line(problem.message))
+            result.problems[i] = dataclasses.replace(problem, message=one_line(problem.message))
     return result
-
-
-def _one_line(message: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in message)
 
 
 NOT_A_DECK = "a deck must be a mapping with topic, title, summary and cards"
 EMPTY_FILE = "empty file: a deck is a mapping with topic, title, summary and cards"
 
 
-def _read_file_unchecked(path: Path) -> _FileResult:
-    shown = display_path(path)
+def _read_unchecked(data: bytes, shown: str) -> FileResult:
     try:
-        root = compose_file(path)
+        root = compose_bytes(data)
         if root is None:
-            return _FileResult(None, [Problem(shown, 1, EMPTY_FILE)])
+            return FileResult(None, [Problem(shown, 1, EMPTY_FILE)])
         return _read_deck(root, shown)
     except NodeError as err:
-        return _FileResult(None, [Problem(shown, err.line, err.message)])
+        return FileResult(None, [Problem(shown, err.line, err.message)])
     except Exception as err:  # a safety net: a bug here must not take the app down with one deck
         message = f"internal error while reading this file ({type(err).__name__}: {err})"
-        return _FileResult(None, [Problem(shown, 1, message)])
+        return FileResult(None, [Problem(shown, 1, message)])
 
 
-def _read_deck(root: Node, shown: str) -> _FileResult:
+def _read_deck(root: Node, shown: str) -> FileResult:
     if not (isinstance(root, MappingNode) and root.tag == MAP):
         message = tag_problem(root) or f"{NOT_A_DECK}, not {describe(root)}"
-        return _FileResult(None, [Problem(shown, line_of(root), message)])
+        return FileResult(None, [Problem(shown, line_of(root), message)])
     header = _Header(root)
     cards, card_lines, card_problems = _read_cards(header.card_nodes, header.topic_id or "", shown)
     problems = [Problem(shown, e.line, e.message) for e in header.errors] + card_problems
     problems.sort(key=lambda p: p.line)
     if not header.usable:
-        return _FileResult(None, problems)
+        return FileResult(None, problems)
     topic = Topic(
         id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards),
         refs=header.refs, source=shown, order=header.order,
     )
-    return _FileResult(topic, problems, header.topic_line, card_lines)
+    return FileResult(topic, problems, header.topic_line, card_lines)
 
 
 class _Header:
@@ -172,9 +178,12 @@ def _read_cards(
     problems: list[Problem] = []
     first_line: dict[str, int] = {}  # every readable id, broken cards included
     names = references.current() if nodes else None
+    read: dict[int, CardResult] = {}  # a card repeated through a YAML alias is read once
     for index, node in enumerate(nodes, 1):
-        result = read_card(node, index, topic_id, shown, names)
-        problems.extend(Problem(shown, line, message) for line, message in result.problems)
+        result = read.get(id(node))
+        if result is None:
+            result = read[id(node)] = read_card(node, index, topic_id, shown, names)
+            problems.extend(Problem(shown, line, message) for line, message in result.problems)
         card_id = result.card_id
         if card_id is None:
             continue

@@ -1,45 +1,41 @@
 """The names a card may point at, looked up where they are defined (never copied here).
 
-- exercise generators: ``engine.exercises.REGISTRY`` (importing the package registers them all)
-- drill tasks for code cards: ``quizapp.drills.TASKS``, once that module exists
-- misconceptions a card ``teaches``: ``engine.exercises.misconceptions.CATALOG``
+- exercise generators: ``quizapp.engine.exercises.REGISTRY``
+- drill tasks for code cards: ``quizapp.drills.TASKS``
+- misconceptions a card ``teaches``: ``quizapp.engine.exercises.misconceptions.CATALOG``
 
-Each is read at call time, so a generator registered by a test (or a plug-in) is seen.
+Only reading a deck file needs them (a start served from the deck cache never imports this), and
+the tables are read when a file is, so a generator a test registers is seen.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from quizapp.drills import TASKS
+from quizapp.engine.exercises import REGISTRY
+from quizapp.engine.exercises.misconceptions import CATALOG
+
 
 def generators() -> Mapping[str, Any]:
-    """Generator id -> ``engine.exercises.Generator`` (with ``params`` and ``levels``)."""
-    exercises = importlib.import_module("quizapp.engine.exercises")
-    return exercises.REGISTRY
+    """Generator id -> ``Generator`` (with ``params`` and ``levels``)."""
+    return REGISTRY
 
 
 def tasks() -> Mapping[str, Any]:
-    """Drill task id -> task; empty while ``quizapp.drills`` does not exist yet."""
-    try:
-        drills = importlib.import_module("quizapp.drills")
-    except ModuleNotFoundError as err:
-        if err.name not in ("quizapp.drills", "quizapp"):
-            raise
-        return {}
-    return getattr(drills, "TASKS", {})
+    """Drill task id -> task."""
+    return TASKS
 
 
 def misconceptions() -> Mapping[str, Any]:
     """Misconception name -> ``Misconception``."""
-    catalog = importlib.import_module("quizapp.engine.exercises.misconceptions")
-    return catalog.CATALOG
+    return CATALOG
 
 
 @dataclass(frozen=True)
 class Names:
-    """The three lookups, taken once per load so a deck of many cards does not repeat them."""
+    """The three lookups, taken once per file so a deck of many cards does not repeat them."""
 
     generators: Mapping[str, Any]
     tasks: Mapping[str, Any]

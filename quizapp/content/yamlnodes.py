@@ -10,7 +10,6 @@ here as an inert node whose tag we report as a problem: a deck is data, never co
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -30,6 +29,9 @@ TEXTLIKE = frozenset({STR, INT, FLOAT, BOOL, TIMESTAMP})
 
 #: Nesting deeper than this inside ``params`` is a mistake, not data (and keeps recursion bounded).
 MAX_DEPTH = 50
+#: Values a card's ``params`` may hold with every YAML alias expanded: far more than any generator
+#: takes, and few enough that aliases of aliases (a "billion laughs") are refused at once.
+MAX_VALUES = 10_000
 
 _SAFE = yaml.constructor.SafeConstructor()
 
@@ -117,15 +119,31 @@ def _merge_sources(value_node: Node) -> list[tuple[Node, Node]]:
     return entries
 
 
-def plain(node: Node, depth: int = 0, memo: dict[int, Any] | None = None) -> Any:
+def expanded_size(node: Node, limit: int) -> int:
+    """How many nodes ``node`` holds with every alias expanded, counted no further than ``limit + 1``.
+
+    An alias is the same node object as its anchor, so a walk that follows it counts it again,
+    as any consumer of the data would; the count stops early, so a bomb costs nothing.
+    """
+    count, stack = 0, [node]
+    while stack and count <= limit:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, MappingNode):
+            for pair in current.value:
+                stack.extend(pair)
+    return count
+
+
+def plain(node: Node, depth: int = 0) -> Any:
     """The Python value of a small free-form structure (a generator's ``params``).
 
     Only null, booleans, numbers, text, lists and mappings with text keys; anything else raises
-    :class:`NodeError` at its own line. Shared (aliased) nodes are converted once.
+    :class:`NodeError` at its own line. Check :func:`expanded_size` first: an alias is converted
+    every time it is used.
     """
-    memo = {} if memo is None else memo
-    if id(node) in memo:
-        return memo[id(node)]
     if depth > MAX_DEPTH:
         raise NodeError(line_of(node), "nested too deeply")
     if isinstance(node, ScalarNode):
@@ -136,19 +154,12 @@ def plain(node: Node, depth: int = 0, memo: dict[int, Any] | None = None) -> Any
     if problem:
         raise NodeError(line_of(node), problem)
     if isinstance(node, SequenceNode):
-        items: list[Any] = []
-        memo[id(node)] = items
-        items.extend(plain(item, depth + 1, memo) for item in node.value)
-        return items
-    mapping: dict[str, Any] = {}
-    memo[id(node)] = mapping
+        return [plain(item, depth + 1) for item in node.value]
     errors: list[NodeError] = []
     fields = fields_of(node, errors)
     if errors:
         raise errors[0]
-    for key, (_, value_node) in fields.items():
-        mapping[key] = plain(value_node, depth + 1, memo)
-    return mapping
+    return {key: plain(value_node, depth + 1) for key, (_, value_node) in fields.items()}
 
 
 def scalar_value(node: ScalarNode) -> Any:
@@ -161,15 +172,11 @@ def scalar_value(node: ScalarNode) -> Any:
         raise NodeError(line_of(node), f"{quote(node.value)} is not a valid {short_tag(node.tag)}") from None
 
 
-def compose_file(path: Path) -> Node | None:
-    """Read and compose ``path``; raise :class:`NodeError` for a file that is not valid YAML text.
+def compose_bytes(data: bytes) -> Node | None:
+    """Decode and compose a deck file's bytes; raise :class:`NodeError` for what is not YAML text.
 
     Returns None for a file with no YAML document in it (empty, or only comments).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise NodeError(0, f"cannot read the file: {err.strerror or err}") from None
     if b"\0" in data:
         raise NodeError(data.count(b"\n", 0, data.index(b"\0")) + 1, "not a text file (it holds NUL bytes)")
     try:

@@ -16,6 +16,7 @@ API::
     report.lines()                     # the full report as plain-text lines
     session_checker(shown, code)       # the code cards' checker (quizapp.grading.Checker),
                                        # plugged into every session by quizapp.study
+    warm_up()                          # start the checker process now (e.g. when a code card shows)
 
 :class:`DrillReport` fields: ``passed``, ``message`` (one line), ``cases_passed``/``cases_total``,
 ``case_label`` and ``failing_case`` (the first failing case: what it tests, and its inputs printed
@@ -25,22 +26,44 @@ variance), ``misconception`` (its name, as in ``engine.exercises.misconceptions.
 fits), ``timed_out``, ``seed``, ``seconds``, ``printed`` (the start of what the code printed).
 
 ``check`` never raises for anything in the code (syntax errors, exceptions, endless loops, huge
-allocations, crashes, os._exit, reading stdin, printing megabytes each give a report) and raises
-:class:`UnknownTask` (a KeyError) for an unknown task id.  It blocks for the run (about 0.3-0.5 s
-for a correct solution, mostly the child's NumPy import; at most ``timeout``): call it from a worker
-thread in a UI.  Limits and why: :mod:`quizapp.drills.runner`.
+allocations, crashes, os._exit, reading stdin, printing megabytes, cheating each give a report) and
+raises :class:`UnknownTask` (a KeyError) for an unknown task id.  A PASS means the app received
+every case's result and compared it itself.  It blocks for the run: the first check of a process
+starts the checker (about a NumPy import, unless :func:`warm_up` did it earlier), later ones take
+milliseconds for a correct solution; at most ``timeout`` of the solution's time.  Call it from a
+worker thread in a UI.  How it is confined and why: :mod:`quizapp.drills.runner`, docs/drills.md.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from quizapp.drills.checking import DEFAULT_TIMEOUT, UnknownTask, check, get_task, read_code
-from quizapp.drills.report import DrillReport
-from quizapp.drills.runner import DEFAULT_LIMITS, Limits
-from quizapp.drills.task import Case, Mistake, Task
-from quizapp.drills.tasks import TASKS
-from quizapp.grading import AnswerError, Check
+#: Where each name of the API lives.  They load on first use (PEP 562), so that
+#: ``quizapp drill TASK --file`` can start the checker process (quizapp.drills.runner) before the
+#: tasks and the engine load, and the two imports overlap: 0.1-0.2 s of a 0.4-0.8 s check.
+_EXPORTS = {
+    "TASKS": "quizapp.drills.tasks",
+    "Task": "quizapp.drills.task",
+    "Case": "quizapp.drills.task",
+    "Mistake": "quizapp.drills.task",
+    "DrillReport": "quizapp.drills.report",
+    "Limits": "quizapp.drills.runner",
+    "DEFAULT_LIMITS": "quizapp.drills.runner",
+    "DEFAULT_TIMEOUT": "quizapp.drills.checking",
+    "UnknownTask": "quizapp.drills.checking",
+    "check": "quizapp.drills.checking",
+    "get_task": "quizapp.drills.checking",
+    "warm_up": "quizapp.drills.process",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'quizapp.drills' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "TASKS",
@@ -54,6 +77,7 @@ __all__ = [
     "UnknownTask",
     "check",
     "get_task",
+    "warm_up",
     "session_checker",
 ]
 
@@ -68,6 +92,10 @@ def session_checker(presented: Any, code: Any):
     recorded and the user can fix it.  Code that runs and is wrong (wrong values, an exception, a
     time-out) is graded wrong.  ``Check.detail`` is the :class:`DrillReport`.
     """
+    # Imported here, like the rest of the package's API (see _EXPORTS): grading brings the engine.
+    from quizapp.drills.checking import UnknownTask, check, get_task, read_code
+    from quizapp.grading import AnswerError, Check
+
     task_id = getattr(presented.card, "task", "")
     try:
         task = get_task(task_id)

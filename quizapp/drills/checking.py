@@ -17,19 +17,24 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 import secrets
+import stat
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
-from quizapp.drills import hints, runner
+from quizapp.drills import process, runner
 from quizapp.drills.report import DrillReport, show_named, show_value
 from quizapp.drills.task import Case, Task
 from quizapp.drills.tasks import TASKS
+from quizapp.sanitize import clean
 
 #: Longer files are refused before anything runs.
 MAX_CODE_CHARS = 100_000
+#: The most a solution file can hold in bytes (UTF-8 takes up to 4 bytes a character).
+MAX_FILE_BYTES = 4 * MAX_CODE_CHARS
 DEFAULT_TIMEOUT = 5.0
 
 
@@ -51,6 +56,44 @@ def get_task(task_id: str) -> Task:
 
 
 # -- before running: can the code be read, and does it define the function? -----------------------
+
+
+class UnreadableFile(ValueError):
+    """A solution file that cannot be read; ``str()`` is one line saying which and why."""
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_solution_file(path: str) -> str:
+    """The text of the solution file at ``path``, read without waiting and never past
+    :data:`MAX_FILE_BYTES` plus one byte: a FIFO, a device, a folder or a huge file is refused."""
+    shown = clean(path)
+    try:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer (it is then refused as not a file).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise UnreadableFile(f"cannot read {shown}: {err.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        kind = next((name for test, name in _KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a file")
+        if kind is not None:
+            raise UnreadableFile(f"{shown} is {kind}, not a Python file")
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise UnreadableFile(f"cannot read {shown}: {err.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(f"{shown} is larger than {MAX_FILE_BYTES} bytes: a drill's solution is a short file")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UnreadableFile(f"{shown} is not UTF-8 text (byte {err.start + 1} cannot be read)") from None
 
 
 @dataclass(frozen=True)
@@ -197,7 +240,8 @@ def _case_header(index: int, total: int, case: Case) -> str:
 def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndarray]], result: runner.RunResult,
           *, seed: int | None = None, timeout: float = DEFAULT_TIMEOUT,
           limits: runner.Limits = runner.DEFAULT_LIMITS) -> DrillReport:
-    """Turn a run's outputs into a report: the first failing case, or a pass."""
+    """Turn a run into a report: a pass only when every case's result arrived and matched, the
+    harness finished and the process exited cleanly; otherwise the first thing that went wrong."""
     total = len(cases)
     base = dict(task=task.id, cases_total=total, seed=seed, seconds=result.seconds, printed=result.printed,
                 timed_out=result.timed_out)
@@ -211,7 +255,7 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
         if got is None:
             continue
         mismatch = None
-        for name, e, g in zip(task.outputs, expected[index], got):
+        for name, e, g in zip(task.outputs, expected[index], got, strict=True):
             mismatch = compare(name, np.asarray(e), g, cases[index].rtol, cases[index].atol, name in task.integer_outputs)
             if mismatch is not None:
                 break
@@ -221,11 +265,15 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
             first = (index, got, mismatch)
     base["cases_passed"] = passed
 
+    if result.protocol_error is not None:
+        return _report(**base, passed=False,
+                       message=f"the solution's process broke the checker's protocol: it sent {result.protocol_error}.",
+                       hint="A drill only returns its result: writing to the checker's pipe counts as a failure.")
     if first is not None:  # a wrong value comes before any later exception
         index, got, mismatch = first
         case = cases[index]
         name = diagnose(task, case, got)
-        hint = hints.hint_text(name) if name else (task.shape_hint if mismatch.shape else None)
+        hint = _hints().hint_text(name) if name else (task.shape_hint if mismatch.shape else None)
         return _report(
             **base, passed=False,
             message=f"{_case_header(index, total, case)}: {mismatch.text}.",
@@ -241,14 +289,30 @@ def grade(task: Task, cases: Sequence[Case], expected: Sequence[Sequence[np.ndar
         return _report(**{**base, **stopped}, passed=False)
     if passed == total:
         return _report(**base, passed=True, message=f"all {total} cases match the engine.")
-    return _report(**base, passed=False, message="the run ended before every case was checked.",
-                   error=(result.stderr.strip().splitlines() or [None])[-1])
+    index = min(set(range(total)) - set(result.outputs))
+    return _report(**base, passed=False, message=f"{_case_header(index, total, cases[index])}: the solution returned nothing.",
+                   hint="The checker received no result for this case: a drill must return its result for every case.",
+                   case_label=cases[index].label, failing_case=show_named(task.param_names, cases[index].args))
+
+
+def _hints():
+    """The hints module, loaded for a failing check only: it loads the engine's whole exercise
+    package (for the misconception catalog), 20-55 ms that a passing ``--file`` check need not wait."""
+    from quizapp.drills import hints
+
+    return hints
 
 
 def _megabytes(n: int) -> str:
     if n >= 1 << 30:
         return f"{n / (1 << 30):g} GiB"
-    return f"{n / (1 << 20):g} MB" if n >= 1 << 20 else f"{n >> 10} KB"
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):g} MB"
+    return f"{n >> 10} KB" if n >= 1 << 10 else f"{n} bytes"
+
+
+def _last_line(text: str) -> str | None:
+    return (text.strip().splitlines() or [None])[-1]
 
 
 def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeout: float,
@@ -262,49 +326,53 @@ def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeou
         case = cases[index]
         return {"case_label": case.label, "failing_case": show_named(task.param_names, case.args)}
 
+    if result.lost is not None and not result.ready:
+        return {"message": "the checker's Python process could not start.",
+                "error": _last_line(result.stderr) or result.lost}
+    if result.unready is not None:
+        return {"message": "the checker's Python process could not start.", "error": result.unready}
+    if result.lost is not None:
+        return {"message": f"the check could not finish: {result.lost}."}
+
     if result.missing is not None:
-        found = [f for f in result.missing.get("found", []) if isinstance(f, str)]
+        found = result.missing.get("found", [])
         close = difflib.get_close_matches(task.function, found, n=1, cutoff=0.6)
         extra = f" Did you mean to name `{close[0]}` `{task.function}`?" if close else ""
         return {"message": f"no function `{task.function}` after running the file: define `{task.signature}`.{extra}"}
 
     if result.error is not None:
         event = result.error
-        kind, text = str(event.get("type", "Exception")), str(event.get("message", ""))
-        line, source = event.get("line"), str(event.get("source") or "")
-        function = event.get("function")
-        inside = f", in {function}" if isinstance(function, str) and function not in (task.function, "<module>") else ""
+        kind, text = event["type"], event["message"]
+        line, source, function = event["line"], event["source"], event["function"]
+        inside = f", in {function}" if function and function not in (task.function, "<module>") else ""
         where = f" (line {line}{inside}: {source})" if line and source else (f" (line {line}{inside})" if line else "")
         error = f"{kind}: {text}{where}" if text else f"{kind}{where}"
-        hint = hints.exception_hint(kind, text, broadcast_hint=task.broadcast_hint, function=task.function,
+        hint = _hints().exception_hint(kind, text, broadcast_hint=task.broadcast_hint, function=task.function,
                                     memory_limit=_megabytes(limits.memory_bytes))
         at_line = f" at line {line}" if line else ""
-        if event.get("stage") == "load":
+        if event["stage"] == "load":
             message = f"your file raised {kind}{at_line} while loading, before the function was called."
             return {"message": message, "error": error, "hint": hint}
-        index = event.get("case")
-        index = index if isinstance(index, int) else None
-        header = _case_header(index, total, cases[index]) if index is not None and 0 <= index < total else "a case"
+        index = event["case"]
+        header = _case_header(index, total, cases[index]) if index is not None else "a case"
         return {"message": f"{header} raised {kind}{at_line}.", "error": error, "hint": hint, **case_fields(index)}
 
     if result.bad_output is not None:
-        index = result.bad_output.get("case")
-        index = index if isinstance(index, int) and 0 <= index < total else None
-        header = _case_header(index, total, cases[index]) if index is not None else "a case"
-        text = str(result.bad_output.get("message", "returned something that is not an array"))
-        hint = f"Return {_returns(task)}."
-        return {"message": f"{header}: {task.function} {text}.", "hint": hint, **case_fields(index)}
+        index = result.bad_output["case"]
+        text = result.bad_output["message"] or "returned something that is not an array"
+        return {"message": f"{_case_header(index, total, cases[index])}: {task.function} {text}.",
+                "hint": f"Return {_returns(task)}.", **case_fields(index)}
 
     if not result.ready and not result.timed_out:
         return {"message": "the checker's Python process could not start.",
-                "error": (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]}
+                "error": _last_line(result.printed) or f"exit code {result.returncode}"}
     running = result.running
-    during = (f"while running {_case_header(running, total, cases[running])}" if running is not None and 0 <= running < total
+    during = (f"while running {_case_header(running, total, cases[running])}" if running is not None
               else "while loading your file (top-level code runs before the function is called)" if not result.loaded
-              else "between cases")
+              else "after the last case" if len(result.outputs) == total else "between cases")
     if result.timed_out:
-        if result.printed_bytes >= limits.print_bytes:
-            hint = (f"It was still printing when stopped ({_megabytes(result.printed_bytes)} or more printed): "
+        if result.print_cap:
+            hint = (f"It was still printing when stopped (more than {_megabytes(limits.print_bytes)} printed): "
                     "take the print out of the loop.")
         else:
             hint = ("An endless loop? Every case is tiny: a correct solution takes milliseconds, with no loop over "
@@ -322,15 +390,17 @@ def _stopped(task: Task, cases: Sequence[Case], result: runner.RunResult, timeou
         }.get(result.signal_name, f"was ended by {result.signal_name}")
         return {"message": f"the process {cause} {during}.",
                 "error": result.signal_name, **case_fields(running)}
-    if not result.finished:
-        code = result.returncode
-        return {"message": f"the process exited (code {code}) {during}.",
+    if not result.finished or result.returncode != 0:
+        return {"message": f"the process exited (code {result.returncode}) {during}.",
                 "hint": "Something ended the process (os._exit, a crash in an extension): a drill must return its result.",
-                "error": (result.stderr.strip().splitlines() or [None])[-1], **case_fields(running)}
+                **case_fields(running)}
     return None
 
 
 def _report(**fields: Any) -> DrillReport:
+    """The report, every text in it cleaned of terminal control sequences (much of it came from the
+    user's code: prints, exception messages, source lines)."""
+    fields = {name: clean(value) if isinstance(value, str) else value for name, value in fields.items()}
     message = fields["message"]
     fields["message"] = message[:1].upper() + message[1:]
     return DrillReport(**fields)
@@ -346,12 +416,13 @@ def _returns(task: Task) -> str:
 
 
 def check(task_id: str, code: str, *, seed: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-          limits: runner.Limits = runner.DEFAULT_LIMITS) -> DrillReport:
+          limits: runner.Limits = runner.DEFAULT_LIMITS, checker: process.Checker | None = None) -> DrillReport:
     """Check ``code`` (the text of a Python file) for the drill ``task_id``.
 
-    The code runs in a child process (see :mod:`quizapp.drills.runner`) on the task's edge cases and
-    on random cases drawn from ``seed`` (a fresh seed when None; the report says which).  Never
-    raises for anything in ``code``; raises :class:`UnknownTask` for an unknown ``task_id``.
+    The code runs in a confined process (see :mod:`quizapp.drills.runner`; ``checker`` defaults to
+    the app's shared one) on the task's edge cases and on random cases drawn from ``seed`` (a fresh
+    seed when None; the report says which).  Never raises for anything in ``code``; raises
+    :class:`UnknownTask` for an unknown ``task_id``.
     """
     task = get_task(task_id)
     if seed is None:
@@ -363,12 +434,12 @@ def check(task_id: str, code: str, *, seed: int | None = None, timeout: float = 
     cases = task.cases(np.random.default_rng(seed))
     expected: list[list[np.ndarray]] = []
 
-    def compute_expected() -> None:  # while the child imports NumPy
+    def compute_expected() -> None:  # while the solution runs (or the checker imports NumPy)
         expected.extend(task.expected(case) for case in cases)
 
     try:
         result = runner.run(code, task.function, [case.args for case in cases], len(task.outputs), timeout=timeout,
-                            limits=limits, while_running=compute_expected)
+                            limits=limits, while_running=compute_expected, checker=checker)
     except OSError as err:  # no temporary folder, no process: the machine's problem, said plainly
         return _report(task=task.id, passed=False, seed=seed, message=f"could not run the check: {err}.",
                        error=f"{type(err).__name__}: {err}")

@@ -187,8 +187,23 @@ def exception_hint(
     if error_type == "TypeError" and re.search(r"positional argument|takes \d+|unexpected keyword", message):
         if function and function in message:
             return "Keep the starter's signature: the checker passes the arguments in that order."
-    if error_type == "ImportError" and "cannot be imported in a drill" in message:
-        return "Write it with NumPy alone: the app's engine (the reference answer) is not available here."
+    if error_type in ("ImportError", "ModuleNotFoundError"):
+        return _import_hint(message)
+    if error_type == "PermissionError":
+        return ("A drill can read and write only its own folder: everything it needs comes in through the "
+                "function's arguments.")
     if error_type == "OSError" and "File too large" in message:
         return "The code wrote too much output: remove the printing loop."
     return None
+
+
+def _import_hint(message: str) -> str:
+    """Why a module cannot be imported in a drill: only NumPy and the standard library are there."""
+    match = re.search(r"No module named '([\w.]+)'", message)
+    root = match.group(1).split(".")[0] if match else ""
+    if root in ("quizapp", "engine"):
+        return (f"The drill cannot import {root}: the app and its engine (the reference answer) are out of a "
+                "solution's reach. Write it with NumPy.")
+    if root:
+        return f"A drill runs with NumPy and the standard library only: {root} is not available. Write it with NumPy."
+    return "A drill runs with NumPy and the standard library only."

@@ -13,8 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from quizapp.engine.exercises.text import fmt_array, fmt_num
-
 #: Arrays with more values than this are summarised (shape, dtype, first and last values).
 SHOW_ALL_UP_TO = 60
 
@@ -72,6 +70,10 @@ def _indent(text: str) -> list[str]:
 
 def show_value(value: Any, digits: int = 6) -> str:
     """A value as a person reads it: numbers in their shortest form, small arrays in full."""
+    # Loaded when a failing report is shown: the engine's exercise package loads with it, 20-55 ms
+    # that a passing ``--file`` check need not wait.
+    from quizapp.engine.exercises.text import fmt_array, fmt_num
+
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, tuple):

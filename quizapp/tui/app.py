@@ -114,7 +114,7 @@ class QuizApp(App):
             self.notify(str(exc), severity="error")
             return False
         if first is None:
-            self.notify(nothing_left(session, self.ctx.now(), title), title="Nothing to study")
+            self.notify(nothing_left(session, self.ctx.now(), title), title="Nothing to study", markup=False)
             return False
         self.push_screen(StudyScreen(self.ctx, session, title))
         return True

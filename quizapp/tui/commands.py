@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 
 class QuizCommands(Provider):
@@ -25,11 +26,12 @@ class QuizCommands(Provider):
         from quizapp.tui.screens.home import topic_outlines
 
         for topic in topic_outlines(app.ctx.library):
+            title = escape(topic.title)  # the palette reads names and help as markup
             out.append(
                 (
-                    f"Study topic: {topic.title}",
+                    f"Study topic: {title}",
                     partial(app.start_session, topics=[topic.id], title=topic.title),
-                    f"Due and new cards of {topic.title}",
+                    f"Due and new cards of {title}",
                 )
             )
         return out

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 import quizapp
 from quizapp.content import (
-    Choice,
-    CodeCard,
-    ExerciseCard,
-    Flashcard,
     Problem,
-    TrueFalse,
     deck_files,
     load_file,
     load_library,
@@ -23,6 +17,7 @@ from quizapp.content import (
     validate_paths,
 )
 from quizapp.content import loader, references
+from quizapp.content.model import Choice, CodeCard, ExerciseCard, Flashcard, TrueFalse
 from quizapp.content.references import tasks as real_tasks
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -176,7 +171,7 @@ def test_utf8_with_bom_loads(tmp_path):
 def test_unreadable_path_is_a_problem_not_an_exception(tmp_path):
     topic, problems = load_file(tmp_path)  # a folder, not a file
     assert topic is None
-    assert len(problems) == 1 and problems[0].message.startswith("cannot read the file")
+    assert [p.message for p in problems] == ["a folder, not a deck file"]
 
 
 def test_a_newline_in_a_key_never_breaks_the_one_line_rule(tmp_path):
@@ -190,14 +185,14 @@ def test_a_newline_in_a_key_never_breaks_the_one_line_rule(tmp_path):
 # --- references that come and go ------------------------------------------------------------------
 
 
-def test_code_task_is_unknown_while_the_drills_module_does_not_exist(tmp_path, monkeypatch):
+def test_code_tasks_are_checked_against_the_real_drill_tasks(tmp_path, monkeypatch):
     monkeypatch.setattr(references, "tasks", real_tasks)
-    monkeypatch.setitem(sys.modules, "quizapp.drills", None)  # import fails as if it did not exist
     path = tmp_path / "d.yaml"
-    path.write_text(deck(cards="  - {id: c, kind: code, task: batch_norm_train, explain: e}\n"))
+    path.write_text(deck(cards="  - {id: c, kind: code, task: batch_norm_train, explain: e}\n"
+                              "  - {id: d, kind: code, task: batch_norm_trian, explain: e}\n"))
     topic, problems = load_file(path)
-    assert [p.message for p in problems] == ["card 'c': unknown task 'batch_norm_train'"]
-    assert topic.cards == ()
+    assert [p.message for p in problems] == ["card 'd': unknown task 'batch_norm_trian' (did you mean 'batch_norm_train'?)"]
+    assert [c.id for c in topic.cards] == ["c"]
 
 
 def test_generator_registered_later_is_seen_without_reloading(tmp_path, monkeypatch):

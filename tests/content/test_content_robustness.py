@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.engine.exercises.misconceptions import CATALOG
-from quizapp.content import KINDS, Problem, Topic, load_file, yamlnodes
+from quizapp.content import Problem, load_file, load_library, loader, yamlnodes
+from quizapp.content.model import KINDS, Topic
+from quizapp.sanitize import clean
 
-SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def assert_well_formed(result, path):
@@ -135,7 +137,8 @@ def decks(draw, mutate):
 
 
 def _text(value: str) -> str:
-    return value.rstrip().lstrip("\n")
+    """A text field as served: trimmed, with control characters shown escaped (quizapp.sanitize)."""
+    return clean(value.rstrip().lstrip("\n"))
 
 
 @SETTINGS
@@ -172,3 +175,93 @@ def test_a_changed_deck_gives_cards_or_problems_and_no_problem_means_all_served(
         assert len(topic.cards) == len(deck["cards"])
     else:
         assert len(topic.cards) < len(deck["cards"]) or all("card" not in p.message for p in problems)
+
+
+# --- YAML aliases: expanded within a bound, refused beyond it -------------------------------------
+
+
+@pytest.fixture
+def listy():
+    """A generator taking one list param, ``values``, to hold the aliased structures."""
+    from quizapp.engine.exercises.base import REGISTRY, Draft, generator
+
+    generator("fake.listy", "a list param", levels=(1,))(
+        lambda rng, level=1, values=(): Draft(asks="a count", prompt="count", answer=1.0, steps=[])
+    )
+    yield
+    del REGISTRY["fake.listy"]
+
+
+def alias_deck(levels: int, fanout: int) -> str:
+    """One exercise card whose ``values`` are ``levels`` lists, each of ``fanout`` aliases of the one before."""
+    rows = [f"        - &a0 [{', '.join(['1'] * fanout)}]"]
+    rows += [f"        - &a{i} [{', '.join([f'*a{i - 1}'] * fanout)}]" for i in range(1, levels)]
+    params = "\n".join(rows)
+    return ("topic: t\ntitle: T\nsummary: S\ncards:\n  - id: aliased\n    kind: exercise\n"
+            f"    generator: fake.listy\n    params:\n      values:\n{params}\n    explain: e\n")
+
+
+def expanded_count(levels: int, fanout: int) -> int:
+    """Nodes in the params with every alias expanded, worked by hand: the list at level 0 is
+    itself and its ``fanout`` numbers; each level above is itself and ``fanout`` copies of the one
+    before; around them, the params mapping, the key ``values`` and the list of levels."""
+    sizes = [1 + fanout]
+    for _ in range(1, levels):
+        sizes.append(1 + fanout * sizes[-1])
+    return 3 + sum(sizes)
+
+
+@SETTINGS
+@given(levels=st.integers(1, 7), fanout=st.integers(1, 12))
+def test_aliases_are_served_up_to_the_bound_and_refused_beyond_it(tmp_path, listy, levels, fanout):
+    path = tmp_path / "deck.yaml"
+    path.write_text(alias_deck(levels, fanout), encoding="utf-8")
+    topic, problems = load_file(path)
+    assert_well_formed((topic, problems), path)
+    if expanded_count(levels, fanout) <= 10_000:
+        assert problems == []
+        top = topic.cards[0].params["values"][-1]
+        for _ in range(levels - 1):  # every alias was expanded into the value served
+            assert len(top) == fanout
+            top = top[0]
+        assert top == [1] * fanout
+    else:
+        assert [(p.line, p.message) for p in problems] == [
+            (9, "card 'aliased': 'params' holds more than 10,000 values once its YAML aliases are expanded")
+        ]
+        assert topic.cards == ()
+
+
+@pytest.mark.timeout(60)
+def test_a_billion_laughs_is_refused_at_once(tmp_path, listy):
+    path = tmp_path / "deck.yaml"
+    path.write_text(alias_deck(levels=9, fanout=10), encoding="utf-8")  # 10**9 numbers once expanded
+    topic, problems = load_file(path)
+    assert [p.message for p in problems] == [
+        "card 'aliased': 'params' holds more than 10,000 values once its YAML aliases are expanded"
+    ]
+
+
+# --- the deck cache gives back exactly what the loader read ----------------------------------------
+
+
+@SETTINGS
+@given(deck=decks(mutate=True), name=st.sampled_from(["a.yaml", "sub/b.yml"]))
+def test_whatever_a_deck_holds_the_cache_gives_it_back_unchanged(tmp_path_factory, monkeypatch, deck, name):
+    folder = tmp_path_factory.mktemp("decks")
+    path = folder / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(deck, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("QUIZAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    cold = load_library([folder], include_shipped=False, use_cache=False)
+    load_library([folder], include_shipped=False)  # fills the cache
+    with monkeypatch.context() as served_from_the_cache:
+        served_from_the_cache.setattr(loader, "_read", lambda data, shown: pytest.fail(f"{shown} was parsed"))
+        warm = load_library([folder], include_shipped=False)
+        warm.topics
+
+    def seen(library):
+        cards = [(card, repr(getattr(card, "params", None))) for topic in library.topics for card in topic.cards]
+        return [str(p) for p in library.problems], [(t.id, t.title, t.refs, t.order) for t in library.topics], cards
+
+    assert seen(warm) == seen(cold)

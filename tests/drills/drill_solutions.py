@@ -506,3 +506,10 @@ def source(function, name: str) -> str:
     text = textwrap.dedent(inspect.getsource(function))
     text = re.sub(r"^def \w+\(", f"def {name}(", text, count=1)
     return "import numpy as np\n\n\n" + text
+
+
+# The drills on the newer techniques keep their solutions in their own module.
+from new_drill_solutions import RIGHT as _NEW_RIGHT, WRONG as _NEW_WRONG  # noqa: E402
+
+RIGHT |= _NEW_RIGHT
+WRONG |= _NEW_WRONG

@@ -11,7 +11,7 @@ import numpy as np
 
 from quizapp.drills import get_task
 from quizapp.drills.checking import grade
-from quizapp.drills.harness import _outputs
+from quizapp.drills.harness import to_arrays
 from quizapp.drills.runner import DEFAULT_LIMITS, RunResult
 
 
@@ -19,16 +19,17 @@ def grade_function(task_id: str, function, seed: int):
     task = get_task(task_id)
     cases = task.cases(np.random.default_rng(seed))
     expected = [task.expected(case) for case in cases]
-    result = RunResult(ready=True, loaded=True, finished=True)
+    result = RunResult(ready=True, loaded=True, finished=True, returncode=0)
     for index, case in enumerate(cases):
         args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case.args)
         try:
             with np.errstate(all="ignore"):
                 value = function(*args)
         except Exception as exc:
-            result.error = {"event": "error", "type": type(exc).__name__, "message": str(exc), "case": index, "stage": "call"}
+            result.error = {"type": type(exc).__name__, "message": str(exc), "line": None, "source": "",
+                            "function": "", "case": index, "stage": "call"}
             break
-        arrays, problem = _outputs(value, len(task.outputs), DEFAULT_LIMITS.max_output_elements, np)
+        arrays, problem = to_arrays(value, len(task.outputs), DEFAULT_LIMITS.max_output_elements)
         if problem is not None:
             result.bad_output = {"case": index, "message": problem}
             break

@@ -8,12 +8,10 @@ Exercises are built by hand here, so every expected answer and every variant is 
 from __future__ import annotations
 
 import dataclasses
-import statistics
-import time
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.engine.answers import Verdict, check, grade, parse
@@ -252,7 +250,7 @@ def test_each_variant_is_told_apart():
 def test_the_right_answer_never_gets_a_misconception():
     verdict = check(bn_exercise(), "-1 1")
     assert verdict.correct and verdict.misconception is None
-    # Even when a variant coincides with the answer (make() redraws these; built by hand here).
+    # Even when a variant coincides with the answer (make() leaves such a belief out; built by hand here).
     same = exercise(0.5, variants=[("no_eps", 0.5), ("std_for_var", 0.503)])
     for text in ("0.5", "0.503", "0.51"):
         verdict = check(same, text)
@@ -327,7 +325,6 @@ def _names(indices, ndim):
     return [str(ix[0] + 1) if ndim == 1 else "(" + ",".join(str(i + 1) for i in ix) + ")" for ix in indices]
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     shape=st.tuples(st.integers(2, 4), st.integers(1, 4)),
     data=st.data(),
@@ -360,7 +357,6 @@ def test_perturbed_entries_are_rejected_with_their_exact_indices(shape, data):
         assert verdict.message == listing or verdict.message.startswith(listing + "; every entry ")
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     values=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=12),
     rows=st.sampled_from([1, 2, 3]),
@@ -375,7 +371,6 @@ def test_an_exact_answer_in_any_arrangement_of_its_numbers_is_right(values, rows
         assert check(exercise(matrix), " ".join(repr(v) for v in values)).correct
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40))
 def test_check_never_raises(text):
     verdict = check(exercise(M23, variants=[("no_eps", [[1, 2, 3], [4, 5, 7]])]), text)
@@ -383,16 +378,11 @@ def test_check_never_raises(text):
     assert isinstance(verdict.message, str) and verdict.message and "\n" not in verdict.message
 
 
-# -- speed ---------------------------------------------------------------------------------------
+# -- a large typed answer ---------------------------------------------------------------------------
 
 
-def test_parse_and_check_of_a_4x4_answer_is_well_under_a_millisecond():
+def test_a_4x4_answer_rounded_to_4_places_is_right():
+    """Its speed (well under a millisecond) is measured by tests/bench/bench_answers.py."""
     ex = exercise(np.arange(16.0).reshape(4, 4) / 7)
     text = "[0, 0.1429, 0.2857, 0.4286; 0.5714, 0.7143, 0.8571, 1; 1.1429, 1.2857, 1.4286, 1.5714; 1.7143, 1.8571, 2, 2.1429]"
     assert check(ex, text).correct
-    times = []
-    for _ in range(200):
-        start = time.perf_counter()
-        check(ex, text)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 1e-3

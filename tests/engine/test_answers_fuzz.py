@@ -35,8 +35,12 @@ def parse_or_error(text: str):
 
 # -- anything typed: a value or a ParseError -----------------------------------------------------
 
+#: The parser is where typed text meets code, and an example costs a fraction of a millisecond:
+#: the three open-ended fuzz tests below run five times the profile's number of examples.
+PARSER_FUZZ = settings(max_examples=5 * settings.default.max_examples)
 
-@settings(max_examples=500, deadline=None)
+
+@PARSER_FUZZ
 @given(st.text())
 def test_any_text_is_a_value_or_a_parse_error(text):
     parse_or_error(text)
@@ -45,7 +49,7 @@ def test_any_text_is_a_value_or_a_parse_error(text):
 GRAMMAR_CHARS = "0123456789.eE+-*/^()[],; \n\t\r_" "sqrtexplognaifπ√−×"
 
 
-@settings(max_examples=1000, deadline=None)
+@PARSER_FUZZ
 @given(st.text(alphabet=GRAMMAR_CHARS, max_size=40))
 def test_text_from_the_grammars_alphabet_is_a_value_or_a_parse_error(text):
     parse_or_error(text)
@@ -58,7 +62,7 @@ TOKENS = [
 ]
 
 
-@settings(max_examples=800, deadline=None)
+@PARSER_FUZZ
 @given(st.lists(st.sampled_from(TOKENS), max_size=25))
 def test_token_soup_is_a_value_or_a_parse_error(tokens):
     parse_or_error("".join(tokens))
@@ -66,7 +70,6 @@ def test_token_soup_is_a_value_or_a_parse_error(tokens):
 
 @pytest.mark.parametrize("name", ["__import__", "os", "lambda", "system", "eval", "open", "e", "x"])
 @given(prefix=st.sampled_from(["", "1 ", "[", "sqrt(", "2*"]), suffix=st.sampled_from(["", "('os')", ".x", "()"]))
-@settings(max_examples=20, deadline=None)
 def test_names_outside_the_grammar_never_read(name, prefix, suffix):
     with pytest.raises(ParseError):
         parse(prefix + name + suffix)
@@ -109,14 +112,12 @@ def same(value, expected):
     assert value.shape == expected.shape
 
 
-@settings(max_examples=300, deadline=None)
 @given(FLOATS)
 def test_a_scalar_reads_back(x):
     for text in (num(x), f"  {num(x)}\n", f"({num(x)})", f"+{num(x)}"):
         same(parse(text), np.array(x))
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(FLOATS, min_size=1, max_size=8))
 def test_a_vector_reads_back_in_every_style(values):
     v = np.array(values)
@@ -127,7 +128,6 @@ def test_a_vector_reads_back_in_every_style(values):
         np.testing.assert_array_equal(value, expected, err_msg=style)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.integers(2, 5), st.integers(1, 5), st.data())
 def test_a_matrix_reads_back_in_every_style(rows, cols, data):
     m = np.array(data.draw(st.lists(FLOATS, min_size=rows * cols, max_size=rows * cols))).reshape(rows, cols)
@@ -137,7 +137,6 @@ def test_a_matrix_reads_back_in_every_style(rows, cols, data):
         np.testing.assert_array_equal(value, m, err_msg=style)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.integers(1, 4), st.data())
 def test_a_single_row_matrix_reads_back_as_nested_lists(cols, data):
     m = np.array([data.draw(st.lists(FLOATS, min_size=cols, max_size=cols))])
@@ -147,7 +146,6 @@ def test_a_single_row_matrix_reads_back_as_nested_lists(cols, data):
 FRIENDLY = st.integers(-40, 40).map(lambda k: k / 4)  # numbers as prompts print them
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.integers(1, 4), st.integers(1, 4), st.data())
 def test_what_a_prompt_prints_can_be_typed_back(rows, cols, data):
     """A person may copy an input matrix straight from the prompt (engine.exercises.text)."""
@@ -172,7 +170,6 @@ ANSWERS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(ANSWERS)
 def test_format_answer_round_trips(answer):
     back = parse(format_answer(answer))
@@ -202,14 +199,12 @@ def expressions(draw, depth=0):
     return f"({a}{left_text}{b}{op}{c}{right_text}{d})", OPS[op](left, right)
 
 
-@settings(max_examples=250, deadline=None)
 @given(expressions())
 def test_parenthesized_arithmetic_matches_its_value(expr):
     text, value = expr
     assert float(parse(text)) == pytest.approx(value, rel=1e-12, abs=1e-12)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(-9, 9), min_size=2, max_size=6))
 def test_space_minus_number_is_a_new_entry_and_spaced_minus_subtracts(ints):
     # "1 -2 3" is three entries; "1 - 2 - 3" is one number.

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -172,7 +172,6 @@ def _numeric_jacobian(fn, x, h=1e-6):
     return np.stack([(fn(x + h * e) - fn(x - h * e)) / (2 * h) for e in np.eye(len(x))], axis=1)
 
 
-@settings(max_examples=30, deadline=None)
 @given(
     w=arrays(np.float64, (3, 3), elements=st.floats(-2, 2)),
     x=arrays(np.float64, 3, elements=st.floats(-2, 2)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.engine.dropout import (
@@ -115,7 +115,6 @@ def test_dropout_backward_by_hand():
     )
 
 
-@settings(max_examples=30, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     p=st.sampled_from([0.1, 0.25, 0.5, 0.8]),

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.engine.norms import batch_norm, group_norm, instance_norm, layer_norm, rms_norm, weight_norm
@@ -211,7 +211,6 @@ def assert_standardized(out, x, axes, eps, atol=1e-9):
     np.testing.assert_allclose(out.var(axis=axes, keepdims=True), var_in / (var_in + eps), rtol=1e-7, atol=atol)
 
 
-@settings(max_examples=60, deadline=None)
 @given(shape=shapes, seed=seeds, scale=scales, shift=shifts)
 def test_batch_norm_standardizes_each_channel_over_batch_and_space(shape, seed, scale, shift):
     if shape[0] * math.prod(shape[2:]) < 2:
@@ -220,7 +219,6 @@ def test_batch_norm_standardizes_each_channel_over_batch_and_space(shape, seed, 
     assert_standardized(batch_norm(x, None, None, training=True), x, (0, *range(2, len(shape))), 1e-5)
 
 
-@settings(max_examples=60, deadline=None)
 @given(shape=shapes, seed=seeds, scale=scales, shift=shifts, k=st.integers(1, 5))
 def test_layer_norm_standardizes_the_trailing_axes(shape, seed, scale, shift, k):
     k = min(k, len(shape))
@@ -229,7 +227,6 @@ def test_layer_norm_standardizes_the_trailing_axes(shape, seed, scale, shift, k)
     assert_standardized(layer_norm(x, shape[-k:]), x, axes, 1e-5)
 
 
-@settings(max_examples=60, deadline=None)
 @given(shape=shapes, seed=seeds, scale=scales, shift=shifts)
 def test_instance_norm_standardizes_each_sample_and_channel(shape, seed, scale, shift):
     if math.prod(shape[2:]) < 2:
@@ -238,17 +235,19 @@ def test_instance_norm_standardizes_each_sample_and_channel(shape, seed, scale, 
     assert_standardized(instance_norm(x), x, tuple(range(2, len(shape))), 1e-5)
 
 
-@settings(max_examples=60, deadline=None)
 @given(shape=shapes, seed=seeds, scale=scales, shift=shifts, groups=st.integers(1, 3))
 def test_group_norm_standardizes_each_group(shape, seed, scale, shift, groups):
     shape = (shape[0], shape[1] * groups, *shape[2:])
     x = data(seed, shape, scale, shift)
+    if shape[0] * (shape[1] // groups) * math.prod(shape[2:]) == 1:  # PyTorch refuses this one case
+        with pytest.raises(ValueError, match="more than 1 value per channel"):
+            group_norm(x, groups)
+        return
     grouped = x.reshape(shape[0], groups, -1)
     out = group_norm(x, groups).reshape(grouped.shape)
     assert_standardized(out, grouped, (2,), 1e-5)
 
 
-@settings(max_examples=60, deadline=None)
 @given(shape=shapes, seed=seeds, scale=scales, shift=shifts, k=st.integers(1, 5))
 def test_rms_norm_output_has_mean_square_one(shape, seed, scale, shift, k):
     k = min(k, len(shape))
@@ -257,7 +256,6 @@ def test_rms_norm_output_has_mean_square_one(shape, seed, scale, shift, k):
     np.testing.assert_allclose((rms_norm(x, shape[-k:], eps=0.0) ** 2).mean(axis=axes), 1.0, rtol=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
 @given(shape=shapes, seed=seeds, dim=st.integers(0, 4))
 def test_weight_norm_rows_have_norm_g(shape, seed, dim):
     dim = dim % len(shape)
@@ -313,7 +311,7 @@ def test_float32_in_float32_out_within_1e5_of_float64(name, shape, shift):
 
 @pytest.mark.parametrize("contiguous", [True, False])
 def test_large_inputs_match_plain_numpy(contiguous):
-    # large enough (200K float64 values, several 256 KiB chunks) that the scale-and-shift runs chunk by chunk
+    # a few hundred thousand values, far more than any exercise uses, in every layout the ops accept
     x = data(12, (4, 8, 83, 79), scale=2.0, shift=1.0)
     if not contiguous:
         x = np.ascontiguousarray(x.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2)

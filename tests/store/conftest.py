@@ -1,18 +1,17 @@
+"""Fixtures for the store and session tests: a test clock, a fresh database, a session factory."""
+
 from __future__ import annotations
 
 import random
-import sys
 from datetime import timezone
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from quizapp.session import Session
+from quizapp.store import Store
 
-from store_helpers import Clock, register_test_generators  # noqa: E402
-
-from quizapp.session import Session  # noqa: E402
-from quizapp.store import Store  # noqa: E402
+from .store_helpers import Clock, register_test_generators
 
 
 @pytest.fixture

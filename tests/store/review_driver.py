@@ -1,6 +1,6 @@
 """A process that studies as fast as it can, for the durability and concurrency tests.
 
-    python review_driver.py DB CARDS SEED [MAX_GRADES]
+    python -m tests.store.review_driver DB CARDS SEED [MAX_GRADES]     (from the checkout's root)
 
 Says ``ready`` once the database is open, then after each grade is committed
 ``saved: <review-log id> <card id>``, written at once: a line out is a review the app has
@@ -14,11 +14,11 @@ import random
 import sys
 from typing import Callable
 
-from store_helpers import flash_library
-
 from quizapp.scheduler import Rating
 from quizapp.session import Session
 from quizapp.store import Store
+
+from .store_helpers import flash_library
 
 
 def drive(db: str, cards: int, seed: int, max_grades: int | None, say: Callable[[str], None]) -> None:

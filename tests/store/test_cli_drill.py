@@ -11,12 +11,13 @@ from datetime import timezone
 from pathlib import Path
 
 import pytest
-from store_helpers import choice, exercise, flash, library, topic, truefalse
 
 from quizapp.cli import main
 from quizapp.cli.plain_session import PlainDrill
 from quizapp.session import Session
 from quizapp.store import Store
+
+from .store_helpers import choice, code, exercise, flash, library, topic, truefalse
 
 FIXTURE_DECK = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,7 +181,7 @@ def test_the_console_entry_point_runs_drill_from_a_pipe(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "quizapp", "--db", str(db), "--content", str(FIXTURE_DECK),
          "drill", "plain-test"],
-        input="\n3\nq\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
+        input="\n3\nq\n", capture_output=True, text=True, cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
     assert "saved: pt-flash good" in proc.stdout
@@ -198,7 +199,6 @@ def test_exercise_matrix_on_one_line_and_a_short_answer(store, clock, generators
 
 def test_code_card_in_plain_mode(store, clock):
     from quizapp.grading import Check
-    from store_helpers import code
 
     def checker(presented, text):
         return Check("return" in text, "2 of 2 cases pass" if "return" in text else "case 1 fails", "", text)

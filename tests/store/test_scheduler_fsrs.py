@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given, strategies as st
 
 from quizapp.scheduler import (
     LEARNING,
@@ -163,7 +163,6 @@ def test_format_interval(delta, label):
 
 
 @given(st.integers(min_value=1, max_value=10**9))
-@hsettings(max_examples=200)
 def test_format_interval_is_short_and_never_crashes(seconds):
     label = format_interval(timedelta(seconds=seconds))
     assert 2 <= len(label) <= 6 and label[-1] in "mhdoy"

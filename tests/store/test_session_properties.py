@@ -11,12 +11,13 @@ from dataclasses import replace
 from datetime import timedelta, timezone
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-from store_helpers import Clock, flash, library, topic, truefalse
+from hypothesis import given, strategies as st
 
 from quizapp.scheduler import Rating, day_start
 from quizapp.session import Session
 from quizapp.store import Store
+
+from .store_helpers import Clock, flash, library, topic, truefalse
 
 LIB = library(
     topic("alpha", [flash("a1", tags=("x",)), flash("a2", tags=("x",)), truefalse("a3"), flash("a4")]),
@@ -36,7 +37,6 @@ actions = st.lists(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions)
 def test_store_and_session_agree_after_any_sequence(steps):
     with tempfile.TemporaryDirectory() as folder:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from store_helpers import (
+
+from quizapp.grading import AnswerError, Check
+from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Rating
+from quizapp.session import SessionError
+from quizapp.study_queue import interleave
+
+from .store_helpers import (
     T0,
     choice,
     code,
@@ -17,11 +23,6 @@ from store_helpers import (
     topic,
     truefalse,
 )
-
-from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Rating
-from quizapp.grading import AnswerError, Check
-from quizapp.session import SessionError
-from quizapp.study_queue import interleave
 
 
 def review_state(card_id: str, due, **kw) -> CardState:

@@ -7,15 +7,16 @@ from __future__ import annotations
 from datetime import date, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
-from store_helpers import T0, flash, library, topic, truefalse
 
 from quizapp.content.model import Flashcard
-from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler, Settings
 from quizapp.figures import home_figures
+from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler, Settings
 from quizapp.stats import compute
 from quizapp.store import Review
+
+from .store_helpers import T0, flash, library, topic, truefalse
 
 UTC = timezone.utc
 
@@ -136,7 +137,6 @@ EIGHT = library(
 )
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(states=st.lists(CARD_STATES, min_size=8, max_size=8))
 def test_per_topic_figures_count_each_card_by_its_state_and_fsrs_recall(tmp_path_factory, states):
     from quizapp.store import Store

@@ -14,17 +14,18 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from store_helpers import T0, Clock, flash, library, topic, truefalse
 
 from quizapp.cli import main
+from quizapp.figures import home_figures
 from quizapp.scheduler import LEARNING, REVIEW, CardState, Rating
 from quizapp.session import Session
-from quizapp.figures import home_figures
 from quizapp.stats import compute
 from quizapp.store import Review, Store, StoreError
 from quizapp.tui.widgets.browser_query import CardIndex
+
+from .store_helpers import T0, Clock, flash, library, topic, truefalse
 
 UTC = timezone.utc
 FIXTURE_DECK = Path(__file__).parent / "fixtures"
@@ -127,7 +128,6 @@ def check_edit(table: str, row: str, column: str, value: object, card: str | Non
         every_path_says_it_or_works(path, card, columns)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # each example opens a database
 @given(column=st.sampled_from(CARD_COLUMNS), value=ODD)
 def test_any_value_in_any_card_state_column(column, value):
     # A state that needs other fields (a step, a stability...) may be reported at those.
@@ -135,7 +135,6 @@ def test_any_value_in_any_card_state_column(column, value):
     check_edit("card_state", "card_id = 'odd'", column, value, None if column == "card_id" else "'odd'", columns)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # each example opens a database
 @given(column=st.sampled_from(REVIEW_COLUMNS), value=ODD)
 def test_any_value_in_any_review_log_column(column, value):
     check_edit("review_log", "id = 2", column, value, None, {column})

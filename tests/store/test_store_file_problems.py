@@ -14,13 +14,14 @@ from datetime import timezone
 from pathlib import Path
 
 import pytest
-from store_helpers import T0, Clock, flash, library, topic
 
 from quizapp.cli import main
 from quizapp.dbfile import describe
 from quizapp.scheduler import Rating, Scheduler
 from quizapp.session import Session
 from quizapp.store import Review, Store, StoreError
+
+from .store_helpers import T0, Clock, flash, library, topic
 
 FIXTURE_DECK = Path(__file__).parent / "fixtures"
 

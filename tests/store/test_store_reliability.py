@@ -1,5 +1,8 @@
 """Reliability: SIGKILL at random moments loses no acknowledged review and never damages the
-file; two processes studying the same database at once both succeed and lose nothing."""
+file; two processes studying the same database at once both succeed and lose nothing.
+
+Nothing here depends on how fast the machine is: the tests wait for what a process says (its
+acknowledgements, its exit), and the per-test timeout is the only bound on a wait."""
 
 from __future__ import annotations
 
@@ -17,18 +20,18 @@ import pytest
 
 from quizapp.store import Store
 
-HERE = Path(__file__).parent
-DRIVER = HERE / "review_driver.py"
-ROOT = HERE.parents[1]
+from .review_driver import drive
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"), pytest.mark.slow]
 
 
 def start_driver(db: Path, seed: int, cards: int = 3000, max_grades: int | None = None) -> subprocess.Popen:
-    args = [sys.executable, str(DRIVER), str(db), str(cards), str(seed)]
+    args = [sys.executable, "-m", "tests.store.review_driver", str(db), str(cards), str(seed)]
     if max_grades is not None:
         args.append(str(max_grades))
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=HERE)
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
 def acknowledged(output: str) -> list[int]:
@@ -53,8 +56,6 @@ def check_database(db: Path, must_have: list[int]) -> int:
 def fork_driver(db: Path, seed: int) -> tuple[int, int]:
     """Fork a child running the driver loop, its acknowledgements written unbuffered to a pipe
     (a fork skips the interpreter start-up, so 20 kills take a couple of seconds)."""
-    from review_driver import drive
-
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: study until killed
@@ -67,10 +68,10 @@ def fork_driver(db: Path, seed: int) -> tuple[int, int]:
     return pid, read_fd
 
 
-def read_until(fd: int, marker: bytes, limit: float = 30.0) -> bytes:
+def read_until(fd: int, marker: bytes) -> bytes:
+    """What the child wrote up to ``marker``, or to its end (EOF)."""
     data = b""
-    deadline = time.monotonic() + limit
-    while marker not in data and time.monotonic() < deadline:
+    while marker not in data:
         chunk = os.read(fd, 4096)
         if not chunk:
             break
@@ -80,30 +81,28 @@ def read_until(fd: int, marker: bytes, limit: float = 30.0) -> bytes:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_sigkill_at_random_moments_loses_no_acknowledged_review(tmp_path):
+    """20 children study one file in turn and are killed: one in five at a random moment after it
+    starts (perhaps while opening or migrating the file), the others at a random moment after their
+    first acknowledged review, so at any speed those kills land while reviews are being written."""
     db = tmp_path / "q.db"
     rng = random.Random(20240611)
     acked: list[int] = []
-    kills_mid_stream = 0
     for run in range(20):
         pid, fd = fork_driver(db, seed=run)
         if run % 5 == 4:
             time.sleep(rng.uniform(0.0, 0.02))  # may land while opening or migrating
             seen = b""
         else:
-            seen = read_until(fd, b"ready\n")
-            assert b"ready\n" in seen
+            seen = read_until(fd, b"saved: ")  # one line is one write: a whole acknowledgement
+            assert b"saved: " in seen, seen  # at least one review written, at any speed
             time.sleep(rng.uniform(0.0, 0.1))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
         seen += read_until(fd, b"\0")  # to EOF: lines already in the pipe were acknowledged
         os.close(fd)
-        run_acks = acknowledged(seen.decode())
-        kills_mid_stream += bool(run_acks)
-        acked.extend(run_acks)
-        check_database(db, acked)
-    assert kills_mid_stream >= 10  # most kills landed while reviews were being written
-    assert len(acked) > 50
+        acked.extend(acknowledged(seen.decode()))
+        check_database(db, acked)  # after every kill: nothing acknowledged is lost
 
 
 def test_sigkill_of_the_plain_drill_command(tmp_path):
@@ -129,7 +128,7 @@ def test_sigkill_of_the_plain_drill_command(tmp_path):
         if line.startswith("saved: "):
             lines.append(line)
     proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate(timeout=30)
+    out, _ = proc.communicate()
     saved = [line.split()[1] for line in lines + out.splitlines() if line.startswith("saved: ")]
     with Store.open(db) as store:
         assert store.integrity_check() == "ok"
@@ -142,7 +141,7 @@ def test_two_processes_reviewing_the_same_database(tmp_path):
     Store.open(db).close()
     grades = 150
     procs = [start_driver(db, seed=seed, cards=300, max_grades=grades) for seed in (1, 2)]
-    outputs = [proc.communicate(timeout=120) for proc in procs]
+    outputs = [proc.communicate() for proc in procs]
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
         assert err == ""
@@ -162,7 +161,7 @@ def test_a_reader_does_not_block_a_writer(tmp_path):
     reader.execute("SELECT count(*) FROM review_log").fetchone()
     try:
         proc = start_driver(db, seed=5, cards=10, max_grades=10)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate()
         assert proc.returncode == 0, err
         assert len(acknowledged(out)) == 10
     finally:

@@ -12,11 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_helpers import T0
 
 from quizapp.migrations import V1
 from quizapp.scheduler import NEW, REVIEW, CardState, Rating, Scheduler
 from quizapp.store import Review, Store, StoreError, to_ms
+
+from .store_helpers import T0
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 

@@ -10,11 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_helpers import T0
 
 from quizapp.migrations import MIGRATIONS, V1, V2, Migration
 from quizapp.scheduler import NEW, REVIEW, CardState, Rating, Scheduler, Settings
 from quizapp.store import Review, Store, StoreError, to_ms
+
+from .store_helpers import T0
 
 
 def review(card_id: str, rating: int = 3, at=T0, **kw) -> Review:

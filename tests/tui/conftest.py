@@ -1,14 +1,17 @@
-"""Shared fixtures for the TUI tests: fixture decks, a temporary database, a frozen clock.
+"""Shared fixtures for the TUI tests: fixture decks, a temporary database, a frozen clock, and the
+simulated history the stats and browser screens are tested on.
 
 Every app a test builds studies ``fixtures/decks`` (one card of each kind, real generators and a
 real drill task) on its own database file, at a fixed moment, with a seeded random generator, so
 the screens are the same on every run and every machine (TZ is UTC, as the study day depends on
-local time).
+local time).  What is costly and never changed by a test (the loaded decks, the replayed history)
+is built once per session; each test gets its own database file.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
 import time
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from quizapp.content import load_paths
+from quizapp.content.loader import Library
 from quizapp.store import Store
 from quizapp.tui.app import QuizApp
 from quizapp.tui.context import AppContext
 
-from tui_constants import DECKS, NOW  # noqa: E402  (this folder is on sys.path)
+from .simulated_history import make_library, seed_history
+from .support import DECKS, NOW
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +80,39 @@ def make_app(library, db_path, clock):
     yield make
     for store in stores:
         store.close()
+
+
+# -- the stats and browser screens' simulated history ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def history_db_template(tmp_path_factory) -> Path:
+    """The replayed history, built once."""
+    path = tmp_path_factory.mktemp("history") / "reviews.db"
+    with pytest.MonkeyPatch.context() as patch:  # session-scoped: utc_days has not run yet
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        with Store.open(path) as store:
+            seed_history(store, make_library())
+    time.tzset()
+    return path
+
+
+@pytest.fixture
+def stats_library() -> Library:
+    return make_library()
+
+
+@pytest.fixture
+def empty_store(tmp_path):
+    with Store.open(tmp_path / "empty.db") as store:
+        yield store
+
+
+@pytest.fixture
+def history_store(tmp_path, history_db_template):
+    """A copy of the simulated history for one test (which may add to it)."""
+    path = tmp_path / "reviews.db"
+    shutil.copy(history_db_template, path)
+    with Store.open(path) as store:
+        yield store

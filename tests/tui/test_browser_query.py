@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
+from quizapp.store import Store
+from quizapp.tui.widgets.browser_query import CardIndex, Filter, parse_query
+from quizapp.tui.widgets.browser_table import MIN_TITLE, Column, fit, layout_columns
 
-from tui_stats_fixture import NOW, make_library  # noqa: E402
-
-from quizapp.store import Store  # noqa: E402
-from quizapp.tui.widgets.browser_query import CardIndex, Filter, parse_query  # noqa: E402
-from quizapp.tui.widgets.browser_table import MIN_TITLE, Column, fit, layout_columns  # noqa: E402
+from .simulated_history import make_library
+from .support import NOW
 
 TOPICS = {"batch-norm": "Batch normalization", "dropout": "Dropout", "layer-norm": "Layer normalization"}
 TAGS = {"eval-mode", "axes", "variance"}
@@ -62,7 +60,6 @@ def test_half_typed_and_non_filter_colons_are_text():
     assert parse("-").filters == ()
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('abz:-," tkgpeoisn,.1')), max_size=30))
 def test_any_line_parses_without_raising(text):
     q = parse(text)
@@ -79,7 +76,6 @@ def test_index_of_a_fresh_store(tmp_path):
     assert [e.id for e in index.search("state:new topic:dropout kind:truefalse")] == ["do-eval-tf"]
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     key=st.sampled_from(["topic:dropout", "tag:eval-mode", "kind:flashcard", "state:new", "running", "fact"]),
     rest=st.sampled_from(["", "kind:exercise", "norm", "topic:batch-norm", "tag:axes"]),

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from quizapp.tui.screens.browser import BrowserScreen
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
-
-from tui_stats_fixture import (  # noqa: E402,F401  (fixtures are used by name)
-    ScreenTestApp,
-    history_db_template,
-    history_store,
-    make_ctx,
-    settle,
-    stats_library,
-    utc_local_time,
-)
-
-from quizapp.tui.screens.browser import BrowserScreen  # noqa: E402
+from .simulated_history import ScreenTestApp, make_ctx
+from .support import settle
 
 
 def test_search_with_filters(snap_compare, stats_library, history_store):

@@ -3,30 +3,21 @@ sparklines and bars.  Expected values are worked by hand."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
+from quizapp.history import DayReviews, daily_reviews, streak, weekly_retention
+from quizapp.stats import compute
+from quizapp.store import Review, Store
+from quizapp.tui.widgets.heatmap import level, level_ranges, week_columns
+from quizapp.tui.widgets.stats_bars import bar
+from quizapp.tui.widgets.stats_chart import sparkline
 
-from tui_stats_fixture import (  # noqa: E402,F401  (fixtures are used by name)
-    NOW,
-    history_db_template,
-    history_store,
-    make_library,
-    utc_local_time,
-)
-
-from quizapp.history import DayReviews, daily_reviews, streak, weekly_retention  # noqa: E402
-from quizapp.stats import compute  # noqa: E402
-from quizapp.store import Review, Store  # noqa: E402
-from quizapp.tui.widgets.heatmap import level, level_ranges, week_columns  # noqa: E402
-from quizapp.tui.widgets.stats_bars import bar  # noqa: E402
-from quizapp.tui.widgets.stats_chart import sparkline  # noqa: E402
+from .simulated_history import make_library
+from .support import NOW
 
 UTC = timezone.utc
 

@@ -4,32 +4,20 @@ action, tabs and small terminals."""
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
+from textual.widgets import DataTable, Static, TabbedContent
 
-from tui_stats_fixture import (  # noqa: E402,F401  (fixtures are used by name)
-    NOW,
-    ScreenTestApp,
-    empty_store,
-    history_db_template,
-    history_store,
-    stats_library,
-    make_ctx,
-    settle,
-    utc_local_time,
-)
+from quizapp.cli.stats import stats_lines
+from quizapp.stats import compute
+from quizapp.store import Review
+from quizapp.tui.screens.stats import StatsScreen
+from quizapp.tui.widgets.heatmap import GLYPHS, ReviewHeatmap
+from quizapp.tui.widgets.stats_chart import StatsChart
 
-from quizapp.cli.stats import stats_lines  # noqa: E402
-from quizapp.stats import compute  # noqa: E402
-from quizapp.store import Review  # noqa: E402
-from quizapp.tui.screens.stats import StatsScreen  # noqa: E402
-from quizapp.tui.widgets.heatmap import GLYPHS, ReviewHeatmap  # noqa: E402
-from quizapp.tui.widgets.stats_chart import StatsChart  # noqa: E402
-from textual.widgets import DataTable, Static, TabbedContent  # noqa: E402
+from .simulated_history import ScreenTestApp, make_ctx
+from .support import NOW, screen_text, settle
 
 
 def stats_app(library, store) -> ScreenTestApp:
@@ -38,10 +26,6 @@ def stats_app(library, store) -> ScreenTestApp:
 
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_empty_history_says_so_instead_of_drawing_empty_charts(stats_library, empty_store):

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from quizapp.tui.screens.stats import StatsScreen
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures_stats"))
-
-from tui_stats_fixture import (  # noqa: E402,F401  (fixtures are used by name)
-    ScreenTestApp,
-    history_db_template,
-    history_store,
-    make_ctx,
-    settle,
-    stats_library,
-    utc_local_time,
-)
-
-from quizapp.tui.screens.stats import StatsScreen  # noqa: E402
+from .simulated_history import ScreenTestApp, make_ctx
+from .support import settle
 
 
 def test_activity_tab(snap_compare, stats_library, history_store):

@@ -4,7 +4,7 @@ browser screens wired in, and a database that cannot be opened."""
 from __future__ import annotations
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from quizapp.cli import main
 from quizapp.store import StoreError
@@ -16,8 +16,8 @@ from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
-from tui_constants import SIZE  # noqa: E402
-from tui_core_support import presented, screen_text, start, type_text
+from .support import SIZE, presented, screen_text, start, type_text, wait_until
+
 
 # -- help ----------------------------------------------------------------------------------------------
 
@@ -58,6 +58,12 @@ async def test_help_opens_while_studying_and_returns_to_the_card(make_app):
 # -- command palette ------------------------------------------------------------------------------------
 
 
+def highlighted_command(app) -> str:
+    """The command the palette would run on enter (its matches arrive from a worker)."""
+    option = app.screen.query_one(CommandList).highlighted_option
+    return "" if option is None else str(option.prompt)
+
+
 async def test_palette_opens_and_starts_a_topic(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -66,11 +72,9 @@ async def test_palette_opens_and_starts_a_topic(make_app):
         await pilot.pause()
         assert CommandPalette.is_open(app)
         await type_text(pilot, "Study topic: Dropout")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: highlighted_command(app).startswith("Study topic: Dropout"))
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, StudyScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, StudyScreen))
         assert presented(app).card.topic == "tui-dropout"
 
 

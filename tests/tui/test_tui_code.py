@@ -3,17 +3,19 @@ ctrl+s submits; checks run in a worker thread and every run saves the code."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import TextArea
 
 pytest.importorskip("quizapp.drills")
 
-from quizapp.drills import get_task  # noqa: E402
-from quizapp.tui.screens.study import StudyScreen  # noqa: E402
-from quizapp.tui.widgets.feedback import FeedbackView  # noqa: E402
+from quizapp.drills import get_task
+from quizapp.tui.screens.study import StudyScreen
+from quizapp.tui.widgets.feedback import FeedbackView
 
-from tui_constants import SIZE  # noqa: E402
-from tui_core_support import reviews, screen_text, start, static_text  # noqa: E402
+from .support import SIZE, reviews, screen_text, settle, start, static_text
+
 
 RIGHT = '''import numpy as np
 
@@ -25,13 +27,6 @@ def batch_norm_train(x, gamma, beta, eps=1e-5):
 '''
 
 UNBIASED = RIGHT.replace("x.var(axis=0)", "x.var(axis=0, ddof=1)")
-
-
-async def settle(app, pilot) -> None:
-    """Wait for the checker's worker thread and the screen update it schedules."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def editor(app) -> TextArea:
@@ -58,11 +53,16 @@ async def test_ctrl_r_runs_the_checks_without_grading(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, cards=["tui-code"])
+        view = app.screen.view
+        checks, released = view.run_check, threading.Event()
+        view.run_check = lambda code: released.wait() and checks(code)  # held until seen running
         editor(app).text = RIGHT
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        assert "running" in static_text(app, "#status")
-        await settle(app, pilot)
+        try:
+            await pilot.press("ctrl+r")
+            assert "running" in static_text(app, "#status")
+        finally:
+            released.set()
+        await settle(pilot)
         assert static_text(app, "#report").startswith("PASS")
         assert static_text(app, "#status") == ""
         assert reviews(app.ctx.store) == []
@@ -75,7 +75,7 @@ async def test_ctrl_s_submits_a_right_solution(make_app):
         await start(app, pilot, cards=["tui-code"])
         editor(app).text = RIGHT
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen.view, FeedbackView)
         assert static_text(app, "#verdict").startswith("✔ Right")
         assert reviews(app.ctx.store) == [("tui-code", 3, 1, None)]
@@ -87,7 +87,7 @@ async def test_a_wrong_solution_is_graded_wrong_with_the_report(make_app):
         await start(app, pilot, cards=["tui-code"])
         editor(app).text = UNBIASED
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert static_text(app, "#verdict").startswith("✘ Wrong")
         report = static_text(app, "#drill-report")
         assert report.startswith("FAIL") and "unbiased" in report.lower()
@@ -99,7 +99,7 @@ async def test_unchanged_starter_is_not_graded_and_says_why(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, cards=["tui-code"])
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, StudyScreen) and not isinstance(app.screen.view, FeedbackView)
         assert "starter is unchanged" in static_text(app, "#report")
         assert reviews(app.ctx.store) == []

@@ -13,8 +13,7 @@ from quizapp.tui.screens.home import FIRST_RUN, HomeScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.widgets.topic_table import TopicTable
 
-from tui_constants import DECKS, NOW, SIZE  # noqa: E402  (this folder is on sys.path)
-from tui_core_support import drawn_rows, presented, screen_text, start, static_text
+from .support import DECKS, NOW, SIZE, drawn_rows, presented, screen_text, start, static_text
 
 
 def table_rows(app) -> list[list[str]]:

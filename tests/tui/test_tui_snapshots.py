@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from quizapp.engine.answers import format_answer
 
-from tui_constants import SIZE  # noqa: E402
+from .support import SIZE
 
 
 def _steady_cursors(app: Any) -> None:

@@ -17,8 +17,8 @@ from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.feedback import FeedbackView
 
-from tui_constants import NOW, SIZE  # noqa: E402
-from tui_core_support import presented, reviews, screen_text, start, static_text, type_text
+from .support import NOW, SIZE, paste, presented, reviews, screen_text, start, static_text, type_text
+
 
 # -- flashcards -----------------------------------------------------------------------------------
 
@@ -163,7 +163,7 @@ async def test_exercise_misconception_is_named_with_the_cards_that_teach_it(make
         await start(app, pilot, cards=["tui-exercise"])
         exercise = presented(app).exercise
         variant = next(v for v in exercise.variants if v.name == "unbiased_variance")
-        await type_text(pilot, format_answer(variant.answer))
+        await paste(pilot, format_answer(variant.answer))
         await pilot.press("enter")
         await pilot.pause()
         feedback = app.screen.view
@@ -182,7 +182,7 @@ async def test_exercise_feedback_marks_the_wrong_entries(make_app):
         await start(app, pilot, cards=["tui-exercise"])
         answer = presented(app).exercise.answer.copy()
         answer[0, 0] += 5  # one entry off, nothing a misconception explains
-        await type_text(pilot, format_answer(answer))
+        await paste(pilot, format_answer(answer))
         await pilot.press("enter")
         await pilot.pause()
         mine = app.screen.query_one("#your-answer").render()
@@ -224,7 +224,7 @@ async def test_unreadable_answer_is_marked_and_never_graded(make_app):
         # fix it and it is graded
         exercise = presented(app).exercise
         field.value = ""
-        await type_text(pilot, format_answer(exercise.answer))
+        await paste(pilot, format_answer(exercise.answer))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen.view, FeedbackView)

@@ -30,7 +30,7 @@ FIRST_RUN = (  # two lines that fit 80 columns
 
 
 def topic_outlines(library: Any) -> Sequence[Any]:
-    """Each topic's id, title and card ids, without unpickling the cards (when the library can)."""
+    """Each topic's id, title and card ids, without decoding the cards (when the library can)."""
     outlines = getattr(library, "outlines", None)
     return outlines if outlines is not None else library.topics
 
@@ -152,6 +152,6 @@ class HomeScreen(Screen):
         topic = self.ctx.library.topic(row.topic_id)
         ids = [card.id for card in topic.cards if card.kind == "exercise"]
         if not ids:
-            self.notify(f"{row.title} has no exercises; Enter studies its cards.")
+            self.notify(f"{row.title} has no exercises; Enter studies its cards.", markup=False)
             return
         self.app.start_session(cards=ids, title=f"{row.title}: exercises")  # type: ignore[attr-defined]

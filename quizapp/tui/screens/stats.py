@@ -251,7 +251,7 @@ class StatsScreen(Screen):
         table.clear()
         for topic in topics:
             table.add_row(
-                topic.title,
+                Text(topic.title),  # a str cell would be read as markup
                 Text(bar(topic.mastery, 16), "green"),
                 Text(f"{topic.mastery:.0%}", justify="right"),
                 Text(f"{topic.mastered}/{topic.cards}", justify="right"),

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 
 from quizapp.content.model import Card, Choice, CodeCard, ExerciseCard, Flashcard, TrueFalse
@@ -55,7 +56,7 @@ def card_meta(card: Card) -> Text:
         for i, ref in enumerate(card.refs):
             if i:
                 out.append("\n" + " " * 8)
-            out.append(ref, f"link {ref}" if ref.startswith(("http://", "https://")) else "")
+            out.append(ref, Style(link=ref) if ref.startswith(("http://", "https://")) else "")
     else:
         out.append("-")
     return out

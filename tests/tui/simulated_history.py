@@ -3,32 +3,26 @@ browser screen tests.
 
 The history is made by replaying a deterministic study routine through the real scheduler and
 store (no hand-written card states), so the states, the forecast and the mastery figures are the
-ones a person with that routine would have.  It is built once per test session and copied per test.
+ones a person with that routine would have.  conftest.py builds it once per test session (the
+``history_db_template`` fixture) and copies it per test.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from datetime import datetime, timedelta
 
-import pytest
 from textual.app import App
 
 from quizapp.content.loader import Library
 from quizapp.content.model import Choice, ExerciseCard, Flashcard, Topic, TrueFalse
 from quizapp.scheduler import AUTO_RATING, Rating, Scheduler
 from quizapp.store import Review, Store
+from quizapp.tui.context import AppContext
 
-UTC = timezone.utc
-#: A Tuesday, noon UTC; tests run with TZ=UTC, so the study day runs 04:00 to 04:00 UTC.
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+from .support import NOW
+
 HISTORY_DAYS = 120
 NEW_PER_DAY = 1
 
@@ -163,60 +157,7 @@ def seed_history(store: Store, library: Library, now: datetime = NOW, seed: int 
     return made
 
 
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch):
-    """Local time is UTC in these tests, so study days and dates do not depend on the machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture(scope="session")
-def history_db_template(tmp_path_factory) -> tuple[Path, int]:
-    path = tmp_path_factory.mktemp("history") / "reviews.db"
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    try:
-        with Store.open(path) as store:
-            made = seed_history(store, make_library())
-    finally:
-        if saved is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = saved
-        time.tzset()
-    return path, made
-
-
-@pytest.fixture
-def stats_library() -> Library:
-    return make_library()
-
-
-@pytest.fixture
-def empty_store(tmp_path):
-    with Store.open(tmp_path / "empty.db") as store:
-        yield store
-
-
-@pytest.fixture
-def history_store(tmp_path, history_db_template):
-    template, _ = history_db_template
-    path = tmp_path / "reviews.db"
-    shutil.copy(template, path)
-    with Store.open(path) as store:
-        yield store
-
-
-def make_ctx(library: Library, store: Store, now: datetime = NOW) -> Any:
-    """The core TUI's AppContext when it exists, else an object of the same shape."""
-    try:
-        from quizapp.tui.context import AppContext
-    except ImportError:
-        return SimpleNamespace(library=library, store=store, now=lambda: now, rng=random.Random(0))
+def make_ctx(library: Library, store: Store, now: datetime = NOW) -> AppContext:
     return AppContext(library=library, store=store, now=lambda: now, rng=random.Random(0))
 
 
@@ -241,11 +182,3 @@ class ScreenTestApp(App):
 
     def start_session(self, cards=None, title: str = "", **kwargs) -> None:
         self.sessions.append(SessionCall(list(cards or []), title))
-
-
-async def settle(pilot) -> None:
-    """Wait for workers (the screens load in threads) and for the screen to redraw."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
