@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 from pathlib import Path
 from typing import NamedTuple
+
+from quizapp.content.files import not_a_file
 
 __all__ = ["StoreError", "SQLITE_MAGIC", "BUSY_TIMEOUT_MS", "FileIdentity", "check_path", "damaged", "describe", "not_ours"]
 
@@ -28,15 +29,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 #: Files SQLite keeps beside the database.
 COMPANIONS = ("-wal", "-shm", "-journal")
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
 
 class StoreError(Exception):
     """A problem with the database a person can act on; ``str()`` is a one-line message."""
@@ -53,10 +45,8 @@ def damaged(path: Path, why: str) -> StoreError:
 
 
 def _not_a_file(path: Path, mode: int) -> StoreError | None:
-    for test, kind in _KINDS:
-        if test(mode):
-            return StoreError(f"{path} is {kind}, not a database file; pass --db with a file path")
-    return None
+    kind = not_a_file(mode)
+    return StoreError(f"{path} is {kind}, not a database file; pass --db with a file path") if kind else None
 
 
 def check_path(path: Path) -> None:

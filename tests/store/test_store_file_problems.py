@@ -61,7 +61,7 @@ def raw_execute(path: Path, *statements: str) -> None:
 def test_a_fifo_at_the_database_path_is_refused_without_blocking(tmp_path):
     path = tmp_path / "reviews.db"
     os.mkfifo(path)
-    assert "is a FIFO (named pipe), not a database file" in refused(path)
+    assert "is a named pipe (FIFO), not a database file" in refused(path)
 
 
 def test_a_fifo_beside_the_database_is_refused(tmp_path):

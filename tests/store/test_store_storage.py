@@ -137,7 +137,7 @@ def test_a_directory_is_refused(tmp_path):
     path = tmp_path / "folder.db"
     path.mkdir()
     (path / "keep.txt").write_text("x")
-    assert_refused(path, "is a directory")
+    assert_refused(path, "is a folder, not a database file")
     assert files_in(path) == {"keep.txt"}
 
 
