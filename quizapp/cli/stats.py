@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     # Imported when the command runs: every command builds this parser, and the figures bring the
-    # store and FSRS (python -X importtime: ~90 ms that `quizapp validate` need not pay).
+    # store and FSRS (python -X importtime: ~12 ms that `quizapp validate` need not pay).
     from quizapp.stats import compute
     from quizapp.store import StoreError
 
