@@ -123,12 +123,11 @@ class CardResult:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
 
 
-class _CardReader:
-    """Reads the fields of one card node, collecting every problem rather than stopping at one."""
+class FieldReader:
+    """Reads the fields of one mapping node (a card, a deck's header), collecting every problem
+    rather than stopping at the first."""
 
-    def __init__(self, node: MappingNode, names: references.Names):
-        self.node = node
-        self.names = names
+    def __init__(self, node: MappingNode):
         self.errors: list[NodeError] = []
         self.fields = fields_of(node, self.errors)
 
@@ -144,6 +143,15 @@ class _CardReader:
         except NodeError as err:
             self.errors.append(err)
             return default
+
+
+class _CardReader(FieldReader):
+    """Reads one card node: its fields, checked against the known generators, tasks and names."""
+
+    def __init__(self, node: MappingNode, names: references.Names):
+        super().__init__(node)
+        self.node = node
+        self.names = names
 
     def value_node(self, key: str) -> Node | None:
         entry = self.fields.get(key)
