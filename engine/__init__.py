@@ -17,5 +17,5 @@ Modules, one family each:
 - :mod:`engine.blocks`     residual blocks, Pre-LN and Post-LN Transformer sublayers
 - :mod:`engine.lora`       LoRA: low-rank adapters, their parameter count and merged weight
 - :mod:`engine.exercises`  live numeric exercises built on the ops above
-- :mod:`engine.answers`    reading and checking what a person types
+- :mod:`engine.answers`    reading (the answer grammar) and checking what a person types
 """

@@ -1,9 +1,9 @@
 """Data augmentation and label regularization: label smoothing, MixUp, CutMix, flips, crops,
-noise and cutout.
+noise, cutout and random erasing.
 
 Two families, a distinction interviews ask about:
 
-- **Label-preserving** augmentations (flip, crop, noise, cutout) change the input and keep the
+- **Label-preserving** augmentations (flip, crop, noise, cutout, random erasing) change the input and keep the
   label: they encode invariances the task really has (a flipped cat is a cat).
 - **Label-mixing** augmentations (MixUp, CutMix) blend two examples *and* their labels, and label
   smoothing softens the one-hot target: they regularize the classifier's confidence.
@@ -23,9 +23,10 @@ followed to the pixel: the box from ``rand_bbox`` and the lambda correction of
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "Box",
@@ -39,6 +40,8 @@ __all__ = [
     "random_crop",
     "gaussian_noise",
     "cutout",
+    "random_erasing_size",
+    "erase",
 ]
 
 
@@ -55,7 +58,7 @@ class Box(NamedTuple):
         return (self.yh - self.yl) * (self.xh - self.xl)
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
@@ -92,7 +95,7 @@ def _one_hot(target: np.ndarray, num_classes: int) -> np.ndarray:
     return (target[..., None] == np.arange(num_classes)).astype(np.float64)
 
 
-def smooth_labels(target, num_classes: int, eps: float) -> np.ndarray:
+def smooth_labels(target: ArrayLike, num_classes: int, eps: float) -> np.ndarray:
     """Label smoothing (Szegedy et al., 2016): ``q = (1 - eps) * one_hot(y) + eps / K``.
 
     The true class gets ``1 - eps + eps/K`` and every other class ``eps/K`` (the uniform part
@@ -101,6 +104,10 @@ def smooth_labels(target, num_classes: int, eps: float) -> np.ndarray:
     which improves calibration; a known side effect is worse teachers for distillation.
 
     ``target``: integer class indices of any shape; returns float64 of shape ``target.shape + (K,)``.
+
+    Shape:
+        - target: any shape of integer class indices in [0, K)
+        - output: ``target.shape + (K,)``, each row summing to 1
     """
     where = "smooth_labels"
     eps = _check_unit(eps, "eps", where)
@@ -108,7 +115,7 @@ def smooth_labels(target, num_classes: int, eps: float) -> np.ndarray:
     return (1.0 - eps) * _one_hot(target, int(num_classes)) + eps / num_classes
 
 
-def sample_lambda(alpha: float, *, rng) -> float:
+def sample_lambda(alpha: float, *, rng: np.random.Generator) -> float:
     """MixUp/CutMix mixing weight ``lam ~ Beta(alpha, alpha)`` (Zhang et al., 2018; timm).
 
     ``alpha`` shapes the distribution: ``alpha=1`` is uniform on [0, 1]; small alpha (0.2, common
@@ -149,7 +156,9 @@ def _soft_labels(y, num_classes, n: int, where: str) -> np.ndarray:
     return y
 
 
-def mixup(x, y, lam: float, perm=None, *, num_classes: int | None = None):
+def mixup(
+    x: ArrayLike, y: ArrayLike, lam: float, perm: ArrayLike | None = None, *, num_classes: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """MixUp (Zhang et al., 2018): blend each sample with a partner, inputs and labels alike.
 
         x_mixed = lam * x + (1 - lam) * x[perm]
@@ -162,6 +171,11 @@ def mixup(x, y, lam: float, perm=None, *, num_classes: int | None = None):
 
     Training on ``y_mixed`` with cross-entropy is the same as ``lam * CE(y) + (1-lam) * CE(y[perm])``
     because cross-entropy is linear in the target.
+
+    Shape:
+        - x: (N, *), e.g. (N, C, H, W)
+        - y: (N,) class indices or (N, K) soft labels; perm: (N,)
+        - x_mixed: the shape of x; y_mixed: (N, K)
     """
     where = "mixup"
     lam = _check_unit(lam, "lam", where)
@@ -201,7 +215,9 @@ def _square_box(height: int, width: int, half_h: int, half_w: int, center, rng, 
     )
 
 
-def cutmix_box(height: int, width: int, lam: float, *, rng=None, center=None) -> Box:
+def cutmix_box(
+    height: int, width: int, lam: float, *, rng: np.random.Generator | None = None, center: tuple[int, int] | None = None
+) -> Box:
     """CutMix's box for a mixing weight ``lam``, as timm's ``rand_bbox``.
 
     The box should cover the fraction ``1 - lam`` of the image, so each side is scaled by
@@ -222,7 +238,7 @@ def cutmix_box(height: int, width: int, lam: float, *, rng=None, center=None) ->
     return _square_box(height, width, cut_h // 2, cut_w // 2, center, rng, where)
 
 
-def cutmix_lambda(box, height: int, width: int) -> float:
+def cutmix_lambda(box: Box | tuple[int, int, int, int], height: int, width: int) -> float:
     """The corrected CutMix weight: ``lam = 1 - box_area / (H * W)``.
 
     The label must say how much of each image the picture really shows.  After clipping, the box
@@ -237,8 +253,16 @@ def cutmix_lambda(box, height: int, width: int) -> float:
     return 1.0 - box.area / float(height * width)
 
 
-def cutmix(x, y, lam: float | None, *, rng=None, perm=None, box=None,
-           num_classes: int | None = None):
+def cutmix(
+    x: ArrayLike,
+    y: ArrayLike,
+    lam: float | None,
+    *,
+    rng: np.random.Generator | None = None,
+    perm: ArrayLike | None = None,
+    box: Box | tuple[int, int, int, int] | None = None,
+    num_classes: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, float, Box]:
     """CutMix (Yun et al., 2019): paste a box from a partner image and mix labels by area.
 
     ``x`` is ``(N, ..., H, W)``.  The box comes from :func:`cutmix_box` (needs ``lam`` and ``rng``)
@@ -251,6 +275,11 @@ def cutmix(x, y, lam: float | None, *, rng=None, perm=None, box=None,
 
     ``y`` and ``perm`` as in :func:`mixup` (``perm=None`` is the reversed batch).
     Returns ``(x_mixed, y_mixed, lam_c, box)``.
+
+    Shape:
+        - x: (N, *, H, W), e.g. (N, C, H, W)
+        - y: (N,) class indices or (N, K) soft labels; perm: (N,)
+        - x_mixed: the shape of x; y_mixed: (N, K)
     """
     where = "cutmix"
     x = _as_float(x)
@@ -272,9 +301,14 @@ def cutmix(x, y, lam: float | None, *, rng=None, perm=None, box=None,
     return x_mixed, y_mixed, lam_c, box
 
 
-def hflip(x) -> np.ndarray:
+def hflip(x: ArrayLike) -> np.ndarray:
     """Horizontal flip: reverse the last (width) axis.  Label-preserving for most natural images
-    (not for digits or text, where a mirrored '2' is not a '2')."""
+    (not for digits or text, where a mirrored '2' is not a '2').
+
+    Shape:
+        - x: (*, W), e.g. (N, C, H, W)
+        - output: the shape of x
+    """
     x = np.asarray(x)
     if x.ndim < 1:
         raise ValueError("hflip: input needs at least one axis")
@@ -295,7 +329,14 @@ def _padding_sides(padding, where: str) -> tuple[int, int, int, int]:
     return tuple(int(s) for s in sides)  # type: ignore[return-value]
 
 
-def random_crop(x, size, padding=0, *, rng=None, offset=None) -> np.ndarray:
+def random_crop(
+    x: ArrayLike,
+    size: int | tuple[int, int],
+    padding: int | Sequence[int] = 0,
+    *,
+    rng: np.random.Generator | None = None,
+    offset: tuple[int, int] | None = None,
+) -> np.ndarray:
     """Random crop with zero padding, as ``torchvision.transforms.RandomCrop(size, padding)``.
 
     Pad the last two axes with zeros (``padding``: int, ``(left/right, top/bottom)`` or
@@ -306,6 +347,10 @@ def random_crop(x, size, padding=0, *, rng=None, offset=None) -> np.ndarray:
 
     One offset for the whole array (as torchvision on a batched tensor); crop image by image for
     a different shift per image.
+
+    Shape:
+        - x: (*, H, W)
+        - output: (*, h, w) for ``size=(h, w)``
     """
     where = "random_crop"
     x = np.asarray(x)
@@ -336,11 +381,15 @@ def random_crop(x, size, padding=0, *, rng=None, offset=None) -> np.ndarray:
     return padded[..., i:i + th, j:j + tw].copy()
 
 
-def gaussian_noise(x, std: float, *, rng) -> np.ndarray:
+def gaussian_noise(x: ArrayLike, std: float, *, rng: np.random.Generator) -> np.ndarray:
     """Additive Gaussian noise: ``y = x + e`` with ``e ~ N(0, std^2)`` elementwise.
 
     Training with small input noise is, to first order, Tikhonov (L2-type) regularization of the
     model's sensitivity to its input (Bishop, 1995).  The dtype of ``x`` is kept; no clipping.
+
+    Shape:
+        - x: any shape
+        - output: the shape and dtype of x
     """
     where = "gaussian_noise"
     std = float(std)
@@ -354,7 +403,14 @@ def gaussian_noise(x, std: float, *, rng) -> np.ndarray:
     return x + noise.astype(x.dtype, copy=False)
 
 
-def cutout(x, size: int, *, rng=None, center=None, return_box: bool = False):
+def cutout(
+    x: ArrayLike,
+    size: int,
+    *,
+    rng: np.random.Generator | None = None,
+    center: tuple[int, int] | None = None,
+    return_box: bool = False,
+) -> np.ndarray | tuple[np.ndarray, Box]:
     """Cutout (DeVries & Taylor, 2017): zero a ``size x size`` square at a random centre.
 
     As the paper's code: the centre ``(cy, cx)`` is uniform over the pixels (or given), the square
@@ -362,6 +418,10 @@ def cutout(x, size: int, *, rng=None, center=None, return_box: bool = False):
     square near an edge is partly outside the image and removes less.  Every channel (and every
     leading axis) gets the same square.  The label is kept: the network must use the rest of the
     object.  ``return_box=True`` returns ``(output, box)``.
+
+    Shape:
+        - x: (*, H, W), e.g. (N, C, H, W): every leading index gets the same square
+        - output: the shape of x
     """
     where = "cutout"
     x = _as_float(x)
@@ -380,11 +440,10 @@ def cutout(x, size: int, *, rng=None, center=None, return_box: bool = False):
 # --------------------------------------------------------------------------------------------
 # Random Erasing (Zhong et al., 2020), as torchvision.transforms.RandomErasing
 
-__all__ += ["random_erasing_size", "erase"]
 
-
-def random_erasing_size(height: int, width: int, erase_fraction: float,
-                        aspect_ratio: float) -> tuple[int, int] | None:
+def random_erasing_size(
+    height: int, width: int, erase_fraction: float, aspect_ratio: float
+) -> tuple[int, int] | None:
     """The erased box's size for one attempt of ``RandomErasing.get_params``: ``(h, w)`` or None.
 
         erase_area = H * W * erase_fraction          (erase_fraction ~ U(scale), default (0.02, 0.33))
@@ -410,7 +469,7 @@ def random_erasing_size(height: int, width: int, erase_fraction: float,
     return (h, w) if h < height and w < width else None
 
 
-def erase(img, i: int, j: int, h: int, w: int, v) -> np.ndarray:
+def erase(img: ArrayLike, i: int, j: int, h: int, w: int, v: ArrayLike) -> np.ndarray:
     """Erase a box, as ``torchvision.transforms.functional.erase(img, i, j, h, w, v)`` (not in place).
 
         out[..., i:i+h, j:j+w] = v
@@ -421,7 +480,9 @@ def erase(img, i: int, j: int, h: int, w: int, v) -> np.ndarray:
     the average image.  The label is kept.
 
     Shape:
-        img: (..., H, W); returns the same shape and dtype
+        - img: (*, H, W), e.g. (C, H, W)
+        - v: a scalar, (C, 1, 1) or (C, h, w)
+        - output: the shape and dtype of img (an integer image comes back as float64)
     """
     where = "erase"
     out = _as_float(img).copy()

@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .norms import layer_norm
 
@@ -48,22 +49,25 @@ __all__ = [
 Sublayer = Callable[[np.ndarray], np.ndarray]
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
 
-def relu(x) -> np.ndarray:
+def relu(x: ArrayLike) -> np.ndarray:
     """max(x, 0), elementwise."""
     return np.maximum(x, 0)
 
 
 class Linear:
     """An affine map ``y = x @ W.T + b`` with ``W`` of shape ``(out_features, in_features)``,
-    the layout of ``torch.nn.Linear``.  Its Jacobian ``dy/dx`` is ``W`` itself."""
+    the layout of ``torch.nn.Linear``.  Its Jacobian ``dy/dx`` is ``W`` itself.
 
-    def __init__(self, weight, bias=None):
+    Shape: input (*, in_features), output (*, out_features).
+    """
+
+    def __init__(self, weight: ArrayLike, bias: ArrayLike | None = None) -> None:
         weight = _as_float(weight)
         if weight.ndim != 2:
             raise ValueError(f"Linear: weight must be (out_features, in_features), got {weight.shape}")
@@ -84,7 +88,7 @@ class Linear:
     def out_features(self) -> int:
         return self.weight.shape[0]
 
-    def __call__(self, x) -> np.ndarray:
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         x = _as_float(x)
         if x.shape[-1:] != (self.in_features,):
             raise ValueError(
@@ -98,9 +102,14 @@ class Linear:
 
 class FeedForward:
     """The Transformer's position-wise feed-forward sublayer: ``Linear -> activation -> Linear``,
-    ``F(x) = act(x @ W1.T + b1) @ W2.T + b2`` with ``W1: (hidden, d)`` and ``W2: (d, hidden)``."""
+    ``F(x) = act(x @ W1.T + b1) @ W2.T + b2`` with ``W1: (hidden, d)`` and ``W2: (d, hidden)``.
 
-    def __init__(self, w1, b1, w2, b2, activation: Callable = relu):
+    Shape: input (*, d), output (*, d).
+    """
+
+    def __init__(
+        self, w1: ArrayLike, b1: ArrayLike | None, w2: ArrayLike, b2: ArrayLike | None, activation: Callable = relu
+    ) -> None:
         self.first = Linear(w1, b1)
         self.second = Linear(w2, b2)
         if self.second.in_features != self.first.out_features:
@@ -110,13 +119,18 @@ class FeedForward:
             )
         self.activation = activation
 
-    def __call__(self, x) -> np.ndarray:
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return self.second(self.activation(self.first(x)))
 
 
-def residual(x, f: Sublayer) -> np.ndarray:
+def residual(x: ArrayLike, f: Sublayer) -> np.ndarray:
     """A residual connection ``y = x + F(x)``.  F must keep the shape (otherwise a projection
-    shortcut ``W_s x`` replaces the identity, as in ResNet's downsampling blocks)."""
+    shortcut ``W_s x`` replaces the identity, as in ResNet's downsampling blocks).
+
+    Shape:
+        - x: any shape, usually (N, d) or (N, L, d)
+        - output: the shape of x (F must keep it)
+    """
     x = _as_float(x)
     fx = np.asarray(f(x))
     if fx.shape != x.shape:
@@ -127,18 +141,40 @@ def residual(x, f: Sublayer) -> np.ndarray:
     return x + fx.astype(x.dtype, copy=False)
 
 
-def pre_ln_sublayer(x, f: Sublayer, normalized_shape, weight=None, bias=None,
-                    eps: float = 1e-5) -> np.ndarray:
+def pre_ln_sublayer(
+    x: ArrayLike,
+    f: Sublayer,
+    normalized_shape: int | Sequence[int],
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> np.ndarray:
     """Pre-LN sublayer: ``x + F(LN(x))``.  Only F's input is normalized; the residual stream
-    ``x`` passes through unchanged, and so does its gradient (identity path intact)."""
+    ``x`` passes through unchanged, and so does its gradient (identity path intact).
+
+    Shape:
+        - x: (*, *normalized_shape), e.g. (N, L, d) with normalized_shape = d
+        - output: the shape of x
+    """
     x = _as_float(x)
     return residual(x, lambda h: f(layer_norm(h, normalized_shape, weight, bias, eps)))
 
 
-def post_ln_sublayer(x, f: Sublayer, normalized_shape, weight=None, bias=None,
-                     eps: float = 1e-5) -> np.ndarray:
+def post_ln_sublayer(
+    x: ArrayLike,
+    f: Sublayer,
+    normalized_shape: int | Sequence[int],
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> np.ndarray:
     """Post-LN sublayer (the original Transformer): ``LN(x + F(x))``.  The sum is normalized, so
-    the output has mean 0 and variance 1 over ``normalized_shape`` (before weight and bias)."""
+    the output has mean 0 and variance 1 over ``normalized_shape`` (before weight and bias).
+
+    Shape:
+        - x: (*, *normalized_shape), e.g. (N, L, d) with normalized_shape = d
+        - output: the shape of x
+    """
     return layer_norm(residual(x, f), normalized_shape, weight, bias, eps)
 
 
@@ -153,14 +189,24 @@ def _norm_params(norm_params, count: int, where: str) -> list[tuple]:
     return [tuple(pair) for pair in norm_params]
 
 
-def pre_ln_stack(x, sublayers: Sequence[Sublayer], normalized_shape, final_norm: bool = True,
-                 eps: float = 1e-5, norm_params=None) -> np.ndarray:
+def pre_ln_stack(
+    x: ArrayLike,
+    sublayers: Sequence[Sublayer],
+    normalized_shape: int | Sequence[int],
+    final_norm: bool = True,
+    eps: float = 1e-5,
+    norm_params: Sequence[tuple[ArrayLike | None, ArrayLike | None]] | None = None,
+) -> np.ndarray:
     """A stack of Pre-LN sublayers, ``x <- x + F_l(LN_l(x))`` for each l, then (``final_norm``)
     one last ``LN(x)``.
 
     The final LayerNorm is part of the Pre-LN recipe: nothing else normalizes the residual stream,
     whose scale grows with depth, before the output head.  ``norm_params``: optional
     ``(weight, bias)`` per LayerNorm, one per sublayer plus one for the final norm.
+
+    Shape:
+        - x: (*, *normalized_shape)
+        - output: the shape of x
     """
     count = len(sublayers) + (1 if final_norm else 0)
     params = _norm_params(norm_params, count, "pre_ln_stack")
@@ -173,11 +219,21 @@ def pre_ln_stack(x, sublayers: Sequence[Sublayer], normalized_shape, final_norm:
     return out
 
 
-def post_ln_stack(x, sublayers: Sequence[Sublayer], normalized_shape, eps: float = 1e-5,
-                  norm_params=None) -> np.ndarray:
+def post_ln_stack(
+    x: ArrayLike,
+    sublayers: Sequence[Sublayer],
+    normalized_shape: int | Sequence[int],
+    eps: float = 1e-5,
+    norm_params: Sequence[tuple[ArrayLike | None, ArrayLike | None]] | None = None,
+) -> np.ndarray:
     """A stack of Post-LN sublayers, ``x <- LN_l(x + F_l(x))``.  No final norm is needed: the
     last sublayer's LayerNorm already normalizes the output.  ``norm_params``: optional
-    ``(weight, bias)`` per sublayer."""
+    ``(weight, bias)`` per sublayer.
+
+    Shape:
+        - x: (*, *normalized_shape)
+        - output: the shape of x
+    """
     params = _norm_params(norm_params, len(sublayers), "post_ln_stack")
     out = _as_float(x)
     for f, (weight, bias) in zip(sublayers, params):
@@ -185,11 +241,15 @@ def post_ln_stack(x, sublayers: Sequence[Sublayer], normalized_shape, eps: float
     return out
 
 
-def residual_jacobian(weight) -> np.ndarray:
+def residual_jacobian(weight: ArrayLike) -> np.ndarray:
     """Jacobian of ``y = x + Linear(W)(x)`` for one input vector: ``dy/dx = I + W``.
 
     The identity term is the gradient highway: even with ``W = 0`` (a block that does nothing
     yet, e.g. a zero-initialized last layer) the gradient passes through unchanged.
+
+    Shape:
+        - weight: (d, d)
+        - output: (d, d)
     """
     weight = _as_float(weight)
     if weight.ndim != 2 or weight.shape[0] != weight.shape[1]:
@@ -199,11 +259,15 @@ def residual_jacobian(weight) -> np.ndarray:
     return np.eye(weight.shape[0], dtype=weight.dtype) + weight
 
 
-def residual_stack_jacobian(weights: Sequence) -> np.ndarray:
+def residual_stack_jacobian(weights: Sequence[ArrayLike]) -> np.ndarray:
     """Jacobian of L residual Linear blocks applied in order: ``(I + W_L) ... (I + W_2)(I + W_1)``.
 
     Expanded, the product is ``I + sum_l W_l + (higher-order terms)``: the gradient always keeps a
     direct path to the input, where a plain stack would give ``W_L ... W_1`` alone.
+
+    Shape:
+        - weights: L matrices of shape (d, d)
+        - output: (d, d)
     """
     weights = list(weights)
     if not weights:

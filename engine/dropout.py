@@ -1,4 +1,5 @@
-"""Dropout and its relatives: inverted and original dropout, Dropout2d, DropPath, MC dropout.
+"""Dropout and its relatives: inverted and original dropout, Dropout2d, DropPath, MC dropout,
+AlphaDropout and DropBlock.
 
 Dropout (Srivastava et al., 2014) zeroes each unit independently at train time, so no unit can
 rely on a particular partner being present (less co-adaptation), and training samples a different
@@ -27,6 +28,7 @@ import math
 from typing import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "dropout",
@@ -36,10 +38,14 @@ __all__ = [
     "drop_path",
     "drop_path_rates",
     "mc_dropout_predict",
+    "SELU_ALPHA_PRIME",
+    "alpha_dropout",
+    "drop_block_gamma",
+    "drop_block2d",
 ]
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
@@ -71,9 +77,23 @@ def _given_mask(mask, shape: tuple[int, ...], where: str) -> np.ndarray:
     return mask
 
 
-def _bernoulli(keep_prob: float, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-    """True with probability ``keep_prob``: u < keep for u ~ U[0, 1) (keep=1 always, keep=0 never)."""
-    return rng.random(shape) < keep_prob
+def _mask_or_draw(
+    mask: ArrayLike | None,
+    prob_true: float,
+    shape: tuple[int, ...],
+    rng: np.random.Generator | None,
+    where: str,
+    ndim: int | None = None,
+) -> np.ndarray:
+    """The given ``mask`` checked against ``shape`` (also in its broadcast form with trailing
+    size-1 axes up to ``ndim`` axes), or a Bernoulli draw from ``rng``: True with probability
+    ``prob_true`` (u < prob_true for u ~ U[0, 1), so 1 is always True and 0 never)."""
+    if mask is None:
+        return _require_rng(rng, where).random(shape) < prob_true
+    given = np.asarray(mask)
+    if ndim is not None and given.shape == shape + (1,) * (ndim - len(shape)):
+        given = given.reshape(shape)
+    return _given_mask(given, shape, where)
 
 
 def _inverted_scale(p: float) -> float:
@@ -81,8 +101,15 @@ def _inverted_scale(p: float) -> float:
     return 0.0 if p == 1.0 else 1.0 / (1.0 - p)
 
 
-def dropout(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None,
-            return_mask: bool = False):
+def dropout(
+    input: ArrayLike,
+    p: float = 0.5,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Inverted dropout, as ``torch.nn.functional.dropout``.
 
     Training:  ``y = x * m / (1 - p)`` with ``m ~ Bernoulli(1 - p)`` drawn per element.
@@ -94,25 +121,31 @@ def dropout(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None
 
     ``mask`` (bool, same shape as ``input``, True = kept) replaces the random draw;
     ``return_mask=True`` returns ``(output, mask)``.  In evaluation the mask is all True.
+
+    Shape:
+        - input: any shape
+        - mask: the shape of the input (bool, True = kept)
+        - output: the shape of the input
     """
     where = "dropout"
     p = _check_probability(p, "dropout probability p", where)
     x = _as_float(input)
     if not training:
         return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
-    if mask is None:
-        mask = _bernoulli(1.0 - p, x.shape, _require_rng(rng, where))
-    else:
-        mask = _given_mask(mask, x.shape, where)
+    mask = _mask_or_draw(mask, 1.0 - p, x.shape, rng, where)
     out = x * mask * x.dtype.type(_inverted_scale(p))
     return (out, mask) if return_mask else out
 
 
-def dropout_backward(grad_output, mask, p: float):
+def dropout_backward(grad_output: ArrayLike, mask: ArrayLike, p: float) -> np.ndarray:
     """Gradient of inverted dropout: ``dL/dx = dL/dy * m / (1 - p)``.
 
     Dropout is a fixed elementwise scaling once the mask is drawn, so the backward pass reuses the
     **same** mask and scale: a dropped unit passes no gradient.  ``p=1`` gives a zero gradient.
+
+    Shape:
+        - grad_output, mask: the same shape
+        - output: the shape of grad_output
     """
     where = "dropout_backward"
     p = _check_probability(p, "dropout probability p", where)
@@ -121,8 +154,15 @@ def dropout_backward(grad_output, mask, p: float):
     return g * mask * g.dtype.type(_inverted_scale(p))
 
 
-def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, mask=None,
-                     return_mask: bool = False):
+def dropout_original(
+    input: ArrayLike,
+    p_keep: float,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Dropout in the original paper's (non-inverted) convention (Srivastava et al., 2014).
 
     Training:  ``y = x * r`` with ``r ~ Bernoulli(p_keep)``: **no** scaling.
@@ -131,6 +171,11 @@ def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, m
     Note the parameter is the **keep** probability, the opposite of PyTorch's ``p``.
     Both conventions give ``E[y_train] = y_test`` up to a constant; inverted dropout
     (:func:`dropout`) puts the constant in training so inference needs no change.
+
+    Shape:
+        - input: any shape
+        - mask: the shape of the input (bool, True = kept)
+        - output: the shape of the input
     """
     where = "dropout_original"
     p_keep = _check_probability(p_keep, "keep probability p_keep", where)
@@ -138,16 +183,20 @@ def dropout_original(input, p_keep: float, training: bool = True, *, rng=None, m
     if not training:
         out = x * x.dtype.type(p_keep)
         return (out, np.ones(x.shape, dtype=bool)) if return_mask else out
-    if mask is None:
-        mask = _bernoulli(p_keep, x.shape, _require_rng(rng, where))
-    else:
-        mask = _given_mask(mask, x.shape, where)
+    mask = _mask_or_draw(mask, p_keep, x.shape, rng, where)
     out = x * mask
     return (out, mask) if return_mask else out
 
 
-def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=None,
-              return_mask: bool = False):
+def dropout2d(
+    input: ArrayLike,
+    p: float = 0.5,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Channel dropout (``torch.nn.functional.dropout2d``, "spatial dropout", Tompson et al. 2015).
 
     For input ``(N, C, ...)`` one keep decision per sample and channel, ``m[n, c] ~ Bernoulli(1-p)``,
@@ -158,6 +207,11 @@ def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=No
 
     The mask has shape ``(N, C)`` (``True`` = channel kept); ``mask=`` also accepts
     ``(N, C, 1, ..., 1)``.  Identity when ``training=False``.
+
+    Shape:
+        - input: (N, C, *), e.g. (N, C, H, W)
+        - mask: (N, C), or (N, C, 1, ..., 1) when given
+        - output: the shape of the input
     """
     where = "dropout2d"
     p = _check_probability(p, "dropout probability p", where)
@@ -167,20 +221,22 @@ def dropout2d(input, p: float = 0.5, training: bool = True, *, rng=None, mask=No
     n, c = x.shape[:2]
     if not training:
         return (x, np.ones((n, c), dtype=bool)) if return_mask else x
-    if mask is None:
-        mask = _bernoulli(1.0 - p, (n, c), _require_rng(rng, where))
-    else:
-        given = np.asarray(mask)
-        if given.shape == (n, c) + (1,) * (x.ndim - 2):
-            given = given.reshape(n, c)
-        mask = _given_mask(given, (n, c), where)
+    mask = _mask_or_draw(mask, 1.0 - p, (n, c), rng, where, ndim=x.ndim)
     broadcast = mask.reshape((n, c) + (1,) * (x.ndim - 2))
     out = x * broadcast * x.dtype.type(_inverted_scale(p))
     return (out, mask) if return_mask else out
 
 
-def drop_path(x, drop_prob: float = 0.0, training: bool = False, scale_by_keep: bool = True, *,
-              rng=None, mask=None, return_mask: bool = False):
+def drop_path(
+    x: ArrayLike,
+    drop_prob: float = 0.0,
+    training: bool = False,
+    scale_by_keep: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Stochastic depth / DropPath on a residual branch, as ``timm.layers.drop_path``.
 
     One decision **per sample**: ``m[n] ~ Bernoulli(keep_prob)``, ``keep_prob = 1 - drop_prob``,
@@ -192,6 +248,11 @@ def drop_path(x, drop_prob: float = 0.0, training: bool = False, scale_by_keep: 
 
     Note timm's defaults: ``training=False`` (unlike :func:`dropout`); identity when
     ``drop_prob == 0`` or not training.  The mask has shape ``(N,)``.
+
+    Shape:
+        - x: (N, *), the residual branch's output for a batch of N samples
+        - mask: (N,), or (N, 1, ..., 1) when given
+        - output: the shape of x
     """
     where = "drop_path"
     drop_prob = _check_probability(drop_prob, "drop_prob", where)
@@ -202,13 +263,7 @@ def drop_path(x, drop_prob: float = 0.0, training: bool = False, scale_by_keep: 
     if drop_prob == 0.0 or not training:
         return (x, np.ones(n, dtype=bool)) if return_mask else x
     keep_prob = 1.0 - drop_prob
-    if mask is None:
-        mask = _bernoulli(keep_prob, (n,), _require_rng(rng, where))
-    else:
-        given = np.asarray(mask)
-        if given.shape == (n,) + (1,) * (x.ndim - 1):
-            given = given.reshape(n)
-        mask = _given_mask(given, (n,), where)
+    mask = _mask_or_draw(mask, keep_prob, (n,), rng, where, ndim=x.ndim)
     factor = mask.reshape((n,) + (1,) * (x.ndim - 1)).astype(x.dtype)
     if scale_by_keep and keep_prob > 0.0:
         factor = factor / x.dtype.type(keep_prob)
@@ -223,6 +278,9 @@ def drop_path_rates(drop_path_rate: float, depth: int) -> list[float]:
     dropped with ``drop_path_rate``.  Early blocks compute low-level features every later block
     needs, so they are dropped least.  timm writes ``torch.linspace(0, drop_path_rate, depth)``
     (evaluated in float32 there; these are the exact float64 values).
+
+    Shape:
+        - output: a list of ``depth`` floats, block 0 first
     """
     where = "drop_path_rates"
     drop_path_rate = _check_probability(drop_path_rate, "drop_path_rate", where)
@@ -231,7 +289,9 @@ def drop_path_rates(drop_path_rate: float, depth: int) -> list[float]:
     return np.linspace(0.0, drop_path_rate, int(depth)).tolist()
 
 
-def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
+def mc_dropout_predict(
+    forward: Callable[[ArrayLike, np.random.Generator], ArrayLike], x: ArrayLike, passes: int, *, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Monte Carlo dropout (Gal & Ghahramani, 2016): keep dropout on at test time and average.
 
     Calls ``forward(x, rng)`` ``passes`` (T) times; ``forward`` must apply dropout in training mode
@@ -244,6 +304,10 @@ def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
     This is the paper's predictive-variance estimate without its ``tau^-1`` term (the model's
     inherent noise precision, a property of the likelihood rather than of the passes); add
     ``1/tau`` yourself for a regression model with known noise.
+
+    Shape:
+        - x: whatever ``forward`` takes
+        - mean, variance: the shape of one output of ``forward``
     """
     where = "mc_dropout_predict"
     if int(passes) != passes or passes < 1:
@@ -259,15 +323,20 @@ def mc_dropout_predict(forward: Callable, x, passes: int, *, rng):
 # --------------------------------------------------------------------------------------------
 # Alpha dropout (for SELU networks) and DropBlock (for convolutional feature maps)
 
-__all__ += ["SELU_ALPHA_PRIME", "alpha_dropout", "drop_block_gamma", "drop_block2d"]
-
 #: SELU's negative saturation value, -lambda * alpha = -1.7580993408473766 (Klambauer et al., 2017):
 #: the value a dropped unit is set to, as the constant ``alpha`` in PyTorch's ``_dropout_impl``.
 SELU_ALPHA_PRIME = 1.7580993408473766
 
 
-def alpha_dropout(input, p: float = 0.5, training: bool = False, *, rng=None, mask=None,
-                  return_mask: bool = False):
+def alpha_dropout(
+    input: ArrayLike,
+    p: float = 0.5,
+    training: bool = False,
+    *,
+    rng: np.random.Generator | None = None,
+    mask: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Alpha dropout, as ``torch.nn.functional.alpha_dropout`` (note its default ``training=False``).
 
     Dropout for self-normalizing (SELU) networks: a dropped unit is set to SELU's saturation value
@@ -283,17 +352,16 @@ def alpha_dropout(input, p: float = 0.5, training: bool = False, *, rng=None, ma
     ``training=False`` is the identity; ``p=1`` gives zeros, as PyTorch does.
 
     Shape:
-        input: any; mask (bool, True = kept): the shape of input; returns the shape of input
+        - input: any shape
+        - mask: the shape of the input (bool, True = kept)
+        - output: the shape of the input
     """
     where = "alpha_dropout"
     p = _check_probability(p, "dropout probability p", where)
     x = _as_float(input)
     if not training or p == 0.0:
         return (x, np.ones(x.shape, dtype=bool)) if return_mask else x
-    if mask is None:
-        mask = _bernoulli(1.0 - p, x.shape, _require_rng(rng, where))
-    else:
-        mask = _given_mask(mask, x.shape, where)
+    mask = _mask_or_draw(mask, 1.0 - p, x.shape, rng, where)
     if p == 1.0:
         out = np.zeros_like(x)
     else:
@@ -328,8 +396,17 @@ def drop_block_gamma(p: float, block_size: int, height: int, width: int) -> floa
     return p * height * width / (size**2 * (height - size + 1) * (width - size + 1))
 
 
-def drop_block2d(input, p: float, block_size: int, eps: float = 1e-6, training: bool = True, *,
-                 rng=None, seeds=None, return_mask: bool = False):
+def drop_block2d(
+    input: ArrayLike,
+    p: float,
+    block_size: int,
+    eps: float = 1e-6,
+    training: bool = True,
+    *,
+    rng: np.random.Generator | None = None,
+    seeds: ArrayLike | None = None,
+    return_mask: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """DropBlock on (N, C, H, W) feature maps, as ``torchvision.ops.drop_block2d``.
 
     Dropping single pixels of a conv feature map removes little (neighbours carry the same
@@ -348,7 +425,9 @@ def drop_block2d(input, p: float, block_size: int, eps: float = 1e-6, training: 
     replaces the random draw; ``return_mask=True`` returns ``(output, keep)``.
 
     Shape:
-        input: (N, C, H, W); seeds: (N, C, H - bs + 1, W - bs + 1); returns (N, C, H, W)
+        - input: (N, C, H, W)
+        - seeds: (N, C, H - bs + 1, W - bs + 1) with bs the effective block size
+        - output and keep: (N, C, H, W)
     """
     where = "drop_block2d"
     p = _check_probability(p, "drop probability p", where)
@@ -360,10 +439,7 @@ def drop_block2d(input, p: float, block_size: int, eps: float = 1e-6, training: 
     n, c, height, width = x.shape
     size = _block_size(block_size, height, width, where)
     grid = (n, c, height - size + 1, width - size + 1)
-    if seeds is None:
-        seeds = _bernoulli(drop_block_gamma(p, size, height, width), grid, _require_rng(rng, where))
-    else:
-        seeds = _given_mask(seeds, grid, where)
+    seeds = _mask_or_draw(seeds, drop_block_gamma(p, size, height, width), grid, rng, where)
     dropped = np.zeros(x.shape, dtype=bool)
     for di in range(size):  # a block is the seed grid shifted by every offset inside it
         for dj in range(size):

@@ -10,18 +10,21 @@ nothing extra.  Names and the scaling ``alpha / r`` follow Hugging Face PEFT's `
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["lora_param_count", "lora_scaling", "lora_merge", "lora_linear"]
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
 
-def _positive_int(value, name: str, where: str) -> int:
+def _positive_int(value: int, name: str, where: str) -> int:
     if int(value) != value or value < 1:
         raise ValueError(f"{where}: {name} must be a positive integer, got {value}")
     return int(value)
@@ -30,7 +33,7 @@ def _positive_int(value, name: str, where: str) -> int:
 def lora_param_count(in_features: int, out_features: int, r: int) -> int:
     """Trainable parameters LoRA adds to one ``in_features -> out_features`` weight: ``r * (in + out)``.
 
-    A has r x in entries and B has out x r; the frozen W (in x out) is not counted.  Rank 8 on a
+    A has r x in entries and B has out x r; the frozen W (out x in) is not counted.  Rank 8 on a
     4096 x 4096 attention projection trains 65,536 parameters instead of 16,777,216 (0.4%).
     """
     where = "lora_param_count"
@@ -41,12 +44,16 @@ def lora_param_count(in_features: int, out_features: int, r: int) -> int:
 
 
 def lora_scaling(lora_alpha: float, r: int, use_rslora: bool = False) -> float:
-    """The factor on ``B @ A``: ``lora_alpha / r`` (PEFT's default), or ``lora_alpha / sqrt(r)``."""
+    """The factor on ``B @ A``: ``lora_alpha / r`` (PEFT's default), or ``lora_alpha / sqrt(r)``
+    with ``use_rslora=True`` (rank-stabilized LoRA, whose updates keep their size as r grows)."""
     r = _positive_int(r, "r (the rank)", "lora_scaling")
-    return float(lora_alpha) / (np.sqrt(r) if use_rslora else r)
+    return float(lora_alpha) / (math.sqrt(r) if use_rslora else r)
 
 
-def _factors(weight, lora_A, lora_B, where: str):
+def _factors(
+    weight: ArrayLike, lora_A: ArrayLike, lora_B: ArrayLike, where: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W, A and B as float arrays, refused unless they are (out, in), (r, in) and (out, r)."""
     w, a, b = _as_float(weight), _as_float(lora_A), _as_float(lora_B)
     if w.ndim != 2 or a.ndim != 2 or b.ndim != 2 or a.shape[1] != w.shape[1] or b.shape != (w.shape[0], a.shape[0]):
         raise ValueError(
@@ -56,26 +63,41 @@ def _factors(weight, lora_A, lora_B, where: str):
     return w, a, b
 
 
-def lora_merge(weight, lora_A, lora_B, lora_alpha: float, use_rslora: bool = False) -> np.ndarray:
-    """The merged weight ``W + (alpha / r) * B @ A`` that replaces W at inference.
+def lora_merge(
+    weight: ArrayLike, lora_A: ArrayLike, lora_B: ArrayLike, lora_alpha: float, use_rslora: bool = False
+) -> np.ndarray:
+    """The merged weight that replaces W at inference::
+
+        W_merged = W + (alpha / r) * B @ A
 
     Shape:
-        weight: (out, in); lora_A: (r, in); lora_B: (out, r); returns (out, in)
+        - weight: (out, in); lora_A: (r, in); lora_B: (out, r)
+        - output: (out, in)
     """
     w, a, b = _factors(weight, lora_A, lora_B, "lora_merge")
     return w + lora_scaling(lora_alpha, a.shape[0], use_rslora) * (b @ a)
 
 
-def lora_linear(x, weight, lora_A, lora_B, lora_alpha: float, bias=None,
-                use_rslora: bool = False) -> np.ndarray:
-    """A LoRA-adapted ``nn.Linear``: ``y = x W^T + bias + (alpha / r) * (x A^T) B^T``.
+def lora_linear(
+    x: ArrayLike,
+    weight: ArrayLike,
+    lora_A: ArrayLike,
+    lora_B: ArrayLike,
+    lora_alpha: float,
+    bias: ArrayLike | None = None,
+    use_rslora: bool = False,
+) -> np.ndarray:
+    """A LoRA-adapted ``nn.Linear``::
+
+        y = x W^T + bias + (alpha / r) * (x A^T) B^T
 
     The same as ``x`` times the merged weight (:func:`lora_merge`), computed the way training does
     it: through the rank-r bottleneck, never forming the out x in update.
 
     Shape:
-        x: (..., in); weight: (out, in); lora_A: (r, in); lora_B: (out, r); bias: (out,);
-        returns (..., out)
+        - x: (*, in)
+        - weight: (out, in); lora_A: (r, in); lora_B: (out, r); bias: (out,)
+        - output: (*, out)
     """
     w, a, b = _factors(weight, lora_A, lora_B, "lora_linear")
     x = _as_float(x)

@@ -24,21 +24,26 @@ Details interviews ask about, all as PyTorch does them:
 - In evaluation mode BatchNorm normalizes with the running statistics, so it is a fixed per-channel
   affine map that can be folded into the preceding layer (:func:`fold_batch_norm`).  LayerNorm,
   GroupNorm, InstanceNorm (by default) and RMSNorm behave the same in training and evaluation.
+- Weight normalization, spectral normalization and weight standardization normalize the
+  *weights*, not the activations, so they need no batch statistics at all.
 
-How the code is organised: :func:`_moments` computes mean and variance over given axes (two
-read-only passes), :func:`_normalize` folds mean, variance, weight and bias into one small
-``scale`` and ``shift`` per statistic, and :func:`_scale_shift` applies ``x * scale + shift`` to
-produce the one output array.  Each op is then a few lines that say which axes.  float64 is the
-default; float32 in gives float32 out, with float32 sums kept accurate (see :func:`_sum`).
+How to read the code: each op is its formula, in four steps -- the mean over the op's axes, the
+biased variance of the centred values, ``x_hat = (x - mean) / sqrt(var + eps)``, then the affine
+``x_hat * weight + bias``.  The arithmetic runs in float64 and the result comes back in the
+input's dtype (float32 in, float32 out).  That also makes a statistic over a single value exact:
+its mean is that value, so ``x - mean`` is exactly 0 (LayerNorm over one element gives ``bias``).
+The arrays an exercise or a drill passes have at most about a thousand values, so nothing here
+trades clarity for speed.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "batch_norm",
@@ -62,161 +67,80 @@ __all__ = [
     "reduction_axes",
     "stat_count",
     "METHODS",
+    "SpectralNormResult",
+    "spectral_norm",
+    "weight_standardization",
 ]
 
 #: The methods of the unified view, for :func:`reduction_axes` and :func:`stat_count`.
 METHODS = ("batch", "layer", "instance", "group")
 
+#: ``normalized_shape`` as PyTorch takes it: one int for the last axis, or the trailing axes' sizes.
+ShapeLike = int | Sequence[int]
+
 
 # --------------------------------------------------------------------------------------------
-# Private helpers: statistics over axes, and the fused scale-and-shift.
-
-#: Arrays up to this many elements use the plain two-pass mean and variance (see _moments).
-_SMALL = 4096
-#: Longest contiguous run summed in the input's own dtype before float64 takes over.  Runs this
-#: short keep float32 rounding error near 1e-7; summing the partial results in float64 keeps it there.
-_RUN_MAX = 1 << 15
-#: Runs shorter than this are not worth a BLAS call each: sum them with einsum instead.
-_RUN_BLAS = 256
-#: Use the one-pass variance E[x^2] - E[x]^2 only while E[x^2] <= this times the variance.
-#: Beyond it (|mean| > ~2.6 std) the subtraction cancels digits and the two-pass formula is used.
-_CANCELLATION_LIMIT = 8.0
-
-#: Elementwise chains on large arrays run on chunks of this many bytes per operand: small enough
-#: to stay in cache between the steps of a chain, large enough that the per-chunk overhead vanishes.
-_CHUNK_BYTES = 1 << 18
-
-_vecdot = getattr(np, "vecdot", None)  # NumPy >= 2.0; einsum does the same job more slowly
+# The steps every normalization shares
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
 
-def _sum(a: np.ndarray, axes: tuple[int, ...], times: np.ndarray | None = None) -> np.ndarray:
-    """Sum of ``a`` (or of ``a * times``) over ``axes``, as float64 with those axes kept as size 1.
-
-    Never builds an ``a * times`` temporary.  The trailing run of reduced axes is summed in the
-    input dtype by BLAS (matrix-vector product with ones, or row-wise dot products) in runs of at
-    most ``_RUN_MAX`` values; those partial sums are then added in float64.  Without a usable
-    trailing run (e.g. BatchNorm on (N, C)), einsum accumulates in float64 directly.
-    """
-    keep = tuple(1 if axis in axes else n for axis, n in enumerate(a.shape))
-    run_axes, run = [], 1
-    for axis in reversed(range(a.ndim)):
-        if axis not in axes or (run_axes and run * a.shape[axis] > _RUN_MAX):
-            break
-        run_axes.append(axis)
-        run *= a.shape[axis]
-    lead = a.ndim - len(run_axes)
-    if run < 16 or a.dtype.itemsize < 4:
-        index = list(range(a.ndim))
-        kept = [axis for axis in index if axis not in axes]
-        operands = (a, index) if times is None else (a, index, times, index)
-        return np.einsum(*operands, kept, dtype=np.float64).reshape(keep)
-    rows = a.reshape(-1, run)  # one 2-D matrix: one BLAS call, not one per leading index
-    if times is None:
-        partial = rows @ np.ones(run, dtype=a.dtype)
-    else:
-        other = times.reshape(rows.shape)
-        if run < _RUN_BLAS or _vecdot is None:
-            partial = np.einsum("rk,rk->r", rows, other)
-        else:
-            partial = _vecdot(rows, other)
-    rest = tuple(axis for axis in axes if axis < lead)
-    return np.sum(partial.reshape(a.shape[:lead]), axis=rest, dtype=np.float64).reshape(keep)
-
-
 def _moments(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and *biased* variance of ``x`` over ``axes`` (float64, axes kept as size 1).
+    """The mean over ``axes`` and the *biased* variance ``mean((x - mean)^2)`` (divide by n).
 
-    One pass for E[x] and one for E[x^2] (both read-only), then var = E[x^2] - E[x]^2.  That
-    formula is cheap but loses digits when |mean| >> std (catastrophic cancellation; it can even
-    go negative), so in that case both are recomputed from the centered data c = x - mean: the
-    "corrected two-pass" algorithm, var = E[c^2] - E[c]^2, where E[c] (zero but for rounding)
-    also corrects the mean.
-
-    A small array (a hand-worked example) takes the textbook two-pass formula directly: the
-    machinery above only pays off when the data does not fit in cache.
+    Computed in float64 in two passes (centre first, then average the squares), with the
+    reduced axes kept as size 1 so both broadcast against ``x``.
     """
-    if x.size <= _SMALL:
-        x64 = x.astype(np.float64, copy=False)
-        mean = x64.mean(axis=axes, keepdims=True)
-        return mean, np.square(x64 - mean).mean(axis=axes, keepdims=True)
-    count = math.prod(x.shape[axis] for axis in axes)
-    mean = _sum(x, axes) / count
-    mean_sq = _sum(x, axes, times=x) / count
-    var = mean_sq - np.square(mean)
-    if np.any(mean_sq > _CANCELLATION_LIMIT * var):
-        shift = mean.astype(x.dtype)
-        centered = x - shift
-        residual = _sum(centered, axes) / count
-        var = _sum(centered, axes, times=centered) / count - np.square(residual)
-        mean = shift + residual
+    x = x.astype(np.float64, copy=False)
+    mean = x.mean(axis=axes, keepdims=True)
+    var = np.square(x - mean).mean(axis=axes, keepdims=True)
     return mean, var
 
 
-def _scale_shift(x: np.ndarray, scale, shift=None, weight=None, bias=None) -> np.ndarray:
-    """``(x * scale + shift) * weight + bias`` as a new array in x's dtype, skipping terms that are None.
+def _normalize(x: np.ndarray, mean: ArrayLike, var: ArrayLike, eps: float) -> np.ndarray:
+    """``x_hat = (x - mean) / sqrt(var + eps)`` in float64.
 
-    Every operand is small and broadcasts against x (one value per statistic, per channel, or per
-    element of normalized_shape).  NumPy runs each ufunc as a full pass over memory, so on a large
-    array the chain runs on cache-sized chunks instead: ``numpy.nditer``'s buffered external loop
-    hands out 256 KiB of every operand at a time, already broadcast, and the data crosses main
-    memory once.  That loop is over chunks of memory (x.nbytes / 256 KiB of them), never over
-    elements, channels or samples; small arrays take the plain path.
+    With ``eps=0`` a constant slice gives 0 / 0 = nan, silently, as in PyTorch.
     """
-    steps = [(np.multiply, scale), (np.add, shift), (np.multiply, weight), (np.add, bias)]
-    steps = [(op, np.asarray(arg, dtype=x.dtype)) for op, arg in steps if arg is not None]
-    chunk = _CHUNK_BYTES // x.itemsize
-    if x.size <= 4 * chunk:
-        out = steps[0][0](x, steps[0][1])
-        for op, arg in steps[1:]:
-            op(out, arg, out=out)
-        return out
-    operands = [x, *(arg for _, arg in steps), None]
-    flags = [["readonly"]] * (len(operands) - 1) + [["writeonly", "allocate", "no_broadcast"]]
-    iterator = np.nditer(operands, ["external_loop", "buffered", "grow_inner"], flags, buffersize=chunk)
-    with iterator:
-        for x_chunk, *args, out in iterator:
-            steps[0][0](x_chunk, args[0], out=out)
-            for (op, _), arg in zip(steps[1:], args[1:]):
-                op(out, arg, out=out)
-        return iterator.operands[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (x.astype(np.float64, copy=False) - mean) / np.sqrt(var + eps)
 
 
-def _rsqrt(value, eps):
-    """1 / sqrt(value + eps); eps=0 on a constant slice gives inf (and then nan), as in PyTorch, silently."""
-    with np.errstate(divide="ignore"):
-        return 1.0 / np.sqrt(value + eps)
+def _affine(x_hat: np.ndarray, weight: np.ndarray | None, bias: np.ndarray | None) -> np.ndarray:
+    """``x_hat * weight + bias``, leaving out a term that is None."""
+    y = x_hat if weight is None else x_hat * weight
+    return y if bias is None else y + bias
 
 
-def _normalize(x, axes, eps, weight=None, bias=None, mean=None, var=None):
-    """``(x - mean) / sqrt(var + eps) * weight + bias`` with statistics over ``axes``.
-
-    Returns ``(y, mean, var)``.  Given ``mean`` and ``var`` (running statistics) it uses them.
-    The four operations fold into ``x * scale + shift`` with one small ``scale`` and ``shift`` per
-    statistic: ``scale = weight / sqrt(var + eps)``, ``shift = bias - mean * scale``.  The weight and
-    bias must broadcast against the statistics (per channel, not per element).
-    """
-    if mean is None:
-        mean, var = _moments(x, axes)
-    with np.errstate(invalid="ignore"):  # eps=0 on a constant slice: nan, as in PyTorch
-        scale = _rsqrt(var, eps)
-        if weight is not None:
-            scale = scale * weight
-        shift = -mean * scale if bias is None else bias - mean * scale
-        return _scale_shift(x, scale, shift), mean, var
+def _spatial_axes(x: np.ndarray) -> tuple[int, ...]:
+    """The axes after N and C of an (N, C, ...) input."""
+    return tuple(range(2, x.ndim))
 
 
-def _check_batched(x, fn, what="(N, C, ...)"):
+def _trailing_axes(x: np.ndarray, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The last ``len(shape)`` axes of ``x``: where LayerNorm and RMSNorm take their statistics."""
+    return tuple(range(x.ndim - len(shape), x.ndim))
+
+
+def _count(x: np.ndarray, axes: tuple[int, ...]) -> int:
+    """How many values one statistic over ``axes`` averages."""
+    return math.prod(x.shape[axis] for axis in axes)
+
+
+# --------------------------------------------------------------------------------------------
+# Argument checks
+
+
+def _check_batched(x: np.ndarray, fn: str, what: str = "(N, C, ...)") -> None:
     if x.ndim < 2:
         raise ValueError(f"{fn}: expected input of shape {what} with at least 2 axes, got shape {x.shape}")
 
 
-def _per_channel(p, name, channels, ndim, fn):
+def _per_channel(p: ArrayLike | None, name: str, channels: int, ndim: int, fn: str) -> np.ndarray | None:
     """A per-channel array (weight, bias, running stats) reshaped to (C, 1, ..., 1) for an ndim input."""
     if p is None:
         return None
@@ -226,12 +150,19 @@ def _per_channel(p, name, channels, ndim, fn):
     return p.reshape((channels,) + (1,) * (ndim - 2))
 
 
-def _trailing_shape(normalized_shape, x, fn):
+def _as_shape(normalized_shape: ShapeLike) -> tuple[int, ...]:
+    """``normalized_shape`` as a tuple of ints: ``768`` is ``(768,)``."""
+    if np.ndim(normalized_shape) == 0:
+        return (int(normalized_shape),)
+    return tuple(int(n) for n in normalized_shape)
+
+
+def _trailing_shape(normalized_shape: ShapeLike, x: np.ndarray, fn: str) -> tuple[int, ...]:
     """``normalized_shape`` as a tuple, checked against the input's trailing axes."""
-    shape = (int(normalized_shape),) if np.ndim(normalized_shape) == 0 else tuple(int(n) for n in normalized_shape)
+    shape = _as_shape(normalized_shape)
     if not shape:
         raise ValueError(f"{fn}: normalized_shape must name at least one axis, got ()")
-    if x.shape[x.ndim - len(shape):] != shape or len(shape) > x.ndim:
+    if len(shape) > x.ndim or x.shape[x.ndim - len(shape):] != shape:
         raise ValueError(
             f"{fn}: normalized_shape={shape} must equal the last {len(shape)} axes of the input, "
             f"got input of shape {x.shape}"
@@ -239,7 +170,7 @@ def _trailing_shape(normalized_shape, x, fn):
     return shape
 
 
-def _elementwise(p, name, shape, fn):
+def _elementwise(p: ArrayLike | None, name: str, shape: tuple[int, ...], fn: str) -> np.ndarray | None:
     if p is None:
         return None
     p = np.asarray(p)
@@ -248,7 +179,59 @@ def _elementwise(p, name, shape, fn):
     return p
 
 
-def _update_running_stats(running_mean, running_var, mean, var, count, momentum, fn):
+def _check_groups(channels: int, num_groups: int, x: np.ndarray, fn: str) -> None:
+    if num_groups <= 0 or channels % num_groups:
+        raise ValueError(
+            f"{fn}: the number of channels ({channels}) must be divisible by num_groups ({num_groups}), "
+            f"input of shape {x.shape}"
+        )
+
+
+def _check_batch_statistics(x: np.ndarray) -> None:
+    """PyTorch refuses training-mode BatchNorm with one value per channel (no variance), with this message."""
+    if x.shape[0] * math.prod(x.shape[2:]) <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input of shape {x.shape}")
+
+
+def _check_instance_statistics(x: np.ndarray) -> None:
+    """PyTorch refuses instance statistics over a single spatial position."""
+    if math.prod(x.shape[2:]) <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input of shape {x.shape}")
+
+
+def _check_group_statistics(x: np.ndarray, num_groups: int) -> None:
+    """PyTorch's GroupNorm check, with its message: it raises when N * (C/G) * spatial == 1.
+
+    (One value per group with N > 1 is allowed; every group then normalizes to exactly 0.)
+    """
+    if x.shape[0] * (x.shape[1] // num_groups) * math.prod(x.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input of shape {x.shape}")
+
+
+def _channel_args(input: ArrayLike, running_mean, running_var, weight, bias, fn: str):
+    """What BatchNorm and InstanceNorm check alike: an (N, C, ...) input, both running
+    statistics or neither, and a per-channel weight and bias.  Returns ``(x, weight, bias)``."""
+    x = _as_float(input)
+    _check_batched(x, fn)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{fn}: running_mean and running_var must both be given or both be None")
+    channels = x.shape[1]
+    return x, _per_channel(weight, "weight", channels, x.ndim, fn), _per_channel(bias, "bias", channels, x.ndim, fn)
+
+
+def _running_stats(x: np.ndarray, running_mean, running_var, fn: str, when: str) -> tuple[np.ndarray, np.ndarray]:
+    """The running statistics as (C, 1, ..., 1) arrays, for normalizing in evaluation mode."""
+    if running_mean is None:
+        raise ValueError(f"{fn}: running_mean and running_var are required when {when}")
+    channels = x.shape[1]
+    mean = _per_channel(running_mean, "running_mean", channels, x.ndim, fn)
+    var = _per_channel(running_var, "running_var", channels, x.ndim, fn)
+    return mean, var
+
+
+def _update_running_stats(
+    running_mean: np.ndarray, running_var: np.ndarray, mean: np.ndarray, var: np.ndarray, n: int, momentum: float, fn: str
+) -> None:
     """PyTorch's update, in place: ``running = (1 - momentum) * running + momentum * batch``.
 
     ``var`` is the biased batch variance (the one that normalized); running_var receives the
@@ -257,26 +240,34 @@ def _update_running_stats(running_mean, running_var, mean, var, count, momentum,
     for name, buffer in (("running_mean", running_mean), ("running_var", running_var)):
         if not isinstance(buffer, np.ndarray):
             raise TypeError(f"{fn}: {name} must be a NumPy array, because it is updated in place")
+    unbiased_var = var * n / (n - 1)
     running_mean *= 1.0 - momentum
     running_mean += (momentum * mean).reshape(running_mean.shape)
     running_var *= 1.0 - momentum
-    running_var += (momentum * var * (count / (count - 1))).reshape(running_var.shape)
-
-
-def _both_or_neither(running_mean, running_var, fn):
-    if (running_mean is None) != (running_var is None):
-        raise ValueError(f"{fn}: running_mean and running_var must both be given or both be None")
+    running_var += (momentum * unbiased_var).reshape(running_var.shape)
 
 
 # --------------------------------------------------------------------------------------------
 # Forward functions (torch.nn.functional)
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(
+    input: ArrayLike,
+    running_mean: np.ndarray | None,
+    running_var: np.ndarray | None,
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> np.ndarray:
     """BatchNorm: normalize each channel with statistics over the batch and all spatial axes.
 
-    ``y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c`` for an input (N, C, ...) of any
-    rank >= 2; the statistics average over every axis but 1 (N*H*W values per channel for images).
+    For channel c, over the n = N*H*W values of that channel::
+
+        mean_c = sum(x[:, c]) / n
+        var_c  = sum((x[:, c] - mean_c)^2) / n            (biased: divide by n)
+        y[:, c] = (x[:, c] - mean_c) / sqrt(var_c + eps) * weight_c + bias_c
 
     - ``training=True``: the batch's mean and *biased* variance normalize.  If running stats are
       given they are updated **in place**: ``running_mean = (1 - momentum) * running_mean +
@@ -286,134 +277,191 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
       sample does not depend on the rest of the batch.  Both running arrays are required.
 
     Unlike PyTorch, ``eps=0`` is allowed while training, so hand-worked examples come out exact.
+
+    Shape:
+        - input: (N, C) or (N, C, L) or (N, C, H, W), any rank >= 2
+        - running_mean, running_var, weight, bias: (C,)
+        - output: the shape of the input
     """
-    x = _as_float(input)
     fn = "batch_norm"
-    _check_batched(x, fn)
-    _both_or_neither(running_mean, running_var, fn)
-    channels = x.shape[1]
-    weight = _per_channel(weight, "weight", channels, x.ndim, fn)
-    bias = _per_channel(bias, "bias", channels, x.ndim, fn)
-    axes = (0, *range(2, x.ndim))
+    x, weight, bias = _channel_args(input, running_mean, running_var, weight, bias, fn)
+    axes = (0, *_spatial_axes(x))
     if training:
-        count = x.shape[0] * math.prod(x.shape[2:])
-        if count <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input of shape {x.shape}")
-        y, mean, var = _normalize(x, axes, eps, weight, bias)
+        _check_batch_statistics(x)
+        mean, var = _moments(x, axes)
         if running_mean is not None:
-            _update_running_stats(running_mean, running_var, mean, var, count, momentum, fn)
-        return y
-    if running_mean is None:
-        raise ValueError(
-            f"{fn}: running_mean and running_var are required when training=False "
-            "(evaluation mode normalizes with the running statistics)"
-        )
-    mean = _per_channel(running_mean, "running_mean", channels, x.ndim, fn)
-    var = _per_channel(running_var, "running_var", channels, x.ndim, fn)
-    return _normalize(x, axes, eps, weight, bias, mean=mean, var=var)[0]
+            _update_running_stats(running_mean, running_var, mean, var, _count(x, axes), momentum, fn)
+    else:
+        mean, var = _running_stats(x, running_mean, running_var, fn, "training=False (evaluation mode normalizes with the running statistics)")
+    x_hat = _normalize(x, mean, var, eps)
+    return _affine(x_hat, weight, bias).astype(x.dtype)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(
+    input: ArrayLike,
+    normalized_shape: ShapeLike,
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> np.ndarray:
     """LayerNorm: normalize each sample over its trailing ``normalized_shape`` axes.
 
-    ``y = (x - mean) / sqrt(var + eps) * weight + bias`` with mean and biased variance over the
-    last ``len(normalized_shape)`` axes; ``weight`` and ``bias`` have shape ``normalized_shape``
-    (one per element, not per channel).  Nothing depends on the batch, so training and evaluation
-    behave the same and batch size 1 is fine: that, and variable sequence lengths, is why
-    Transformers and RNNs use it.  ``normalized_shape=(C, H, W)`` on images is GroupNorm with G=1.
+    For each sample, over the n = prod(normalized_shape) values of its trailing axes::
+
+        mean = sum(x) / n
+        var  = sum((x - mean)^2) / n                      (biased: divide by n)
+        y    = (x - mean) / sqrt(var + eps) * weight + bias
+
+    ``weight`` and ``bias`` have shape ``normalized_shape``: one per element, not per channel.
+    Nothing depends on the batch, so training and evaluation behave the same and batch size 1 is
+    fine: that, and variable sequence lengths, is why Transformers and RNNs use it.
+    ``normalized_shape=(C, H, W)`` on images is GroupNorm with G=1.  Over a single element the
+    output is exactly ``bias`` (x - mean = 0), as in PyTorch.
+
+    Shape:
+        - input: (*, *normalized_shape), any leading axes
+        - weight, bias: normalized_shape
+        - output: the shape of the input
     """
     x = _as_float(input)
     fn = "layer_norm"
     shape = _trailing_shape(normalized_shape, x, fn)
     weight = _elementwise(weight, "weight", shape, fn)
     bias = _elementwise(bias, "bias", shape, fn)
-    mean, var = _moments(x, tuple(range(x.ndim - len(shape), x.ndim)))
-    inv_std = _rsqrt(var, eps)
-    with np.errstate(invalid="ignore"):
-        return _scale_shift(x, inv_std, -mean * inv_std, weight, bias)
+    mean, var = _moments(x, _trailing_axes(x, shape))
+    x_hat = _normalize(x, mean, var, eps)
+    return _affine(x_hat, weight, bias).astype(x.dtype)
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def _grouped(x: np.ndarray, num_groups: int) -> np.ndarray:
+    """An (N, C, ...) array viewed as (N, G, C/G, ...): consecutive channels form a group."""
+    n, channels = x.shape[:2]
+    return x.reshape(n, num_groups, channels // num_groups, *x.shape[2:])
+
+
+def group_norm(
+    input: ArrayLike,
+    num_groups: int,
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> np.ndarray:
     """GroupNorm: split the C channels into ``num_groups`` groups; normalize each group of each sample.
 
-    Statistics average over (C / G) channels and all spatial axes of one sample; ``weight`` and
-    ``bias`` are per channel.  G = 1 is LayerNorm over (C, H, W); G = C is InstanceNorm.  Like
-    LayerNorm it ignores the batch, which is why detection and segmentation models trained with
-    1-2 images per GPU use it instead of BatchNorm.  C must be divisible by G.
+    For sample i and group g, over the n = (C/G)*H*W values of the group's channels::
+
+        mean_ig = sum(x[i, group g]) / n
+        var_ig  = sum((x[i, group g] - mean_ig)^2) / n    (biased: divide by n)
+        y[i, c] = (x[i, c] - mean_ig) / sqrt(var_ig + eps) * weight_c + bias_c   for c in group g
+
+    ``weight`` and ``bias`` are per channel.  G = 1 is LayerNorm over (C, H, W); G = C is
+    InstanceNorm.  Like LayerNorm it ignores the batch, which is why detection and segmentation
+    models trained with 1-2 images per GPU use it instead of BatchNorm.  C must be divisible by G.
+    A group of one value normalizes to exactly 0 (the output is ``bias``); PyTorch raises only
+    when N * (C/G) * H*W == 1, and so does this function.
+
+    Shape:
+        - input: (N, C, *), any rank >= 2
+        - weight, bias: (C,)
+        - output: the shape of the input
     """
     x = _as_float(input)
     fn = "group_norm"
     _check_batched(x, fn)
-    n, channels = x.shape[:2]
-    if num_groups <= 0 or channels % num_groups:
-        raise ValueError(
-            f"{fn}: the number of channels ({channels}) must be divisible by num_groups ({num_groups}), "
-            f"input of shape {x.shape}"
-        )
+    channels = x.shape[1]
+    _check_groups(channels, num_groups, x, fn)
+    _check_group_statistics(x, num_groups)
     weight = _per_channel(weight, "weight", channels, x.ndim, fn)
     bias = _per_channel(bias, "bias", channels, x.ndim, fn)
-    grouped_shape = (n, num_groups, channels // num_groups, *x.shape[2:])
-    grouped = x.reshape(grouped_shape)
-    param_shape = (num_groups, channels // num_groups) + (1,) * (x.ndim - 2)
-    weight = None if weight is None else weight.reshape(param_shape)
-    bias = None if bias is None else bias.reshape(param_shape)
-    y = _normalize(grouped, tuple(range(2, grouped.ndim)), eps, weight, bias)[0]
-    return y.reshape(x.shape)
+    grouped = _grouped(x, num_groups)
+    mean, var = _moments(grouped, tuple(range(2, grouped.ndim)))
+    x_hat = _normalize(grouped, mean, var, eps).reshape(x.shape)
+    return _affine(x_hat, weight, bias).astype(x.dtype)
 
 
 def instance_norm(
-    input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-5
-):
-    """InstanceNorm: normalize each channel of each sample over its spatial axes only (H*W values).
+    input: ArrayLike,
+    running_mean: np.ndarray | None = None,
+    running_var: np.ndarray | None = None,
+    weight: ArrayLike | None = None,
+    bias: ArrayLike | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> np.ndarray:
+    """InstanceNorm: normalize each channel of each sample over its spatial axes only.
+
+    For sample i and channel c, over the n = H*W values of that one feature map::
+
+        mean_ic = sum(x[i, c]) / n
+        var_ic  = sum((x[i, c] - mean_ic)^2) / n          (biased: divide by n)
+        y[i, c] = (x[i, c] - mean_ic) / sqrt(var_ic + eps) * weight_c + bias_c
 
     It removes per-image contrast and style, which is why style transfer uses it.  With
     ``use_input_stats=True`` (the default) the instance's own statistics normalize; if running
     stats are given they are updated in place like BatchNorm's, with the per-instance means and
     unbiased variances averaged over the batch.  ``use_input_stats=False`` normalizes with the
     running statistics.  Note the module defaults: ``affine=False, track_running_stats=False``.
+
+    Shape:
+        - input: (N, C, L) or (N, C, H, W), any rank >= 2, more than one spatial value
+        - running_mean, running_var, weight, bias: (C,)
+        - output: the shape of the input
     """
-    x = _as_float(input)
     fn = "instance_norm"
-    _check_batched(x, fn)
-    _both_or_neither(running_mean, running_var, fn)
-    channels = x.shape[1]
-    weight = _per_channel(weight, "weight", channels, x.ndim, fn)
-    bias = _per_channel(bias, "bias", channels, x.ndim, fn)
-    axes = tuple(range(2, x.ndim))
+    x, weight, bias = _channel_args(input, running_mean, running_var, weight, bias, fn)
+    axes = _spatial_axes(x)
     if use_input_stats:
-        count = math.prod(x.shape[2:])
-        if count <= 1:
-            raise ValueError(f"Expected more than 1 spatial element when training, got input of shape {x.shape}")
-        y, mean, var = _normalize(x, axes, eps, weight, bias)
+        _check_instance_statistics(x)
+        mean, var = _moments(x, axes)
         if running_mean is not None:
-            _update_running_stats(running_mean, running_var, mean.mean(axis=0), var.mean(axis=0), count, momentum, fn)
-        return y
-    if running_mean is None:
-        raise ValueError(f"{fn}: running_mean and running_var are required when use_input_stats=False")
-    mean = _per_channel(running_mean, "running_mean", channels, x.ndim, fn)
-    var = _per_channel(running_var, "running_var", channels, x.ndim, fn)
-    return _normalize(x, axes, eps, weight, bias, mean=mean, var=var)[0]
+            n = _count(x, axes)
+            _update_running_stats(running_mean, running_var, mean.mean(axis=0), var.mean(axis=0), n, momentum, fn)
+    else:
+        mean, var = _running_stats(x, running_mean, running_var, fn, "use_input_stats=False")
+    x_hat = _normalize(x, mean, var, eps)
+    return _affine(x_hat, weight, bias).astype(x.dtype)
 
 
-def rms_norm(input, normalized_shape, weight=None, eps=None):
-    """RMSNorm: ``y = x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` axes.
+def _rms_eps(x: np.ndarray, eps: float | None) -> float:
+    """PyTorch's default for RMSNorm: ``eps=None`` is the machine epsilon of the input's dtype."""
+    return float(np.finfo(x.dtype).eps) if eps is None else eps
+
+
+def rms_norm(
+    input: ArrayLike,
+    normalized_shape: ShapeLike,
+    weight: ArrayLike | None = None,
+    eps: float | None = None,
+) -> np.ndarray:
+    """RMSNorm: divide by the root mean square over the trailing ``normalized_shape`` axes.
+
+    For each sample, over the n = prod(normalized_shape) values of its trailing axes::
+
+        rms = sqrt(sum(x^2) / n + eps)
+        y   = x / rms * weight
 
     LayerNorm without the mean subtraction and without a bias: one statistic instead of two,
     re-scaling invariant but not re-centering invariant.  LLaMA-style models use it because it is
     cheaper and works as well.  ``eps=None`` means the machine epsilon of the input's dtype
     (``np.finfo(dtype).eps``: 2.2e-16 for float64, 1.2e-7 for float32), as in PyTorch.
+
+    Shape:
+        - input: (*, *normalized_shape), any leading axes
+        - weight: normalized_shape
+        - output: the shape of the input
     """
     x = _as_float(input)
     fn = "rms_norm"
     shape = _trailing_shape(normalized_shape, x, fn)
     weight = _elementwise(weight, "weight", shape, fn)
-    eps = np.finfo(x.dtype).eps if eps is None else eps
-    axes = tuple(range(x.ndim - len(shape), x.ndim))
-    mean_sq = _sum(x, axes, times=x) / math.prod(shape)
-    return _scale_shift(x, _rsqrt(mean_sq, eps), weight=weight)
+    x64 = x.astype(np.float64)
+    rms = np.sqrt(np.square(x64).mean(axis=_trailing_axes(x, shape), keepdims=True) + _rms_eps(x, eps))
+    y = x64 / rms
+    return (y if weight is None else y * weight).astype(x.dtype)
 
 
-def _weight_norm_axes(v, dim, fn):
+def _weight_norm_axes(v: np.ndarray, dim: int | None, fn: str) -> tuple[int, ...]:
     """The axes the norm runs over: all but ``dim``; all of them for ``dim=None`` or ``dim=-1``."""
     if dim is None or dim == -1:
         return tuple(range(v.ndim))
@@ -423,7 +471,7 @@ def _weight_norm_axes(v, dim, fn):
     return tuple(axis for axis in range(v.ndim) if axis != dim)
 
 
-def _weight_norm_g(g, norm_shape, fn):
+def _weight_norm_g(g: ArrayLike, norm_shape: tuple[int, ...], fn: str) -> np.ndarray:
     g = np.asarray(g)
     if g.size != math.prod(norm_shape):
         raise ValueError(
@@ -432,7 +480,12 @@ def _weight_norm_g(g, norm_shape, fn):
     return g.reshape(norm_shape)
 
 
-def weight_norm(v, g, dim=0):
+def _norm(v: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The Euclidean norm ``sqrt(sum(v^2))`` over ``axes`` in float64, the axes kept as size 1."""
+    return np.sqrt(np.square(v.astype(np.float64)).sum(axis=axes, keepdims=True))
+
+
+def weight_norm(v: ArrayLike, g: ArrayLike, dim: int | None = 0) -> np.ndarray:
     """Weight normalization: ``w = g * v / ||v||``, the norm over every axis but ``dim``.
 
     The direction (v / ||v||) and the length (g) of each output unit's weight vector become
@@ -440,86 +493,87 @@ def weight_norm(v, g, dim=0):
     involved, so it works with any batch size and in RNNs.  ``dim=0`` gives one g per output
     unit (row of a Linear weight, filter of a Conv weight).  ``dim=None`` takes one norm over the
     whole tensor -- and, a PyTorch quirk, so does ``dim=-1`` (it does *not* mean the last axis).
-    ``g`` may be shaped like PyTorch's ``weight_g`` (e.g. (C_out, 1, 1, 1)) or flat.
+
+    Shape:
+        - v: any shape, e.g. (out_features, in_features) or (C_out, C_in, kH, kW)
+        - g: one value per slice along ``dim``, flat or shaped like PyTorch's ``weight_g``
+          (e.g. (C_out, 1, 1, 1)); a single value for ``dim=None``
+        - output: the shape of v
     """
     v = _as_float(v)
     fn = "weight_norm"
-    axes = _weight_norm_axes(v, dim, fn)
-    norm = np.sqrt(_sum(v, axes, times=v))
+    norm = _norm(v, _weight_norm_axes(v, dim, fn))
     g = _weight_norm_g(g, norm.shape, fn)
-    return _scale_shift(v, g / norm)
+    return (g * v / norm).astype(v.dtype)
 
 
 # --------------------------------------------------------------------------------------------
 # Backward functions: closed forms with training-mode statistics
 
 
-def _recentered(x, mean, var):
-    """``(x, mean)``, or a centered copy ``(x - m, mean - m)`` (m = mean rounded to x's dtype) when |mean| >> std.
-
-    The backward passes use sums like sum(dy * x) - mean * sum(dy) in place of sum(dy * (x - mean)),
-    which cancel digits exactly when E[x^2] - E[x]^2 does; then they get a centered copy instead.
-    """
-    if np.any(np.square(mean) > (_CANCELLATION_LIMIT - 1.0) * var):
-        shift = mean.astype(x.dtype)
-        return x - shift, mean - shift
-    return x, mean
-
-
-def _check_grad(grad_output, x, fn):
-    dy = np.asarray(grad_output, dtype=x.dtype)
+def _check_grad(grad_output: ArrayLike, x: np.ndarray, fn: str) -> np.ndarray:
+    """``grad_output`` as a float64 array of the input's shape."""
+    dy = np.asarray(grad_output, dtype=np.float64)
     if dy.shape != x.shape:
         raise ValueError(f"{fn}: grad_output has shape {dy.shape} but input has shape {x.shape}")
     return dy
 
 
-def _channel_norm_backward(dy, x, stat_axes, spatial_axes, eps, weight):
-    """Backward of ``y = x_hat * weight + bias``, x_hat normalized over ``stat_axes``, weight per channel.
-
-    The classic closed form, with m values per statistic and g = dy * weight::
+def _normalization_backward(g: np.ndarray, x_hat: np.ndarray, var: np.ndarray, eps: float, axes: tuple[int, ...]) -> np.ndarray:
+    """dL/dx of ``x_hat = (x - mean) / sqrt(var + eps)`` given ``g = dL/dx_hat``, statistics over ``axes``::
 
         dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps)
 
-    mean(g) is the path through the mean, the x_hat term the path through the variance: dx sums to
-    zero over each statistic's values and (exactly so for eps = 0) is orthogonal to x_hat there.  Since weight, mean and
-    inv_std are constant over the spatial axes, dx = a * dy + b * x + c with small per-channel
-    a, b, c, and every sum is a spatial sum of dy or dy * x, taken once.
-
-    Returns ``(grad_input, sum_dy, sum_dy_x_hat)``, the sums per (sample, channel) so the caller can
-    form grad_bias and grad_weight by summing over the batch.  Used by BatchNorm, InstanceNorm and
-    GroupNorm (the latter on its (N, G, C/G, ...) view).
+    ``mean(g)`` is the path through the mean and the x_hat term the path through the variance:
+    dx sums to zero over each statistic's values and (exactly so for eps = 0) is orthogonal to
+    x_hat there.  A statistic over one value gives exactly 0 (g - mean(g) = 0, x_hat = 0).
     """
-    count = math.prod(x.shape[axis] for axis in stat_axes)
-    mean, var = _moments(x, stat_axes)
-    inv_std = _rsqrt(var, eps)
-    x, mean = _recentered(x, mean, var)
-    sum_dy = _sum(dy, spatial_axes)
-    sum_dy_x_hat = (_sum(dy, spatial_axes, times=x) - mean * sum_dy) * inv_std
-    w = 1.0 if weight is None else weight
-    across = tuple(axis for axis in stat_axes if axis not in spatial_axes)  # batch (BN), channels of a group (GN)
-    mean_g = np.sum(w * sum_dy, axis=across, keepdims=True) / count
-    mean_g_x_hat = np.sum(w * sum_dy_x_hat, axis=across, keepdims=True) / count
-    b = -np.square(inv_std) * mean_g_x_hat
-    grad_input = _scale_shift(x, b, -inv_std * mean_g - b * mean)
-    grad_input += _scale_shift(dy, w * inv_std)
-    return grad_input, sum_dy, sum_dy_x_hat
+    mean_g = g.mean(axis=axes, keepdims=True)
+    mean_g_x_hat = (g * x_hat).mean(axis=axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (g - mean_g - x_hat * mean_g_x_hat) / np.sqrt(var + eps)
 
 
-def _channel_param_grads(weight, sum_dy, sum_dy_x_hat, dtype):
-    """grad_weight = sum(dy * x_hat) and grad_bias = sum(dy) per channel, or (None, None)."""
+def _channel_param_grads(
+    dy: np.ndarray, x_hat: np.ndarray, weight: ArrayLike | None, channel_axes: tuple[int, ...], dtype: np.dtype
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``grad_weight = sum(dy * x_hat)`` and ``grad_bias = sum(dy)`` per channel, or (None, None).
+
+    The sums run over every axis but ``channel_axes`` (axis 1, or the (G, C/G) axes of GroupNorm).
+    """
     if weight is None:
         return None, None
+    others = tuple(axis for axis in range(dy.ndim) if axis not in channel_axes)
     shape = np.shape(weight)
-    return (
-        sum_dy_x_hat.sum(axis=0).reshape(shape).astype(dtype),
-        sum_dy.sum(axis=0).reshape(shape).astype(dtype),
-    )
+    grad_weight = (dy * x_hat).sum(axis=others).reshape(shape).astype(dtype)
+    grad_bias = dy.sum(axis=others).reshape(shape).astype(dtype)
+    return grad_weight, grad_bias
 
 
-def batch_norm_backward(grad_output, input, weight=None, eps=1e-5):
+def _backward_args(grad_output: ArrayLike, input: ArrayLike, weight: ArrayLike | None, fn: str):
+    """What the per-channel backward passes check alike: ``(x, dy, weight as (C, 1, ..., 1))``."""
+    x = _as_float(input)
+    _check_batched(x, fn)
+    dy = _check_grad(grad_output, x, fn)
+    return x, dy, _per_channel(weight, "weight", x.shape[1], x.ndim, fn)
+
+
+def _per_channel_backward(dy: np.ndarray, x: np.ndarray, w: np.ndarray | None, weight: ArrayLike | None,
+                          axes: tuple[int, ...], eps: float):
+    """BatchNorm's and InstanceNorm's gradients: statistics over ``axes``, weight per channel."""
+    mean, var = _moments(x, axes)
+    x_hat = _normalize(x, mean, var, eps)
+    g = dy if w is None else dy * w
+    grad_input = _normalization_backward(g, x_hat, var, eps, axes)
+    return (grad_input.astype(x.dtype), *_channel_param_grads(dy, x_hat, weight, (1,), x.dtype))
+
+
+def batch_norm_backward(
+    grad_output: ArrayLike, input: ArrayLike, weight: ArrayLike | None = None, eps: float = 1e-5
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Gradients of training-mode :func:`batch_norm`: ``(grad_input, grad_weight, grad_bias)``.
 
-    With x_hat normalized over the m = N*H*W values of a channel and g = dy * weight::
+    With x_hat normalized over the n = N*H*W values of a channel and g = dy * weight::
 
         grad_input  = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps)
         grad_weight = sum(dy * x_hat),   grad_bias = sum(dy)      (per channel)
@@ -527,61 +581,72 @@ def batch_norm_backward(grad_output, input, weight=None, eps=1e-5):
     The batch statistics depend on every sample, so each sample's gradient depends on the whole
     batch -- the two terms a "treat mean and var as constants" derivation misses.
     grad_weight and grad_bias are None when weight is None.
+
+    Shape:
+        - grad_output, input: (N, C, *), any rank >= 2
+        - weight: (C,)
+        - grad_input: the shape of the input; grad_weight, grad_bias: the shape of weight
     """
-    x = _as_float(input)
     fn = "batch_norm_backward"
-    _check_batched(x, fn)
-    dy = _check_grad(grad_output, x, fn)
-    if x.shape[0] * math.prod(x.shape[2:]) <= 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input of shape {x.shape}")
-    w = _per_channel(weight, "weight", x.shape[1], x.ndim, fn)
-    spatial = tuple(range(2, x.ndim))
-    grad_input, sum_dy, sum_dy_x_hat = _channel_norm_backward(dy, x, (0, *spatial), spatial, eps, w)
-    return (grad_input, *_channel_param_grads(weight, sum_dy, sum_dy_x_hat, x.dtype))
+    x, dy, w = _backward_args(grad_output, input, weight, fn)
+    _check_batch_statistics(x)
+    return _per_channel_backward(dy, x, w, weight, (0, *_spatial_axes(x)), eps)
 
 
-def instance_norm_backward(grad_output, input, weight=None, eps=1e-5):
+def instance_norm_backward(
+    grad_output: ArrayLike, input: ArrayLike, weight: ArrayLike | None = None, eps: float = 1e-5
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Gradients of :func:`instance_norm` with input statistics: ``(grad_input, grad_weight, grad_bias)``.
 
     The BatchNorm formula with each statistic over one instance's spatial axes (H*W values);
     the weight and bias gradients still sum over the batch and spatial axes (they are per channel).
+
+    Shape:
+        - grad_output, input: (N, C, *), any rank >= 2, more than one spatial value
+        - weight: (C,)
+        - grad_input: the shape of the input; grad_weight, grad_bias: the shape of weight
     """
-    x = _as_float(input)
     fn = "instance_norm_backward"
-    _check_batched(x, fn)
-    dy = _check_grad(grad_output, x, fn)
-    if math.prod(x.shape[2:]) <= 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input of shape {x.shape}")
-    w = _per_channel(weight, "weight", x.shape[1], x.ndim, fn)
-    spatial = tuple(range(2, x.ndim))
-    grad_input, sum_dy, sum_dy_x_hat = _channel_norm_backward(dy, x, spatial, spatial, eps, w)
-    return (grad_input, *_channel_param_grads(weight, sum_dy, sum_dy_x_hat, x.dtype))
+    x, dy, w = _backward_args(grad_output, input, weight, fn)
+    _check_instance_statistics(x)
+    return _per_channel_backward(dy, x, w, weight, _spatial_axes(x), eps)
 
 
-def group_norm_backward(grad_output, input, num_groups, weight=None, eps=1e-5):
+def group_norm_backward(
+    grad_output: ArrayLike, input: ArrayLike, num_groups: int, weight: ArrayLike | None = None, eps: float = 1e-5
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Gradients of :func:`group_norm`: ``(grad_input, grad_weight, grad_bias)``.
 
     The BatchNorm formula with each statistic over one group of one sample; g = dy * weight
-    varies inside a group (weight is per channel), which the closed form handles as is.
+    varies inside a group (weight is per channel), which the formula handles as it is.
+
+    Shape:
+        - grad_output, input: (N, C, *), any rank >= 2
+        - weight: (C,)
+        - grad_input: the shape of the input; grad_weight, grad_bias: the shape of weight
     """
-    x = _as_float(input)
     fn = "group_norm_backward"
-    _check_batched(x, fn)
-    dy = _check_grad(grad_output, x, fn)
-    n, channels = x.shape[:2]
-    if num_groups <= 0 or channels % num_groups:
-        raise ValueError(f"{fn}: the number of channels ({channels}) must be divisible by num_groups ({num_groups})")
-    w = _per_channel(weight, "weight", channels, x.ndim, fn)
-    grouped = (n, num_groups, channels // num_groups, *x.shape[2:])
-    w = None if w is None else w.reshape(grouped[1:3] + (1,) * (x.ndim - 2))
-    spatial = tuple(range(3, len(grouped)))
-    grad_input, sum_dy, sum_dy_x_hat = _channel_norm_backward(
-        dy.reshape(grouped), x.reshape(grouped), (2, *spatial), spatial, eps, w
-    )
-    return (grad_input.reshape(x.shape), *_channel_param_grads(weight, sum_dy, sum_dy_x_hat, x.dtype))
+    x, dy, w = _backward_args(grad_output, input, weight, fn)
+    _check_groups(x.shape[1], num_groups, x, fn)
+    _check_group_statistics(x, num_groups)
+    grouped, dy_grouped = _grouped(x, num_groups), _grouped(dy, num_groups)
+    w = None if w is None else w.reshape(grouped.shape[1:3] + (1,) * (x.ndim - 2))
+    axes = tuple(range(2, grouped.ndim))
+    mean, var = _moments(grouped, axes)
+    x_hat = _normalize(grouped, mean, var, eps)
+    g = dy_grouped if w is None else dy_grouped * w
+    grad_input = _normalization_backward(g, x_hat, var, eps, axes)
+    param_grads = _channel_param_grads(dy_grouped, x_hat, weight, (1, 2), x.dtype)
+    return (grad_input.reshape(x.shape).astype(x.dtype), *param_grads)
 
 
-def layer_norm_backward(grad_output, input, normalized_shape, weight=None, eps=1e-5):
+def layer_norm_backward(
+    grad_output: ArrayLike,
+    input: ArrayLike,
+    normalized_shape: ShapeLike,
+    weight: ArrayLike | None = None,
+    eps: float = 1e-5,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Gradients of :func:`layer_norm`: ``(grad_input, grad_weight, grad_bias)``.
 
     The BatchNorm formula with the statistics over the normalized (trailing) axes of one sample::
@@ -589,35 +654,38 @@ def layer_norm_backward(grad_output, input, normalized_shape, weight=None, eps=1
         grad_input = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps),   g = dy * weight
 
     weight and bias are per element, so their gradients sum dy * x_hat and dy over the leading
-    (batch) axes.
+    (batch) axes.  Over a single element grad_input is exactly 0, as in PyTorch.
+
+    Shape:
+        - grad_output, input: (*, *normalized_shape)
+        - weight: normalized_shape
+        - grad_input: the shape of the input; grad_weight, grad_bias: normalized_shape
     """
     x = _as_float(input)
     fn = "layer_norm_backward"
     dy = _check_grad(grad_output, x, fn)
     shape = _trailing_shape(normalized_shape, x, fn)
     weight = _elementwise(weight, "weight", shape, fn)
-    axes = tuple(range(x.ndim - len(shape), x.ndim))
-    lead = tuple(range(x.ndim - len(shape)))
-    count = math.prod(shape)
+    axes = _trailing_axes(x, shape)
     mean, var = _moments(x, axes)
-    inv_std = _rsqrt(var, eps)
-    x, mean = _recentered(x, mean, var)
+    x_hat = _normalize(x, mean, var, eps)
+    g = dy if weight is None else dy * weight
+    grad_input = _normalization_backward(g, x_hat, var, eps, axes)
     grad_weight = grad_bias = None
     if weight is not None:
-        x_hat = _scale_shift(x, inv_std, -mean * inv_std)
-        grad_weight = _sum(dy, lead, times=x_hat).reshape(shape).astype(x.dtype)
-        grad_bias = _sum(dy, lead).reshape(shape).astype(x.dtype)
-        del x_hat
-    g = dy if weight is None else dy * weight.astype(x.dtype, copy=False)
-    sum_g = _sum(g, axes)
-    mean_g_x_hat = (_sum(g, axes, times=x) - mean * sum_g) * inv_std / count
-    b = -np.square(inv_std) * mean_g_x_hat
-    grad_input = _scale_shift(x, b, -inv_std * sum_g / count - b * mean)
-    grad_input += _scale_shift(g, inv_std)
-    return grad_input, grad_weight, grad_bias
+        lead = tuple(range(x.ndim - len(shape)))
+        grad_weight = (dy * x_hat).sum(axis=lead).astype(x.dtype)
+        grad_bias = dy.sum(axis=lead).astype(x.dtype)
+    return grad_input.astype(x.dtype), grad_weight, grad_bias
 
 
-def rms_norm_backward(grad_output, input, normalized_shape, weight=None, eps=None):
+def rms_norm_backward(
+    grad_output: ArrayLike,
+    input: ArrayLike,
+    normalized_shape: ShapeLike,
+    weight: ArrayLike | None = None,
+    eps: float | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Gradients of :func:`rms_norm`: ``(grad_input, grad_weight)`` (there is no bias).
 
     With r = 1 / sqrt(mean(x^2) + eps) over the normalized axes and g = dy * weight::
@@ -626,29 +694,31 @@ def rms_norm_backward(grad_output, input, normalized_shape, weight=None, eps=Non
         grad_weight = sum(dy * x * r)        (over the leading axes)
 
     No mean(g) term: nothing was subtracted in the forward pass.
+
+    Shape:
+        - grad_output, input: (*, *normalized_shape)
+        - weight: normalized_shape
+        - grad_input: the shape of the input; grad_weight: normalized_shape
     """
     x = _as_float(input)
     fn = "rms_norm_backward"
     dy = _check_grad(grad_output, x, fn)
     shape = _trailing_shape(normalized_shape, x, fn)
     weight = _elementwise(weight, "weight", shape, fn)
-    eps = np.finfo(x.dtype).eps if eps is None else eps
-    axes = tuple(range(x.ndim - len(shape), x.ndim))
-    count = math.prod(shape)
-    r = _rsqrt(_sum(x, axes, times=x) / count, eps)
+    axes = _trailing_axes(x, shape)
+    x64 = x.astype(np.float64)
+    r = 1.0 / np.sqrt(np.square(x64).mean(axis=axes, keepdims=True) + _rms_eps(x, eps))
+    g = dy if weight is None else dy * weight
+    grad_input = r * (g - x64 * r**2 * (g * x64).mean(axis=axes, keepdims=True))
     grad_weight = None
     if weight is not None:
-        x_hat = _scale_shift(x, r)
-        grad_weight = _sum(dy, tuple(range(x.ndim - len(shape))), times=x_hat).reshape(shape).astype(x.dtype)
-        del x_hat
-    g = dy if weight is None else dy * weight.astype(x.dtype, copy=False)
-    mean_gx = _sum(g, axes, times=x) / count
-    grad_input = _scale_shift(x, -(r**3) * mean_gx)
-    grad_input += _scale_shift(g, r)
-    return grad_input, grad_weight
+        grad_weight = (dy * x64 * r).sum(axis=tuple(range(x.ndim - len(shape)))).astype(x.dtype)
+    return grad_input.astype(x.dtype), grad_weight
 
 
-def weight_norm_backward(grad_w, v, g, dim=0):
+def weight_norm_backward(
+    grad_w: ArrayLike, v: ArrayLike, g: ArrayLike, dim: int | None = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Gradients of :func:`weight_norm`: ``(grad_v, grad_g)`` from ``grad_w = dL/dw``.
 
     With u = v / ||v|| (per slice along ``dim``)::
@@ -658,17 +728,22 @@ def weight_norm_backward(grad_w, v, g, dim=0):
 
     grad_v is orthogonal to v: a gradient step turns v and (to first order) never changes its
     length -- the length is g's job.
+
+    Shape:
+        - grad_w, v: any shape (the weight's)
+        - g: as in :func:`weight_norm`
+        - grad_v: the shape of v; grad_g: the shape of g
     """
     v = _as_float(v)
     fn = "weight_norm_backward"
     dw = _check_grad(grad_w, v, fn)
     axes = _weight_norm_axes(v, dim, fn)
-    norm = np.sqrt(_sum(v, axes, times=v))
+    norm = _norm(v, axes)
     g_arr = _weight_norm_g(g, norm.shape, fn)
-    grad_g = _sum(dw, axes, times=v) / norm
-    grad_v = _scale_shift(v, -g_arr * grad_g / np.square(norm))
-    grad_v += _scale_shift(dw, g_arr / norm)
-    return grad_v, grad_g.reshape(np.shape(g)).astype(v.dtype)
+    u = v / norm
+    grad_g = (dw * u).sum(axis=axes, keepdims=True)
+    grad_v = g_arr / norm * (dw - u * grad_g)
+    return grad_v.astype(v.dtype), grad_g.reshape(np.shape(g)).astype(v.dtype)
 
 
 # --------------------------------------------------------------------------------------------
@@ -685,15 +760,15 @@ class _Module:
     _parameter_names: tuple[str, ...] = ("weight", "bias")
     _buffer_names: tuple[str, ...] = ()
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.training = True
 
-    def train(self, mode: bool = True):
+    def train(self, mode: bool = True) -> _Module:
         """Training mode (``mode=True``) or evaluation mode; returns self, as PyTorch."""
         self.training = bool(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> _Module:
         """Evaluation mode; the same as ``train(False)``."""
         return self.train(False)
 
@@ -717,24 +792,60 @@ class _Module:
         """How many scalars the buffers hold (num_batches_tracked counts as 1)."""
         return sum(b.size for b in self.buffers())
 
-    def __call__(self, x):
+    def __call__(self, x: ArrayLike) -> np.ndarray:
         return self.forward(x)
 
 
-def _affine_params(shape, enabled, dtype, with_bias=True):
+def _affine_params(
+    shape: int | tuple[int, ...], enabled: bool, dtype: type, with_bias: bool = True
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """weight (ones) and bias (zeros) as PyTorch initialises them, or Nones."""
     if not enabled:
         return None, None
     return np.ones(shape, dtype=dtype), (np.zeros(shape, dtype=dtype) if with_bias else None)
 
 
-def _running_buffers(channels, enabled, dtype):
+def _running_buffers(
+    channels: int, enabled: bool, dtype: type
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """running_mean (zeros), running_var (ones) and the num_batches_tracked count, or Nones."""
     if not enabled:
         return None, None, None
     return np.zeros(channels, dtype=dtype), np.ones(channels, dtype=dtype), np.array(0, dtype=np.int64)
 
 
-class BatchNorm(_Module):
+class _ChannelNorm(_Module):
+    """What BatchNorm and InstanceNorm keep alike: a per-channel weight and bias (``affine``) and
+    running statistics (``track_running_stats``); the subclasses give PyTorch's defaults."""
+
+    _buffer_names = ("running_mean", "running_var", "num_batches_tracked")
+
+    def __init__(
+        self, num_features: int, eps: float, momentum: float | None, affine: bool, track_running_stats: bool, dtype: type
+    ) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
+        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
+            self.num_features, track_running_stats, dtype
+        )
+
+    def _channel_mismatch(self, x: np.ndarray) -> str | None:
+        """The message for an input whose axis 1 is not num_features, or None."""
+        if x.shape[1] == self.num_features:
+            return None
+        name = type(self).__name__
+        return f"{name}({self.num_features}): expected {self.num_features} channels on axis 1, got input of shape {x.shape}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats})"
+        )
+
+
+class BatchNorm(_ChannelNorm):
     """``nn.BatchNorm1d/2d/3d`` for any input rank >= 2: ``BatchNorm(num_features)``.
 
     Parameters: ``weight`` (gamma, ones) and ``bias`` (beta, zeros), C each, when ``affine``.
@@ -750,30 +861,30 @@ class BatchNorm(_Module):
     in both modes.
     """
 
-    _buffer_names = ("running_mean", "running_var", "num_batches_tracked")
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        *,
+        dtype: type = np.float64,
+    ) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *, dtype=np.float64):
-        super().__init__()
-        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
-        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
-            self.num_features, track_running_stats, dtype
-        )
-
-    def reset_running_stats(self):
+    def reset_running_stats(self) -> None:
         if self.track_running_stats:
             self.running_mean[...] = 0.0
             self.running_var[...] = 1.0
             self.num_batches_tracked[...] = 0
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         x = _as_float(x)
         _check_batched(x, "BatchNorm")
-        if x.shape[1] != self.num_features:
-            raise ValueError(
-                f"BatchNorm({self.num_features}): expected {self.num_features} channels on axis 1, got input of shape {x.shape}"
-            )
+        mismatch = self._channel_mismatch(x)
+        if mismatch:
+            raise ValueError(mismatch)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
@@ -784,12 +895,6 @@ class BatchNorm(_Module):
             x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats, factor, self.eps
         )
 
-    def __repr__(self):
-        return (
-            f"BatchNorm({self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats})"
-        )
-
 
 class LayerNorm(_Module):
     """``nn.LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True, bias=True)``.
@@ -798,17 +903,24 @@ class LayerNorm(_Module):
     LayerNorm(768) holds 2 * 768 parameters.  No buffers; training and evaluation are the same.
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, *, dtype=np.float64):
+    def __init__(
+        self,
+        normalized_shape: ShapeLike,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        *,
+        dtype: type = np.float64,
+    ) -> None:
         super().__init__()
-        shape = normalized_shape
-        self.normalized_shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in shape)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight, self.bias = _affine_params(self.normalized_shape, elementwise_affine, dtype, with_bias=bias)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LayerNorm({self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine})"
 
 
@@ -818,21 +930,23 @@ class GroupNorm(_Module):
     No buffers, no running statistics: training and evaluation are the same.
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, *, dtype=np.float64):
+    def __init__(
+        self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, *, dtype: type = np.float64
+    ) -> None:
         super().__init__()
         if num_groups <= 0 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), eps, affine
         self.weight, self.bias = _affine_params(self.num_channels, affine, dtype)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"GroupNorm({self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine})"
 
 
-class InstanceNorm(_Module):
+class InstanceNorm(_ChannelNorm):
     """``nn.InstanceNorm1d/2d/3d`` for batched input of any rank: note PyTorch's defaults.
 
     ``affine=False`` and ``track_running_stats=False`` by default (unlike BatchNorm): no
@@ -843,30 +957,26 @@ class InstanceNorm(_Module):
     the cumulative average here.
     """
 
-    _buffer_names = ("running_mean", "running_var", "num_batches_tracked")
-
     def __init__(
-        self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, *, dtype=np.float64
-    ):
-        super().__init__()
-        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        self.weight, self.bias = _affine_params(self.num_features, affine, dtype)
-        self.running_mean, self.running_var, self.num_batches_tracked = _running_buffers(
-            self.num_features, track_running_stats, dtype
-        )
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = False,
+        track_running_stats: bool = False,
+        *,
+        dtype: type = np.float64,
+    ) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, dtype)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         x = _as_float(x)
         _check_batched(x, "InstanceNorm")
-        if x.shape[1] != self.num_features:
-            message = (
-                f"InstanceNorm({self.num_features}): expected {self.num_features} channels on axis 1, "
-                f"got input of shape {x.shape}"
-            )
-            if self.affine or self.track_running_stats:
-                raise ValueError(message)
-            warnings.warn(message + "; normalizing anyway, as PyTorch does without affine or running stats", stacklevel=2)
+        mismatch = self._channel_mismatch(x)
+        if mismatch and (self.affine or self.track_running_stats):
+            raise ValueError(mismatch)
+        if mismatch:
+            warnings.warn(mismatch + "; normalizing anyway, as PyTorch does without affine or running stats", stacklevel=2)
         return instance_norm(
             x,
             self.running_mean,
@@ -878,29 +988,24 @@ class InstanceNorm(_Module):
             self.eps,
         )
 
-    def __repr__(self):
-        return (
-            f"InstanceNorm({self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats})"
-        )
-
 
 class RMSNorm(_Module):
     """``nn.RMSNorm(normalized_shape, eps=None, elementwise_affine=True)``: a weight, no bias."""
 
     _parameter_names = ("weight",)
 
-    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, *, dtype=np.float64):
+    def __init__(
+        self, normalized_shape: ShapeLike, eps: float | None = None, elementwise_affine: bool = True, *, dtype: type = np.float64
+    ) -> None:
         super().__init__()
-        shape = normalized_shape
-        self.normalized_shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(n) for n in shape)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight = np.ones(self.normalized_shape, dtype=dtype) if elementwise_affine else None
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         return rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"RMSNorm({self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine})"
 
 
@@ -908,7 +1013,15 @@ class RMSNorm(_Module):
 # Teaching helpers
 
 
-def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e-5):
+def fold_batch_norm(
+    weight: ArrayLike,
+    bias: ArrayLike | None,
+    running_mean: ArrayLike,
+    running_var: ArrayLike,
+    gamma: ArrayLike | None,
+    beta: ArrayLike | None,
+    eps: float = 1e-5,
+) -> tuple[np.ndarray, np.ndarray]:
     """Fold an evaluation-mode BatchNorm into the Linear/Conv before it: ``(fused_weight, fused_bias)``.
 
     In evaluation mode BN is the fixed affine map ``y = gamma * (z - running_mean) / sqrt(running_var + eps)
@@ -921,6 +1034,11 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
     which is why BatchNorm costs nothing at inference once folded.  ``bias=None`` means b = 0 (a conv
     followed by BN usually has no bias: BN's beta makes it redundant); ``gamma``/``beta`` None mean
     1 and 0 (``affine=False``).
+
+    Shape:
+        - weight: (C_out, *), a Linear's (C_out, C_in) or a Conv's (C_out, C_in, kH, kW)
+        - bias, running_mean, running_var, gamma, beta: (C_out,)
+        - fused_weight: the shape of weight; fused_bias: (C_out,)
     """
     w = _as_float(weight)
     channels = w.shape[0]
@@ -936,7 +1054,7 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
     return fused_weight, fused_bias
 
 
-def reduction_axes(method, ndim):
+def reduction_axes(method: str, ndim: int) -> tuple[int, ...]:
     """The axes of an (N, C, ...) input of rank ``ndim`` that one statistic averages over.
 
     ``"batch"``: (0, 2, 3, ...), every axis but C.  ``"layer"``: (1, 2, ...), every axis but N
@@ -952,7 +1070,7 @@ def reduction_axes(method, ndim):
     return {"batch": (0, *spatial), "layer": (1, *spatial), "instance": spatial, "group": (1, *spatial)}[method]
 
 
-def stat_count(shape, method, num_groups=None):
+def stat_count(shape: Sequence[int], method: str, num_groups: int | None = None) -> int:
     """How many values one mean (and one variance) averages, for an (N, C, ...) input ``shape``.
 
     BatchNorm N*H*W, LayerNorm C*H*W, InstanceNorm H*W, GroupNorm (C/G)*H*W.  The number of
@@ -973,8 +1091,6 @@ def stat_count(shape, method, num_groups=None):
 # --------------------------------------------------------------------------------------------
 # Weight reparametrizations: spectral normalization and weight standardization
 
-__all__ += ["SpectralNormResult", "spectral_norm", "weight_standardization"]
-
 
 class SpectralNormResult(NamedTuple):
     """What one forward of a spectrally normalized weight produces."""
@@ -987,23 +1103,23 @@ class SpectralNormResult(NamedTuple):
 
 def _unit(x: np.ndarray, eps: float) -> np.ndarray:
     """``F.normalize(x, dim=0, eps=eps)``: ``x / max(||x||_2, eps)``."""
-    return x / max(np.sqrt(x @ x), x.dtype.type(eps))
+    return x / max(math.sqrt(x @ x), eps)
 
 
-def _vector(x, size: int, name: str, dtype, fn: str) -> np.ndarray:
-    """A stored power-iteration vector of the right length, in the weight's dtype."""
+def _singular_vector(x: ArrayLike | None, size: int, name: str, fn: str) -> np.ndarray:
+    """A stored power-iteration vector of the right length, in float64."""
     if x is None:
         raise ValueError(f"{fn}: give {name}, the stored singular vector estimate of length {size}")
-    x = np.asarray(x, dtype=dtype)
+    x = np.asarray(x, dtype=np.float64)
     if x.shape != (size,):
         raise ValueError(f"{fn}: {name} must have shape ({size},), got {x.shape}")
     return x
 
 
 def spectral_norm(
-    weight,
-    u=None,
-    v=None,
+    weight: ArrayLike,
+    u: ArrayLike | None = None,
+    v: ArrayLike | None = None,
     n_power_iterations: int = 1,
     dim: int = 0,
     eps: float = 1e-12,
@@ -1030,13 +1146,14 @@ def spectral_norm(
     ``sigma`` is not the Frobenius norm ``sqrt(sum W^2)``: dividing by that shrinks every layer
     far more than needed.  A weight with more than two axes is first reshaped to a matrix with
     axis ``dim`` as its rows (``dim=0``: output channels), as PyTorch does.  A 1-D weight (new
-    version) is simply ``W / max(||W||, eps)`` and needs no u or v.
+    version) is simply ``W / max(||W||, eps)`` and needs no u or v.  The arithmetic runs in
+    float64; every result comes back in the weight's dtype.
 
     Shape:
-        weight: (out, ...) -- any rank >= 1
-        u: (rows,), v: (cols,) where the matrix is ``weight`` moved so ``dim`` is first, then
-        flattened to (rows, cols)
-        returns weight (like ``weight``), sigma (), u (rows,), v (cols,)
+        - weight: (out, *), any rank >= 1; the matrix is ``weight`` with axis ``dim`` moved first,
+          flattened to (rows, cols)
+        - u: (rows,); v: (cols,)
+        - output: weight the shape of ``weight``, sigma (), u (rows,), v (cols,)
     """
     fn = "spectral_norm"
     w = _as_float(weight)
@@ -1046,12 +1163,13 @@ def spectral_norm(
         raise ValueError(f"{fn}: weight must have at least one axis")
     if not -w.ndim <= dim < w.ndim:
         raise ValueError(f"{fn}: dim={dim} is out of range for a weight of shape {w.shape}")
+    w64 = w.astype(np.float64)
     if w.ndim == 1 and not legacy:
-        norm = max(np.sqrt(w @ w), w.dtype.type(eps))
-        return SpectralNormResult(w / norm, np.asarray(norm), None, None)
-    mat = np.moveaxis(w, dim, 0).reshape(w.shape[dim], -1)
-    u = _vector(u, mat.shape[0], "u", w.dtype, fn)
-    v = _vector(v, mat.shape[1], "v", w.dtype, fn)
+        norm = max(math.sqrt(w64 @ w64), eps)
+        return SpectralNormResult((w64 / norm).astype(w.dtype), np.asarray(norm, w.dtype), None, None)
+    mat = np.moveaxis(w64, dim, 0).reshape(w.shape[dim], -1)
+    u = _singular_vector(u, mat.shape[0], "u", fn)
+    v = _singular_vector(v, mat.shape[1], "v", fn)
     if training:
         for _ in range(int(n_power_iterations)):
             if legacy:
@@ -1061,23 +1179,27 @@ def spectral_norm(
                 u = _unit(mat @ v, eps)
                 v = _unit(mat.T @ u, eps)
     sigma = u @ (mat @ v)
-    return SpectralNormResult(w / sigma, np.asarray(sigma), u, v)
+    return SpectralNormResult(
+        (w64 / sigma).astype(w.dtype), np.asarray(sigma, w.dtype), u.astype(w.dtype), v.astype(w.dtype)
+    )
 
 
-def weight_standardization(weight, eps: float = 1e-6) -> np.ndarray:
+def weight_standardization(weight: ArrayLike, eps: float = 1e-6) -> np.ndarray:
     """Weight Standardization (Qiao et al., 2019): standardize each output filter of a conv weight.
 
-        W_hat[o] = (W[o] - mean(W[o])) / sqrt(var(W[o]) + eps)
+        mean[o]  = mean(W[o])                      over in_channels x kH x kW
+        var[o]   = mean((W[o] - mean[o])^2)        (biased: divide by n)
+        W_hat[o] = (W[o] - mean[o]) / sqrt(var[o] + eps)
 
-    with the mean and the biased variance over every axis but the first (in_channels x kH x kW for
-    a Conv2d weight (out, in, kH, kW)).  This is timm's ``StdConv2d`` (BiT, ViT-hybrid), which runs
-    ``F.batch_norm`` in training mode on the weight reshaped to (1, out, -1), with eps = 1e-6.
-    It normalizes the *weights*, not the activations, so it does not depend on the batch; it is
-    paired with GroupNorm to train well with micro-batches.  (The paper's reference code divides
-    by the unbiased std plus 1e-5 instead: a slightly different number.)
+    This is timm's ``StdConv2d`` (BiT, ViT-hybrid), which runs ``F.batch_norm`` in training mode
+    on the weight reshaped to (1, out, -1), with eps = 1e-6.  It normalizes the *weights*, not the
+    activations, so it does not depend on the batch; it is paired with GroupNorm to train well with
+    micro-batches.  (The paper's reference code divides by the unbiased std plus 1e-5 instead: a
+    slightly different number.)
 
     Shape:
-        weight: (out, ...) with at least two values per filter; returns the same shape
+        - weight: (out, *), at least two values per output filter, e.g. (C_out, C_in, kH, kW)
+        - output: the shape of weight
     """
     fn = "weight_standardization"
     w = _as_float(weight)
@@ -1086,7 +1208,5 @@ def weight_standardization(weight, eps: float = 1e-6) -> np.ndarray:
             f"{fn}: each output filter needs more than 1 value to standardize (as BatchNorm in "
             f"training mode), got a weight of shape {w.shape}"
         )
-    axes = tuple(range(1, w.ndim))
-    mean = w.mean(axis=axes, keepdims=True)
-    var = np.square(w - mean).mean(axis=axes, keepdims=True)
-    return (w - mean) / np.sqrt(var + w.dtype.type(eps))
+    mean, var = _moments(w, tuple(range(1, w.ndim)))
+    return _normalize(w, mean, var, eps).astype(w.dtype)

@@ -1,5 +1,6 @@
 """Explicit regularization and the optimizers it lives in: cross-entropy with label smoothing,
-L1/L2 penalties, SGD/Adam/AdamW steps, and early stopping.
+class weights and ignored targets, L1/L2 penalties, SGD/Adam/AdamW (and AMSGrad) steps, gradient
+clipping by the total norm, and early stopping.
 
 The optimizer steps reproduce ``torch.optim`` (single-tensor code path) after any number of steps,
 so the interview classic "L2 regularization is not weight decay in Adam" can be computed:
@@ -21,28 +22,35 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "cross_entropy",
+    "cross_entropy_weighted",
     "l1_penalty",
     "l1_grad",
     "l2_penalty",
     "l2_grad",
     "SGDState",
     "AdamState",
+    "AMSGradState",
     "sgd_step",
     "adam_step",
     "adamw_step",
+    "ClipGradResult",
+    "clip_grad_norm",
     "EarlyStopping",
+    "EarlyStoppingRun",
+    "keras_early_stopping",
 ]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _as_float(x) -> np.ndarray:
+def _as_float(x: ArrayLike) -> np.ndarray:
     """A floating array: float64 unless the input already is floating (float32 stays float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
@@ -57,7 +65,9 @@ def _log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-def _checked_logits(input, reduction: str, label_smoothing: float, where: str):
+def _checked_logits(
+    input: ArrayLike, reduction: str, label_smoothing: float, where: str
+) -> tuple[np.ndarray, int, float]:
     """The logits as a float array, their class axis (1, or 0 unbatched) and the smoothing eps."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{where}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
@@ -70,7 +80,46 @@ def _checked_logits(input, reduction: str, label_smoothing: float, where: str):
     return logits, (0 if logits.ndim == 1 else 1), eps
 
 
-def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str = "mean"):
+def _check_class_indices(
+    target: np.ndarray, logits: np.ndarray, class_axis: int, where: str, ignore_index: int | None = None
+) -> None:
+    """Class indices must be shaped like the logits without their class axis and lie in [0, K)
+    (``ignore_index`` excepted)."""
+    expected = logits.shape[:class_axis] + logits.shape[class_axis + 1:]
+    if target.shape != expected:
+        raise ValueError(
+            f"{where}: class-index target must have shape {expected} for input {logits.shape},"
+            f" got {target.shape}"
+        )
+    num_classes = logits.shape[class_axis]
+    bad = (target < 0) | (target >= num_classes)
+    if ignore_index is not None:
+        bad &= target != ignore_index
+    if bad.any():
+        raise ValueError(f"{where}: target {target[bad].flat[0]} is out of bounds for {num_classes} classes")
+
+
+def _pick(logp: np.ndarray, target: np.ndarray, class_axis: int) -> np.ndarray:
+    """``log p[y]``: each position's log-probability of its target class."""
+    picked = np.take_along_axis(logp, np.expand_dims(target, class_axis), axis=class_axis)
+    return picked.squeeze(class_axis)
+
+
+def _reduce(losses: np.ndarray, reduction: str, divisor: np.ndarray | None = None) -> np.ndarray | np.floating:
+    """``'none'``: the losses; ``'sum'``: their sum; ``'mean'``: the sum over ``divisor`` (default
+    the number of losses).  A scalar comes back in the losses' dtype."""
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 = nan, as PyTorch
+            total = total / (losses.size if divisor is None else divisor.sum())
+    return losses.dtype.type(total)
+
+
+def cross_entropy(
+    input: ArrayLike, target: ArrayLike, *, label_smoothing: float = 0.0, reduction: str = "mean"
+) -> np.ndarray | np.floating:
     """Cross-entropy from logits, as ``torch.nn.functional.cross_entropy`` / ``nn.CrossEntropyLoss``.
 
     ``input``: logits ``(N, K)`` (also ``(K,)`` unbatched, or ``(N, K, d1, ...)`` with the class
@@ -90,27 +139,20 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
     ``reduction``: ``'mean'`` over the samples (and positions), ``'sum'``, or ``'none'``
     (per-sample losses).  Arguments after ``target`` are keyword-only: PyTorch's positional order
     puts ``weight`` and legacy arguments first, so a positional call could not mean the same here.
+
+    Shape:
+        - input: (N, K), (K,) or (N, K, d1, ...) logits
+        - target: class indices of shape (N,), () or (N, d1, ...), or probabilities shaped like input
+        - output: a scalar; with ``reduction='none'`` one loss per sample (and position)
     """
     where = "cross_entropy"
     logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
     num_classes = logits.shape[class_axis]
     logp = _log_softmax(logits, class_axis)
     target = np.asarray(target)
-
     if np.issubdtype(target.dtype, np.integer):
-        expected = logits.shape[:class_axis] + logits.shape[class_axis + 1:]
-        if target.shape != expected:
-            raise ValueError(
-                f"{where}: class-index target must have shape {expected} for input {logits.shape},"
-                f" got {target.shape}"
-            )
-        bad = (target < 0) | (target >= num_classes)
-        if bad.any():
-            raise ValueError(
-                f"{where}: target {target[bad].flat[0]} is out of bounds for {num_classes} classes"
-            )
-        picked = np.take_along_axis(logp, np.expand_dims(target, class_axis), axis=class_axis)
-        nll = -picked.squeeze(class_axis)
+        _check_class_indices(target, logits, class_axis, where)
+        nll = -_pick(logp, target, class_axis)
         smooth = -logp.mean(axis=class_axis)
         losses = (1.0 - eps) * nll + eps * smooth
     elif np.issubdtype(target.dtype, np.floating):
@@ -126,32 +168,89 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
             f"{where}: target must be integer class indices or float probabilities,"
             f" got dtype {target.dtype}"
         )
-    losses = losses.astype(logits.dtype, copy=False)
-    if reduction == "none":
-        return losses
-    total = losses.sum() if reduction == "sum" else losses.mean()
-    return logits.dtype.type(total)
+    return _reduce(losses.astype(logits.dtype, copy=False), reduction)
+
+
+def cross_entropy_weighted(
+    input: ArrayLike,
+    target: ArrayLike,
+    weight: ArrayLike | None = None,
+    *,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> np.ndarray | np.floating:
+    """Cross-entropy with class weights and an ignored label, as ``F.cross_entropy`` with
+    ``weight=``, ``ignore_index=`` and class-index targets.
+
+    With ``log p = log_softmax(z)``, class weights ``w`` (all 1 when None), ``K`` classes, and
+    ``valid_i = (y_i != ignore_index)``::
+
+        nll_i    = -w[y_i] * log p_i[y_i]              (0 where ignored)
+        smooth_i = -sum_k w[k] * log p_i[k]             (0 where ignored; only with label smoothing)
+        loss_i   = (1 - eps) * nll_i + (eps / K) * smooth_i
+        mean     = sum_i loss_i / sum_i valid_i * w[y_i]
+
+    The mean divides by the total weight of the targets that count: ignored targets are left out
+    of the numerator *and* the denominator, and with weights it is a weighted average, not a
+    division by N.  (PyTorch's mean for label smoothing divides its smoothing term by the same
+    total.)  If every target is ignored the mean is 0 / 0 = nan, as in PyTorch.  ``'sum'`` adds
+    the ``loss_i``; ``'none'`` returns them, with 0 where ignored.  -100 is the default
+    ignore_index: padding tokens in sequence models carry it.  ``weight`` is the third argument,
+    as in PyTorch; the rest are keyword-only.
+
+    Shape:
+        - input: (N, K), (K,) or (N, K, d1, ...) logits
+        - target: class indices of shape (N,), () or (N, d1, ...)
+        - weight: (K,)
+        - output: a scalar; with ``reduction='none'`` the target's shape
+    """
+    where = "cross_entropy_weighted"
+    logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
+    num_classes = logits.shape[class_axis]
+    target = np.asarray(target)
+    if not np.issubdtype(target.dtype, np.integer):
+        raise ValueError(f"{where}: target must be integer class indices, got dtype {target.dtype}")
+    _check_class_indices(target, logits, class_axis, where, ignore_index)
+    w = np.ones(num_classes, logits.dtype) if weight is None else np.asarray(weight, dtype=logits.dtype)
+    if w.shape != (num_classes,):
+        raise ValueError(f"{where}: weight must have one value per class, shape ({num_classes},), got {w.shape}")
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)  # any class index: the ignored positions are zeroed below
+    logp = _log_softmax(logits, class_axis)
+    target_weight = np.where(valid, w[safe], 0)
+    nll = -target_weight * _pick(logp, safe, class_axis)
+    class_shape = [1] * logits.ndim
+    class_shape[class_axis] = num_classes
+    smooth = np.where(valid, -(logp * w.reshape(class_shape)).sum(axis=class_axis), 0)
+    losses = ((1.0 - eps) * nll + (eps / num_classes) * smooth).astype(logits.dtype, copy=False)
+    return _reduce(losses, reduction, target_weight)
 
 
 # --------------------------------------------------------------------------- L1 / L2
 
 
-def l1_penalty(w, lam: float) -> float:
+def l1_penalty(w: ArrayLike, lam: float) -> float:
     """L1 penalty ``lam * sum|w|`` (lasso).  Its constant-size pull towards 0 drives small weights
     to exactly zero: sparsity (a Laplace prior on w, in MAP terms)."""
     return float(lam * np.abs(_as_float(w)).sum())
 
 
-def l1_grad(w, lam: float) -> np.ndarray:
+def l1_grad(w: ArrayLike, lam: float) -> np.ndarray:
     """(Sub)gradient of the L1 penalty: ``lam * sign(w)``, taking **0 at w = 0**.
 
     ``|w|`` has no derivative at 0; any value in ``[-lam, lam]`` is a subgradient and 0 is the
-    conventional choice (it is what ``torch.sign`` and autograd of ``abs`` give)."""
+    conventional choice (it is what ``torch.sign`` and autograd of ``abs`` give).
+
+    Shape:
+        - w: any shape
+        - output: the shape of w
+    """
     w = _as_float(w)
     return w.dtype.type(lam) * np.sign(w)
 
 
-def l2_penalty(w, lam: float) -> float:
+def l2_penalty(w: ArrayLike, lam: float) -> float:
     """L2 penalty ``lam * sum(w**2)`` (ridge; a Gaussian prior on w).  It shrinks every weight
     proportionally and rarely to exactly zero: shrinkage, not sparsity.
 
@@ -162,8 +261,13 @@ def l2_penalty(w, lam: float) -> float:
     return float(lam * (w * w).sum())
 
 
-def l2_grad(w, lam: float) -> np.ndarray:
-    """Gradient of the L2 penalty: ``2 * lam * w`` (``= wd * w`` for ``wd = 2 * lam``)."""
+def l2_grad(w: ArrayLike, lam: float) -> np.ndarray:
+    """Gradient of the L2 penalty: ``2 * lam * w`` (``= wd * w`` for ``wd = 2 * lam``).
+
+    Shape:
+        - w: any shape
+        - output: the shape of w
+    """
     w = _as_float(w)
     return w.dtype.type(2.0 * lam) * w
 
@@ -188,6 +292,13 @@ class AdamState:
     exp_avg_sq: np.ndarray
 
 
+@dataclass(frozen=True)
+class AMSGradState(AdamState):
+    """Adam's state with ``amsgrad=True``: also the running maximum of the raw second moment."""
+
+    max_exp_avg_sq: np.ndarray
+
+
 def _check_nonneg(value: float, name: str, where: str) -> float:
     value = float(value)
     if not value >= 0.0:
@@ -195,15 +306,23 @@ def _check_nonneg(value: float, name: str, where: str) -> float:
     return value
 
 
-def _grad_like(param: np.ndarray, grad, where: str) -> np.ndarray:
+def _grad_like(param: np.ndarray, grad: ArrayLike, where: str) -> np.ndarray:
     grad = np.asarray(grad, dtype=param.dtype)
     if grad.shape != param.shape:
         raise ValueError(f"{where}: grad has shape {grad.shape}, param has {param.shape}")
     return grad
 
 
-def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0.0,
-             weight_decay: float = 0.0, dampening: float = 0.0, nesterov: bool = False):
+def sgd_step(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: SGDState | None,
+    lr: float,
+    momentum: float = 0.0,
+    weight_decay: float = 0.0,
+    dampening: float = 0.0,
+    nesterov: bool = False,
+) -> tuple[np.ndarray, SGDState]:
     """One step of ``torch.optim.SGD``; returns ``(new_param, new_state)``.
 
         g  = grad + weight_decay * param
@@ -215,6 +334,10 @@ def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0
     Note PyTorch's momentum form: the buffer accumulates gradients and lr multiplies the buffer
     (not ``v = mu v - lr g``); with constant lr the two are the same.  The first step copies the
     gradient into the buffer with no dampening.  ``state=None`` starts fresh.
+
+    Shape:
+        - param, grad: the same shape, any
+        - new_param and the state's momentum_buffer: the shape of param
     """
     where = "sgd_step"
     lr = _check_nonneg(lr, "lr (learning rate)", where)
@@ -239,9 +362,20 @@ def sgd_step(param, grad, state: SGDState | None, lr: float, momentum: float = 0
     return new_param, SGDState(step=state.step + 1, momentum_buffer=buffer)
 
 
-def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, where: str,
-          amsgrad: bool = False):
-    """One Adam step; ``decoupled`` is AdamW's decay, ``amsgrad`` divides by the running max of v."""
+def _adam(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: AdamState | None,
+    lr: float,
+    betas: tuple[float, float],
+    eps: float,
+    weight_decay: float,
+    decoupled: bool,
+    where: str,
+    amsgrad: bool = False,
+) -> tuple[np.ndarray, AdamState]:
+    """One step of torch's Adam: ``decoupled`` is AdamW's decay, ``amsgrad`` divides by the
+    running maximum of v (the formulas are in :func:`adam_step` and :func:`adamw_step`)."""
     lr = _check_nonneg(lr, "lr (learning rate)", where)
     eps = _check_nonneg(eps, "eps", where)
     weight_decay = _check_nonneg(weight_decay, "weight_decay", where)
@@ -273,9 +407,16 @@ def _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled: bool, whe
     return new_param, AdamState(step=t, exp_avg=m, exp_avg_sq=v)
 
 
-def adam_step(param, grad, state: AdamState | None, lr: float = 1e-3,
-              betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-              weight_decay: float = 0.0):
+def adam_step(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: AdamState | None,
+    lr: float = 1e-3,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    amsgrad: bool = False,
+) -> tuple[np.ndarray, AdamState]:
     """One step of ``torch.optim.Adam`` (Kingma & Ba, 2015); returns ``(new_param, new_state)``.
 
         g     = grad + weight_decay * param        (coupled L2: decay goes through the moments)
@@ -286,13 +427,34 @@ def adam_step(param, grad, state: AdamState | None, lr: float = 1e-3,
     The bias corrections undo the zero initialisation of m and v; note eps is added *after*
     dividing sqrt(v) by its correction, as PyTorch does.  At t = 1 the step is
     ``lr * g / (|g| + eps)``: about ``lr`` in size whatever the gradient's scale.
+
+    ``amsgrad=True`` (AMSGrad, Reddi et al., 2018) divides by the running maximum of v instead::
+
+        v_max = max(v_max, v)                      (the raw v, before bias correction)
+        param = param - lr / (1 - beta1**t) * m / (sqrt(v_max) / sqrt(1 - beta2**t) + eps)
+
+    Adam's effective step ``lr / sqrt(v_hat)`` can grow when v shrinks; AMSGrad's denominator
+    never decreases.  PyTorch keeps the maximum of the *uncorrected* v and divides it by the
+    current step's correction, not the maximum of bias-corrected values.  The state is then an
+    :class:`AMSGradState`.
+
+    Shape:
+        - param, grad: the same shape, any
+        - new_param, exp_avg, exp_avg_sq (and max_exp_avg_sq): the shape of param
     """
-    return _adam(param, grad, state, lr, betas, eps, weight_decay, False, "adam_step")
+    return _adam(param, grad, state, lr, betas, eps, weight_decay, False, "adam_step", amsgrad)
 
 
-def adamw_step(param, grad, state: AdamState | None, lr: float = 1e-3,
-               betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-               weight_decay: float = 1e-2):
+def adamw_step(
+    param: ArrayLike,
+    grad: ArrayLike,
+    state: AdamState | None,
+    lr: float = 1e-3,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 1e-2,
+    amsgrad: bool = False,
+) -> tuple[np.ndarray, AdamState]:
     """One step of ``torch.optim.AdamW`` (Loshchilov & Hutter, 2019); returns ``(param, state)``.
 
         param = param * (1 - lr * weight_decay)    (decoupled decay, applied first)
@@ -300,146 +462,16 @@ def adamw_step(param, grad, state: AdamState | None, lr: float = 1e-3,
 
     The decay never enters m or v, so it is not rescaled by the adaptive denominator.  Note the
     default ``weight_decay=1e-2`` (Adam's is 0) and that the decay is multiplied by ``lr``, so a
-    learning-rate schedule also schedules the decay.
-    """
-    return _adam(param, grad, state, lr, betas, eps, weight_decay, True, "adamw_step")
-
-
-# --------------------------------------------------------------------------- early stopping
-
-
-class EarlyStopping:
-    """Stop training when a monitored metric has stopped improving (Keras semantics).
-
-    Call :meth:`step` once per epoch (epochs are counted from 0) with the validation metric.
-    An epoch *improves* only if it beats the best so far by **more than** ``min_delta``:
-    ``metric < best - min_delta`` for ``mode='min'`` (a loss), ``metric > best + min_delta`` for
-    ``mode='max'`` (an accuracy).  A tie, or a gain of exactly ``min_delta``, does not count.
-    The first epoch always improves on the initial best (``+inf`` or ``-inf``).
-
-    :meth:`step` returns True once ``patience`` epochs in a row have not improved; then
-    ``stopped_epoch`` is that epoch.  ``patience=0`` stops at the first epoch that does not
-    improve.  ``best_epoch`` and ``best_score`` say where to restore the weights from (Keras's
-    ``restore_best_weights``): the model at ``best_epoch``, not the last one.
-    Calls after stopping return True and change nothing.  A NaN metric never improves.
-    """
-
-    def __init__(self, patience: int, min_delta: float = 0.0, mode: str = "min"):
-        where = "EarlyStopping"
-        if mode not in ("min", "max"):
-            raise ValueError(f"{where}: mode must be 'min' or 'max', got {mode!r}")
-        if int(patience) != patience or patience < 0:
-            raise ValueError(f"{where}: patience must be a non-negative integer, got {patience}")
-        min_delta = float(min_delta)
-        if not min_delta >= 0.0:
-            raise ValueError(f"{where}: min_delta must be non-negative, got {min_delta}")
-        self.patience = int(patience)
-        self.min_delta = min_delta
-        self.mode = mode
-        self.best_score: float = math.inf if mode == "min" else -math.inf
-        self.best_epoch: int | None = None
-        self.stopped_epoch: int | None = None
-        self.epoch = -1  # the last epoch seen
-        self.wait = 0  # epochs in a row without improvement
-
-    def improves(self, metric: float) -> bool:
-        """Whether ``metric`` beats the best so far by more than ``min_delta``."""
-        if self.mode == "min":
-            return metric < self.best_score - self.min_delta
-        return metric > self.best_score + self.min_delta
-
-    def step(self, metric: float) -> bool:
-        """Record one epoch's metric; True means stop training now."""
-        if self.stopped_epoch is not None:
-            return True
-        metric = float(metric)
-        self.epoch += 1
-        if self.improves(metric):
-            self.best_score = metric
-            self.best_epoch = self.epoch
-            self.wait = 0
-            return False
-        self.wait += 1
-        if self.wait >= self.patience:
-            self.stopped_epoch = self.epoch
-            return True
-        return False
-
-
-# --------------------------------------------------------------------------------------------
-# Cross-entropy with class weights and ignored targets
-
-__all__ += [
-    "cross_entropy_weighted",
-    "ClipGradResult",
-    "clip_grad_norm",
-    "AMSGradState",
-    "amsgrad_step",
-    "EarlyStoppingRun",
-    "keras_early_stopping",
-]
-
-
-def cross_entropy_weighted(input, target, weight=None, *, ignore_index: int = -100,
-                           label_smoothing: float = 0.0, reduction: str = "mean"):
-    """Cross-entropy with class weights and an ignored label, as ``F.cross_entropy`` with
-    ``weight=``, ``ignore_index=`` and class-index targets.
-
-    With ``log p = log_softmax(z)``, class weights ``w`` (all 1 when None), ``K`` classes, and
-    ``valid_i = (y_i != ignore_index)``::
-
-        nll_i    = -w[y_i] * log p_i[y_i]              (0 where ignored)
-        smooth_i = -sum_k w[k] * log p_i[k]             (0 where ignored; only with label smoothing)
-        loss_i   = (1 - eps) * nll_i + (eps / K) * smooth_i
-
-    ``reduction='mean'`` divides the summed losses by ``sum_i valid_i * w[y_i]``, the total weight
-    of the targets that count: ignored targets are left out of the numerator *and* the
-    denominator, and with weights it is a weighted average, not a division by N.  (PyTorch's mean
-    for label smoothing divides its smoothing term by the same total.)  If every target is
-    ignored the mean is 0 / 0 = nan, as in PyTorch.  ``'sum'`` adds the ``loss_i``; ``'none'``
-    returns them, with 0 where ignored.  -100 is the default ignore_index: padding tokens in
-    sequence models carry it.
+    learning-rate schedule also schedules the decay.  ``amsgrad=True`` as in :func:`adam_step`.
 
     Shape:
-        input: (N, K) logits, or (K,), or (N, K, d1, ...); target: integers (N,), (), or (N, d1, ...)
-        weight: (K,); returns a 0-d value, or the target's shape for 'none'
+        - param, grad: the same shape, any
+        - new_param, exp_avg, exp_avg_sq (and max_exp_avg_sq): the shape of param
     """
-    where = "cross_entropy_weighted"
-    logits, class_axis, eps = _checked_logits(input, reduction, label_smoothing, where)
-    num_classes = logits.shape[class_axis]
-    target = np.asarray(target)
-    expected = logits.shape[:class_axis] + logits.shape[class_axis + 1:]
-    if not np.issubdtype(target.dtype, np.integer) or target.shape != expected:
-        raise ValueError(
-            f"{where}: target must be integer class indices of shape {expected}, got {target.dtype} {target.shape}"
-        )
-    valid = target != ignore_index
-    bad = valid & ((target < 0) | (target >= num_classes))
-    if bad.any():
-        raise ValueError(f"{where}: target {target[bad].flat[0]} is out of bounds for {num_classes} classes")
-    w = np.ones(num_classes, logits.dtype) if weight is None else np.asarray(weight, dtype=logits.dtype)
-    if w.shape != (num_classes,):
-        raise ValueError(f"{where}: weight must have one value per class, shape ({num_classes},), got {w.shape}")
-    logp = _log_softmax(logits, class_axis)
-    safe = np.where(valid, target, 0)
-    picked = np.take_along_axis(logp, np.expand_dims(safe, class_axis), axis=class_axis).squeeze(class_axis)
-    target_weight = np.where(valid, w[safe], 0)
-    nll = -target_weight * picked
-    class_shape = [1] * logits.ndim
-    class_shape[class_axis] = num_classes
-    smooth = np.where(valid, -(logp * w.reshape(class_shape)).sum(axis=class_axis), 0)
-    losses = ((1.0 - eps) * nll + (eps / num_classes) * smooth).astype(logits.dtype, copy=False)
-    if reduction == "none":
-        return losses
-    total = losses.sum()
-    if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = total / target_weight.sum()
-    return logits.dtype.type(total)
+    return _adam(param, grad, state, lr, betas, eps, weight_decay, True, "adamw_step", amsgrad)
 
 
-# --------------------------------------------------------------------------------------------
-# Gradient clipping by the total norm
+# --------------------------------------------------------------------------- gradient clipping
 
 
 class ClipGradResult(NamedTuple):
@@ -450,13 +482,17 @@ class ClipGradResult(NamedTuple):
     clip_coef: float  # min(max_norm / (total_norm + 1e-6), 1)
 
 
-def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
-                   error_if_nonfinite: bool = False) -> ClipGradResult:
+def clip_grad_norm(
+    grads: ArrayLike | Sequence[ArrayLike],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+) -> ClipGradResult:
     """Clip gradients by their total norm, as ``torch.nn.utils.clip_grad_norm_`` (but not in place).
 
-        total_norm = || (||g_1||, ||g_2||, ...) ||   (the p-norm of all gradients as one vector)
+        total_norm = || (||g_1||_p, ||g_2||_p, ...) ||_p   (the p-norm of all gradients as one vector)
         clip_coef  = min(max_norm / (total_norm + 1e-6), 1)
-        g_k       <- g_k * clip_coef                  (every gradient by the same factor)
+        g_k       <- g_k * clip_coef                       (every gradient by the same factor)
 
     One factor for all parameters keeps the update's direction; clipping each gradient by its own
     norm would change it.  Gradients whose total norm is below max_norm are left as they are
@@ -465,7 +501,8 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
     PyTorch returns; ``error_if_nonfinite=True`` raises on a nan or inf total norm.
 
     Shape:
-        grads: one array or a list of arrays of any shapes; returns them with the same shapes
+        - grads: one array, or a list of arrays of any shapes
+        - output grads: a list, each with the shape of its input
     """
     where = "clip_grad_norm"
     grads = [_as_float(g) for g in ([grads] if isinstance(grads, np.ndarray) else grads)]
@@ -487,46 +524,117 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
         return ClipGradResult([g * g.dtype.type(coef) for g in grads], total, coef)
 
 
-# --------------------------------------------------------------------------------------------
-# AMSGrad
+# --------------------------------------------------------------------------- early stopping
 
 
-@dataclass(frozen=True)
-class AMSGradState:
-    """Adam's state with ``amsgrad=True``: also the running maximum of the second moment."""
+def _improves(value: float, reference: float | None, min_delta: float, mode: str) -> bool:
+    """Keras's improvement test: ``value + min_delta < reference`` (mode min) or
+    ``value - min_delta > reference`` (mode max); anything improves on no reference at all.
 
-    step: int
-    exp_avg: np.ndarray
-    exp_avg_sq: np.ndarray
-    max_exp_avg_sq: np.ndarray
-
-
-def amsgrad_step(param, grad, state: AMSGradState | None, lr: float = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, decoupled_weight_decay: bool = False):
-    """One step of ``torch.optim.Adam(amsgrad=True)`` (Reddi et al., 2018); returns ``(param, state)``.
-
-        g      = grad + weight_decay * param             (Adam; decoupled: param *= 1 - lr * wd)
-        m      = beta1 * m + (1 - beta1) * g
-        v      = beta2 * v + (1 - beta2) * g**2
-        v_max  = max(v_max, v)                           (the raw v, before bias correction)
-        param  = param - lr / (1 - beta1**t) * m / (sqrt(v_max) / sqrt(1 - beta2**t) + eps)
-
-    Adam's effective step ``lr / sqrt(v_hat)`` can grow when v shrinks; AMSGrad's denominator never
-    decreases.  PyTorch keeps the maximum of the *uncorrected* v and divides it by the current
-    step's correction ``sqrt(1 - beta2**t)``, not the maximum of bias-corrected values.
-    ``decoupled_weight_decay=True`` (with e.g. ``weight_decay=1e-2``) is ``torch.optim.AdamW(amsgrad=True)``.
-    ``state=None`` starts fresh (m = v = v_max = 0, t = 0).
-
-    Shape:
-        param, grad: any shape, the same; returns a new param and state of that shape
+    As Keras computes it: the shift in Python floats, the comparison through ``keras.ops.less``
+    or ``greater``, which turn both sides into tensors of Keras's floatx, float32, with the
+    TensorFlow, JAX and PyTorch backends.
     """
-    return _adam(param, grad, state, lr, betas, eps, weight_decay, decoupled_weight_decay,
-                 "amsgrad_step", amsgrad=True)
+    if reference is None:
+        return True
+    shifted = value + min_delta if mode == "min" else value - min_delta
+    if mode == "min":
+        return bool(np.float32(shifted) < np.float32(reference))
+    return bool(np.float32(shifted) > np.float32(reference))
 
 
-# --------------------------------------------------------------------------------------------
-# Early stopping with baseline and start_from_epoch (Keras 3)
+class EarlyStopping:
+    """Stop training when a monitored metric has stopped improving, as Keras 3's
+    ``keras.callbacks.EarlyStopping`` (``on_epoch_end``).
+
+    Call :meth:`step` once per epoch (epochs are counted from 0) with the validation metric.
+    Epochs before ``start_from_epoch`` are a warm-up and are skipped entirely: they can neither
+    stop training nor be the best.  From then on, each epoch::
+
+        wait += 1
+        if best is None or metric + min_delta < best:        (mode 'min'; 'max': metric - min_delta > best)
+            best, best_epoch = metric, epoch
+            if baseline is None or metric + min_delta < baseline: wait = 0
+        elif wait >= patience and epoch > 0: stop
+
+    An improvement must beat the best so far by **more than** ``min_delta``.  A tie, or a gain of
+    exactly ``min_delta``, does not count -- and "exactly" is decided in floating point as Keras
+    decides it, comparing in float32: for best 1.05, metric 0.95 and min_delta 0.1, ``0.95 + 0.1``
+    is 1.05 (already in float64), so it is no improvement, where ``0.95 < 1.05 - 0.1`` would say it
+    is; for best 0.8, metric 0.7, ``0.7 + 0.1`` is 0.7999999999999999 in float64 but 0.8 in
+    float32: no improvement either.  The first monitored epoch
+    always becomes the best.  With a ``baseline`` the wait is reset only by an epoch that beats both
+    the best so far and the baseline: a run that keeps improving without reaching the baseline
+    stops once ``patience`` epochs have passed, at its first epoch that does not improve (an
+    improving epoch never stops).
+
+    :meth:`step` returns True when training stops; then ``stopped_epoch`` is that epoch.
+    ``patience=0`` stops at the first epoch that does not improve.  ``best_epoch`` and
+    ``best_score`` say where to restore the weights from (``restore_best_weights``): the model at
+    ``best_epoch``, not the last one (None while no epoch was monitored).  Calls after stopping
+    return True and change nothing.
+
+    NaN: a NaN metric never improves on a number (every comparison with NaN is false), so it counts
+    as an epoch without improvement.  A NaN *first* monitored metric becomes the best, as in Keras,
+    and then nothing improves on it: training stops ``patience`` epochs later.  Epoch 0 never stops
+    training, even with ``patience=0``.
+    """
+
+    def __init__(
+        self,
+        patience: int,
+        min_delta: float = 0.0,
+        mode: str = "min",
+        *,
+        baseline: float | None = None,
+        start_from_epoch: int = 0,
+    ):
+        where = "EarlyStopping"
+        if mode not in ("min", "max"):
+            raise ValueError(f"{where}: mode must be 'min' or 'max', got {mode!r}")
+        if int(patience) != patience or patience < 0:
+            raise ValueError(f"{where}: patience must be a non-negative integer, got {patience}")
+        if int(start_from_epoch) != start_from_epoch or start_from_epoch < 0:
+            raise ValueError(
+                f"{where}: start_from_epoch must be a non-negative integer, got {start_from_epoch}"
+            )
+        min_delta = float(min_delta)
+        if not min_delta >= 0.0:
+            raise ValueError(f"{where}: min_delta must be non-negative, got {min_delta}")
+        self.patience = int(patience)
+        self.min_delta = min_delta
+        self.mode = mode
+        self.baseline = None if baseline is None else float(baseline)
+        self.start_from_epoch = int(start_from_epoch)
+        self.best_score: float | None = None
+        self.best_epoch: int | None = None
+        self.stopped_epoch: int | None = None
+        self.epoch = -1  # the last epoch seen
+        self.wait = 0  # monitored epochs since the wait was last reset
+
+    def improves(self, metric: float) -> bool:
+        """Whether ``metric`` beats the best so far by more than ``min_delta`` (Keras's test)."""
+        return _improves(metric, self.best_score, self.min_delta, self.mode)
+
+    def step(self, metric: float) -> bool:
+        """Record one epoch's metric; True means stop training now."""
+        if self.stopped_epoch is not None:
+            return True
+        metric = float(metric)
+        self.epoch += 1
+        if self.epoch < self.start_from_epoch:
+            return False
+        self.wait += 1
+        if self.improves(metric):
+            self.best_score = metric
+            self.best_epoch = self.epoch
+            if _improves(metric, self.baseline, self.min_delta, self.mode):
+                self.wait = 0
+            return False
+        if self.wait >= self.patience and self.epoch > 0:
+            self.stopped_epoch = self.epoch
+            return True
+        return False
 
 
 class EarlyStoppingRun(NamedTuple):
@@ -537,51 +645,21 @@ class EarlyStoppingRun(NamedTuple):
     best: float | None  # the best monitored value
 
 
-def keras_early_stopping(metrics, patience: int = 0, min_delta: float = 0.0, mode: str = "min",
-                         baseline: float | None = None, start_from_epoch: int = 0) -> EarlyStoppingRun:
-    """Replay ``keras.callbacks.EarlyStopping`` (Keras 3, ``on_epoch_end``) over a metric history.
+def keras_early_stopping(
+    metrics: Sequence[float],
+    patience: int = 0,
+    min_delta: float = 0.0,
+    mode: str = "min",
+    baseline: float | None = None,
+    start_from_epoch: int = 0,
+) -> EarlyStoppingRun:
+    """Replay :class:`EarlyStopping` (Keras's callback) over a whole metric history.
 
-    For each epoch e = 0, 1, ... with value c (``mode='min'``; for 'max' flip the comparisons)::
-
-        if e < start_from_epoch: skip the epoch entirely (warm-up: it can neither stop nor be best)
-        wait += 1
-        if best is None or c + min_delta < best:           (an improvement)
-            best, best_epoch = c, e
-            if baseline is None or c + min_delta < baseline: wait = 0
-            continue                                        (an improving epoch never stops)
-        if wait >= patience and e > 0: stop after epoch e
-
-    So with a ``baseline`` the wait is reset only by an epoch that beats both the best so far and
-    the baseline: a run that keeps improving without reaching the baseline stops at its first
-    non-improving epoch once ``patience`` epochs have passed.  The best epoch is still tracked (and
-    restored) even if it never beats the baseline.  An improvement of exactly ``min_delta`` does
-    not count.  NaN never improves on a number, but a NaN first monitored value becomes the best
-    (nothing compares below NaN), so training then stops after ``patience`` epochs.
+    Returns the epoch training stops after (None if it runs to the end), the epoch whose weights
+    ``restore_best_weights=True`` restores, and the best value.  Keras's defaults: ``patience=0``.
     """
-    where = "keras_early_stopping"
-    if mode not in ("min", "max"):
-        raise ValueError(f"{where}: mode must be 'min' or 'max', got {mode!r}")
-    if int(patience) != patience or patience < 0:
-        raise ValueError(f"{where}: patience must be a non-negative integer, got {patience}")
-    if int(start_from_epoch) != start_from_epoch or start_from_epoch < 0:
-        raise ValueError(f"{where}: start_from_epoch must be a non-negative integer, got {start_from_epoch}")
-    delta = abs(float(min_delta))
-
-    def improves(value: float, reference: float | None) -> bool:
-        if reference is None:
-            return True
-        return value + delta < reference if mode == "min" else value - delta > reference
-
-    best, best_epoch, wait = None, None, 0
-    for epoch, value in enumerate(float(m) for m in metrics):
-        if epoch < start_from_epoch:
-            continue
-        wait += 1
-        if improves(value, best):
-            best, best_epoch = value, epoch
-            if baseline is None or improves(value, float(baseline)):
-                wait = 0
-            continue
-        if wait >= patience and epoch > 0:
-            return EarlyStoppingRun(epoch, best_epoch, best)
-    return EarlyStoppingRun(None, best_epoch, best)
+    stopper = EarlyStopping(patience, min_delta, mode, baseline=baseline, start_from_epoch=start_from_epoch)
+    for metric in metrics:
+        if stopper.step(metric):
+            break
+    return EarlyStoppingRun(stopper.stopped_epoch, stopper.best_epoch, stopper.best_score)

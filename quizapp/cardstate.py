@@ -1,7 +1,7 @@
 """What the store keeps per card, the user's settings, and the clock arithmetic of study days.
 
-None of this needs the FSRS package, so opening the store (and drawing the home screen) does not
-import it; :mod:`quizapp.scheduler` does the scheduling with fsrs.
+None of this needs the FSRS package; :mod:`quizapp.scheduler` does the scheduling with fsrs (and
+turns a :class:`CardState` into an ``fsrs.Card``).
 
 - :class:`CardState` is what the store keeps per card id.  FSRS has no "new" state (a fresh
   ``fsrs.Card`` is Learning at step 0), so the app adds ``NEW = 0`` for a card never reviewed,
@@ -17,10 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Mapping
-
-if TYPE_CHECKING:
-    import fsrs
+from typing import Any, Mapping
 
 NEW = 0
 LEARNING = 1  # fsrs.State.Learning
@@ -65,27 +62,12 @@ class CardState:
     def state_name(self) -> str:
         return STATE_NAMES.get(self.state, str(self.state))
 
-    def is_leech(self, threshold: int = 8) -> bool:
+    def is_leech(self, threshold: int) -> bool:
+        """At least ``threshold`` lapses (``Settings.leech_lapses``): it keeps failing."""
         return self.lapses >= threshold
 
     def is_buried(self, now: datetime) -> bool:
         return self.buried_until is not None and self.buried_until > now
-
-    def to_fsrs(self) -> fsrs.Card:
-        """The equivalent ``fsrs.Card`` (a new card is fsrs's fresh Learning card at step 0)."""
-        import fsrs
-
-        if self.state == NEW:
-            return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=self.due or datetime.now(_UTC))
-        return fsrs.Card(
-            card_id=0,
-            state=fsrs.State(self.state),
-            step=self.step,
-            stability=self.stability,
-            difficulty=self.difficulty,
-            due=self.due,
-            last_review=self.last_review,
-        )
 
 
 def _steps_from(value: Any, key: str) -> tuple[timedelta, ...]:

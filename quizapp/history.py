@@ -14,27 +14,22 @@ the retention plot, :func:`streak` the "days in a row" figure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizapp.cardstate import day_start
-from quizapp.store import Store, to_ms
+from quizapp.store import Store
 
-__all__ = ["DayReviews", "WeekRetention", "daily_reviews", "weekly_retention", "streak"]
-
-_DAY_MS = 86_400_000
+__all__ = ["DayReviews", "WeekRetention", "daily_reviews", "local_date", "streak", "weekly_retention"]
 
 
-@dataclass(frozen=True)
-class DayReviews:
+class DayReviews(NamedTuple):
     day: date  # the local calendar date the study day starts on
     reviewed: int
     right: int
 
 
-@dataclass(frozen=True)
-class WeekRetention:
+class WeekRetention(NamedTuple):
     start: date  # the first study day of the week (a Monday)
     reviewed: int
     right: int
@@ -45,7 +40,8 @@ class WeekRetention:
         return self.right / self.reviewed if self.reviewed else None
 
 
-def _local_date(moment: datetime, tz: Any) -> date:
+def local_date(moment: datetime, tz: Any) -> date:
+    """The calendar date of ``moment`` in ``tz`` (default: the system's time zone)."""
     return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
 
 
@@ -59,15 +55,9 @@ def daily_reviews(store: Store, now: datetime, days: int, tz: Any = None) -> tup
         return ()
     today = day_start(now, store.settings().day_starts_at, tz)
     first = today - timedelta(days=days - 1)
-    start_ms = to_ms(first)
-    rows = store.query(
-        "SELECT (reviewed_at - ?) / ? AS day, count(*), sum(rating > 1) FROM review_log "
-        "WHERE reviewed_at >= ? GROUP BY day",
-        (start_ms, _DAY_MS, start_ms),
-    )
-    counts = {int(day): (int(n), int(right or 0)) for day, n, right in rows}
     return tuple(
-        DayReviews(_local_date(first + timedelta(days=i), tz), *counts.get(i, (0, 0))) for i in range(days)
+        DayReviews(local_date(first + timedelta(days=i), tz), reviewed, right)
+        for i, (reviewed, right) in enumerate(store.daily_counts(first, days))
     )
 
 

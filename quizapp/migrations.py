@@ -2,29 +2,52 @@
 
 A database records the last migration applied in its ``schema_version`` table.  Opening a database
 applies every later migration in order, each in its own transaction, so a database from any older
-quizapp is brought up to date and a half-applied migration is impossible.  To change the schema,
-append a :class:`Migration`; never edit one that has shipped.
+quizapp is brought up to date and a half-applied migration is impossible (the store backs the old
+file up first).  To change the schema, append a :class:`Migration`; never edit one that has shipped.
 
 Times are integers: milliseconds since the Unix epoch, UTC.  They sort and compare as numbers,
 which keeps the due-card and per-day queries on plain indexes.
+
+**Schema v2: the review log is the source of truth.**  Card states are what replaying the log
+through FSRS gives, so two machines' databases can be merged by taking the union of their logs:
+
+- ``review_log.uid``: a globally unique id per review (UNIQUE index).  Reviews logged before v2
+  get an id derived from their content (:func:`content_uid`), so two copies of one database give
+  their shared history the same ids; new reviews get a random one (:func:`random_uid`).
+- ``review_log.device``: the id of the database that made the review (NULL before v2).
+- ``review_log.mode``: ``review`` (scheduled study), ``cram`` or ``mock``; cram and mock reviews
+  are logged but leave the card's FSRS state alone.
+- ``review_tombstone``: the uid of every undone review, so a merge never brings one back.
+- ``meta``: facts about the database itself; ``device`` is this database's device id, made once
+  when v2 is applied (a copy of the file keeps it: the reviews' uids, not the device, keep two
+  copies apart).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+
+#: A step of a migration: SQL text, or a Python function given the connection (same transaction).
+Step = str | Callable[[sqlite3.Connection], None]
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     description: str
-    statements: tuple[str, ...]  # executed one by one inside one transaction
+    tables: tuple[str, ...]  # the tables it creates: a database at this version must have them
+    steps: tuple[Step, ...]  # executed in order inside one transaction
 
 
 V1 = Migration(
     version=1,
     description="card state, review log, settings, code attempts",
-    statements=(
+    tables=("card_state", "review_log", "settings", "code_attempts"),
+    steps=(
         # One row per card that has been reviewed, buried or suspended; a card without a row is
         # new.  Keyed by the content's card id, so editing a card's text keeps its history, and a
         # card dropped from the content keeps its row until its id comes back.
@@ -77,12 +100,72 @@ V1 = Migration(
     ),
 )
 
+
+def random_uid() -> str:
+    """A new review or device id: 128 random bits as 32 hex digits, as a uuid4's hex."""
+    return os.urandom(16).hex()
+
+
+def content_uid(card_id: object, reviewed_at: object, rating: object, occurrence: int = 0) -> str:
+    """The id of a review logged before schema v2, from what it holds: BLAKE2b of the card id,
+    the time in ms and the rating (and, for the n-th identical row, n), 32 hex digits."""
+    # Imported here: hashlib loads OpenSSL (~2.5 ms), needed only while migrating, never at start-up.
+    import hashlib
+
+    key = f"{card_id}\x1f{reviewed_at}\x1f{rating}" + (f"\x1f{occurrence}" if occurrence else "")
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _give_old_reviews_uids(conn: sqlite3.Connection) -> None:
+    seen: Counter[tuple[object, object, object]] = Counter()
+    uids = []
+    for row_id, card_id, reviewed_at, rating in conn.execute(
+        "SELECT id, card_id, reviewed_at, rating FROM review_log ORDER BY id"
+    ):
+        key = (card_id, reviewed_at, rating)
+        uids.append((content_uid(card_id, reviewed_at, rating, seen[key]), row_id))
+        seen[key] += 1
+    conn.executemany("UPDATE review_log SET uid = ? WHERE id = ?", uids)
+
+
+def _make_device_id(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO meta (key, value) VALUES ('device', ?)", (random_uid(),))
+
+
+V2 = Migration(
+    version=2,
+    description="review ids, devices and modes; undo tombstones; database facts",
+    tables=("review_tombstone", "meta"),
+    steps=(
+        "ALTER TABLE review_log ADD COLUMN uid TEXT",
+        "ALTER TABLE review_log ADD COLUMN device TEXT",
+        "ALTER TABLE review_log ADD COLUMN mode TEXT NOT NULL DEFAULT 'review' "
+        "CHECK (mode IN ('review', 'cram', 'mock'))",
+        _give_old_reviews_uids,
+        "CREATE UNIQUE INDEX review_log_uid ON review_log (uid)",
+        """
+        CREATE TABLE review_tombstone (
+            uid       TEXT PRIMARY KEY,
+            undone_at INTEGER NOT NULL,
+            device    TEXT
+        )
+        """,
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        _make_device_id,
+    ),
+)
+
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1,)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
     return migrations[-1].version if migrations else 0
+
+
+def tables_at(version: int, migrations: tuple[Migration, ...] = MIGRATIONS) -> set[str]:
+    """The tables a database at ``version`` has (``schema_version`` aside)."""
+    return {table for m in migrations if m.version <= version for table in m.tables}
 
 
 def check_order(migrations: tuple[Migration, ...]) -> None:

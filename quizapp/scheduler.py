@@ -27,7 +27,7 @@ import random
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Iterator, NamedTuple
 
 import fsrs
@@ -89,6 +89,21 @@ def _fuzz_from(rng: random.Random) -> Iterator[None]:
             _fsrs_scheduler_module.random = saved
 
 
+def _fsrs_card(state: CardState) -> fsrs.Card:
+    """The equivalent ``fsrs.Card`` (a new card is fsrs's fresh Learning card at step 0)."""
+    if state.state == NEW:
+        return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=state.due or datetime.now(timezone.utc))
+    return fsrs.Card(
+        card_id=0,
+        state=fsrs.State(state.state),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
 class Scheduler:
     """FSRS with the user's settings, on :class:`CardState` values."""
 
@@ -109,7 +124,7 @@ class Scheduler:
         rating = Rating(rating)
         rng = random.Random(f"{state.card_id}\x00{state.reps}")
         with _fuzz_from(rng):
-            card, _log = self._fsrs.review_card(state.to_fsrs(), rating, review_datetime=now)
+            card, _log = self._fsrs.review_card(_fsrs_card(state), rating, review_datetime=now)
         lapse = state.state == REVIEW and rating == Rating.Again
         return replace(
             state,
@@ -134,6 +149,18 @@ class Scheduler:
         if state.state == NEW:
             return 0.0
         return self.recall_probability(state.stability, state.last_review, now)
+
+    def mastery_ratio(self) -> float:
+        """The largest (whole days since the last review) / stability at which FSRS still predicts
+        recall with at least the desired retention.
+
+        FSRS's forgetting curve is R = (1 + F * t / S) ** D with D = -w[20] and F chosen so that
+        R = 0.9 at t = S; solving R = desired retention for t / S gives this ratio (the same
+        factor fsrs multiplies a stability by to schedule the next interval).
+        """
+        decay = -self._fsrs.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        return (self.settings.desired_retention ** (1 / decay) - 1) / factor
 
     def recall_probability(self, stability: float | None, last_review: datetime | None, now: datetime) -> float:
         """The same from the two numbers it depends on (stats over thousands of cards use this

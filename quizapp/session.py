@@ -1,12 +1,13 @@
 """The study loop, with no UI in it: pick the next card, present it, take an answer, grade, record.
 
-The TUI and ``quizapp drill --plain`` both drive this one class, so everything a user can do while
-studying is testable without a terminal.  Time comes from an injectable ``now`` callable and
-randomness (exercise seeds, option order) from an injectable ``random.Random``.
+The TUI and ``quizapp drill --plain`` both drive this one class (built by
+:func:`quizapp.study.open_session`), so everything a user can do while studying is testable
+without a terminal.  Time comes from an injectable ``now`` callable and randomness (exercise
+seeds, option order) from an injectable ``random.Random``.
 
 Usage::
 
-    session = Session(library, store)            # today's queue: due cards and new cards
+    session = open_session(library, store)       # today's queue: due cards and new cards
     while (p := session.next()) is not None:     # Presented: the card and what to show
         if p.self_graded:                        # flashcard: reveal, then the user rates it
             session.preview()                    # {Rating: timedelta}, for "1m / 6m / 10m / 4d"
@@ -14,7 +15,7 @@ Usage::
         else:                                    # choice, truefalse, exercise, code
             outcome = session.submit(answer)     # AnswerError if unreadable: nothing recorded
         ...                                      # show outcome.correct, .expected, .explain, .steps
-    session.undo()                               # take back the last grade; the card comes back
+    session.undo()                               # take back the last grade, bury or suspend
     session.skip(); session.bury(); session.suspend()   # without grading
     session.remaining()                          # new / learning / review still to come
     session.summary()                            # reviewed, right, wrong, time spent, next due
@@ -23,81 +24,51 @@ Usage::
 ``session.teaching_cards(name)`` the cards that teach a misconception, ``session.problems`` the
 cards that could not be shown (a generator that failed), one line each.
 
-**The queue.**  Built from the library and the store when the session starts:
+**The queue** (:mod:`quizapp.study_queue`): due learning cards first, then today's reviews with
+the new cards spread among them, within the daily limits.  After a failed card, the next card is
+neither that card nor one of its *siblings* (same topic, sharing a tag): seeing the answer to a
+near-duplicate right away would fake the next recall.  ``topics`` and ``tags`` filter (a card
+matches if it carries any of the tags); ``cards`` studies exactly those card ids now, due or not;
+``limit`` caps the number of distinct cards.  Cards of an auto-graded kind with no checker are
+left out of the queue.
 
-- learning and relearning cards (short steps within the day) come first whenever they are due;
-  a card that goes (back) to learning during the session re-enters when its step is due, and when
-  nothing else is left, one due within ``Settings.learn_ahead`` (20 minutes) is shown early;
-- review cards due today (before the next day starts at ``Settings.day_starts_at`` local time),
-  most overdue first, at most ``review_limit`` a day;
-- new cards in content order (topic by topic, in file order), at most ``new_limit`` a day;
-- new cards are spread evenly among the reviews (with 100 reviews and 20 new, one new card after
-  every 5 reviews or so).  The daily limits count what the review log already holds for today, so
-  quitting and restarting does not hand out another 20 new cards.
-- After a failed card, the next card is neither that card nor one of its *siblings* (same topic,
-  sharing a tag): seeing the answer to a near-duplicate right away would fake the next recall.
-- ``topics`` and ``tags`` filter (a card matches if it carries any of the tags); ``cards`` studies
-  exactly those card ids now, due or not; ``limit`` caps the number of distinct cards.
-- Cards of an auto-graded kind with no checker (code drills, until quizapp.drills provides one)
-  are left out of the queue.
+**Grading** (:mod:`quizapp.grading`).  Flashcards are rated by the user (:meth:`Session.grade`).
+Other kinds are checked (:meth:`Session.submit`): right is Good, wrong is Again.  Either way the
+review is committed in one transaction before the method returns.  A card with
+``Settings.leech_lapses`` lapses is flagged as a leech.  The exercise seed (or the seed of a
+choice card's option order) goes into the log, so any past presentation can be rebuilt exactly.
 
-**Grading.**  Flashcards are rated by the user (:meth:`Session.grade`).  Other kinds are checked
-(:meth:`Session.submit`): right is Good, wrong is Again.  Either way the review is committed in one
-transaction before the method returns.  A card with ``Settings.leech_lapses`` (8) lapses is flagged
-as a leech.  The exercise seed (or the seed of a choice card's option order) goes into the log, so
-any past presentation can be rebuilt exactly.
-
-**Checkers** map a card kind to ``checker(presented, answer) -> Check``; pass ``checkers=`` to add
-or replace one.  Code cards are checked by ``quizapp.drills.check_code`` as soon as that module
-provides it (see :func:`default_checkers`); until then they stay out of the queue.  A checker
-raises :class:`AnswerError` for an answer it cannot read; nothing is recorded and the user may
-try again.
+**Undo** takes back the last grade, bury or suspend, newest first, each in the store and in the
+queue: after ``bury`` then ``undo`` the buried card is shown again and no longer buried; a second
+``undo`` then takes back the grade before it.
 """
 
 from __future__ import annotations
 
-import bisect
 import random
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from quizapp.content.drawing import DrawError, draw_exercise
-from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic, TrueFalse
-from quizapp.scheduler import (
-    AUTO_RATING,
-    NEW,
-    REVIEW,
-    CardState,
-    Rating,
-    Scheduler,
-    day_start,
-)
-from quizapp.store import Review, Store
+from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic
+from quizapp.grading import BUILT_IN, Check, Checker, Shown
+from quizapp.scheduler import AUTO_RATING, NEW, REVIEW, CardState, Rating, Scheduler, day_start
+from quizapp.store import Review, Store, from_ms, to_ms
+from quizapp.study_queue import StudyQueue, chosen_queue, todays_queue
 
 __all__ = [
-    "AnswerError",
-    "Check",
-    "Checker",
-    "DEFAULT_CHECKERS",
-    "default_checkers",
     "Outcome",
     "Presented",
     "Remaining",
     "Session",
     "SessionError",
     "Summary",
-    "interleave",
 ]
 
 #: A review that took longer than this counts as this long (the user walked away).
 MAX_DURATION = timedelta(minutes=10)
-
-
-class AnswerError(ValueError):
-    """An answer that cannot be read (out-of-range choice, unparsable number): nothing is
-    recorded; ``str()`` is a one-line hint for the user."""
 
 
 class SessionError(RuntimeError):
@@ -108,38 +79,15 @@ class LibraryLike(Protocol):
     topics: Sequence[Topic]
 
 
-@dataclass(frozen=True)
-class Check:
-    """What a checker says about an answer."""
-
-    correct: bool
-    message: str  # one line or a few: "Right.", "entries (1,2) are off", ...
-    expected: str  # the right answer, as the user should read it
-    answer_text: str  # what goes into the review log
-    misconception: str | None = None  # name of the wrong belief the answer matched
-    detail: Any = None  # the checker's own verdict object, for UIs that show more
-
-
-Checker = Callable[["Presented", Any], Check]
-
-
-@dataclass(frozen=True)
-class Presented:
+@dataclass(frozen=True, kw_only=True)
+class Presented(Shown):
     """A card as shown now: everything the UI needs to display and grade it."""
 
-    card: Card
     topic: Topic | None
     state: CardState  # the memory state when shown (state.is_new for a first sight)
-    seed: int  # drew the exercise's numbers / the choice's option order
     shown_at: datetime
     number: int  # 1 for the first card shown in this session, 2 for the next, ...
-    exercise: Any = None  # engine.exercises.Exercise for an exercise card
-    option_order: tuple[int, ...] = ()  # choice: position i shows card.options[option_order[i]]
     leech: bool = False
-
-    @property
-    def kind(self) -> str:
-        return self.card.kind
 
     @property
     def self_graded(self) -> bool:
@@ -148,20 +96,6 @@ class Presented:
     @property
     def is_new(self) -> bool:
         return self.state.is_new
-
-    @property
-    def options(self) -> tuple[str, ...]:
-        """A choice card's options in the order shown."""
-        if not isinstance(self.card, Choice):
-            return ()
-        return tuple(self.card.options[i] for i in self.option_order)
-
-    @property
-    def correct_positions(self) -> tuple[int, ...]:
-        """0-based positions (as shown) of a choice card's right options."""
-        if not isinstance(self.card, Choice):
-            return ()
-        return tuple(pos for pos, original in enumerate(self.option_order) if original in self.card.answer)
 
 
 @dataclass(frozen=True)
@@ -225,191 +159,69 @@ class Summary:
     time_spent: timedelta
     next_due: datetime | None  # the soonest due card in this session's scope, after the session
     leeches: tuple[str, ...]  # card ids flagged as leeches during the session
+    leech_lapses: int  # the lapses that make a leech (Settings.leech_lapses)
     remaining: Remaining
 
 
-# -- default checkers -------------------------------------------------------------------------
-
-
-def _as_positions(answer: Any, count: int) -> list[int]:
-    """0-based positions from an int, an iterable of ints, or text like "2", "1 3", "1,3"."""
-    if isinstance(answer, str):
-        tokens = answer.replace(",", " ").split()
-        if not tokens:
-            raise AnswerError(f"type the number of an option, 1-{count}")
-        try:
-            picks = [int(token) - 1 for token in tokens]
-        except ValueError:
-            raise AnswerError(f"type option numbers 1-{count}, e.g. 2 or 1 3") from None
-    elif isinstance(answer, bool):
-        raise AnswerError("a choice is answered with option numbers")
-    elif isinstance(answer, int):
-        picks = [answer]
-    else:
-        try:
-            picks = [int(item) for item in answer]
-        except (TypeError, ValueError):
-            raise AnswerError(f"type option numbers 1-{count}") from None
-    for pick in picks:
-        if not 0 <= pick < count:
-            raise AnswerError(f"there is no option {pick + 1}; pick 1-{count}")
-    return sorted(set(picks))
-
-
-def check_choice(presented: Presented, answer: Any) -> Check:
-    """``answer``: shown positions, 0-based (an int or several), or text of 1-based numbers."""
-    card = presented.card
-    assert isinstance(card, Choice)
-    positions = _as_positions(answer, len(presented.option_order))
-    chosen = {presented.option_order[pos] for pos in positions}
-    right = set(card.answer)
-    correct = chosen == right
-    shown = presented.options
-    expected = "; ".join(f"{pos + 1}) {shown[pos]}" for pos in presented.correct_positions)
-    if correct:
-        message = "Right."
-    elif card.multiple and chosen & right:
-        missed = len(right - chosen)
-        extra = len(chosen - right)
-        parts = []
-        if missed:
-            parts.append(f"missed {missed} right option{'s' if missed > 1 else ''}")
-        if extra:
-            parts.append(f"picked {extra} wrong one{'s' if extra > 1 else ''}")
-        message = "Wrong: " + " and ".join(parts) + "."
-    else:
-        message = "Wrong."
-    answer_text = ",".join(str(i) for i in sorted(chosen))  # content indices: stable across orders
-    return Check(correct, message, expected, answer_text)
-
-
-_TRUE_WORDS = {"t", "true", "y", "yes"}
-_FALSE_WORDS = {"f", "false", "n", "no"}
-
-
-def check_truefalse(presented: Presented, answer: Any) -> Check:
-    """``answer``: a bool, or text t/f, true/false, y/n."""
-    card = presented.card
-    assert isinstance(card, TrueFalse)
-    if isinstance(answer, str):
-        word = answer.strip().lower()
-        if word in _TRUE_WORDS:
-            answer = True
-        elif word in _FALSE_WORDS:
-            answer = False
-        else:
-            raise AnswerError("answer t (true) or f (false)")
-    if not isinstance(answer, bool):
-        raise AnswerError("answer true or false")
-    correct = answer == card.answer
-    expected = "true" if card.answer else "false"
-    return Check(correct, "Right." if correct else "Wrong.", expected, "true" if answer else "false")
-
-
-def check_exercise(presented: Presented, answer: Any) -> Check:
-    """``answer``: the text the user typed; engine.answers reads and checks it."""
-    from quizapp.engine.answers import check, format_answer
-
-    if not isinstance(answer, str) or not answer.strip():
-        raise AnswerError("type a number or a matrix, e.g. 1.5 or [1, 2; 3, 4]")
-    verdict = check(presented.exercise, answer)
-    if getattr(verdict, "parse_error", None):
-        raise AnswerError(verdict.message)
-    return Check(
-        correct=bool(verdict.correct),
-        message=verdict.message,
-        expected=format_answer(presented.exercise.answer),
-        answer_text=answer,
-        misconception=getattr(verdict, "misconception", None),
-        detail=verdict,
-    )
-
-
-#: The checkers every session has.
-DEFAULT_CHECKERS: dict[str, Checker] = {
-    "choice": check_choice,
-    "truefalse": check_truefalse,
-    "exercise": check_exercise,
-}
-
-
-def default_checkers() -> dict[str, Checker]:
-    """The built-in checkers, plus ``quizapp.drills.check_code`` for code cards once that module
-    exists (``check_code(presented, text) -> Check``, raising AnswerError for unusable input)."""
-    checkers = dict(DEFAULT_CHECKERS)
-    try:
-        from quizapp import drills  # type: ignore[attr-defined]
-    except ImportError:
-        return checkers
-    check_code = getattr(drills, "check_code", None)
-    if callable(check_code):
-        checkers["code"] = check_code
-    return checkers
-
-
-# -- the queue --------------------------------------------------------------------------------
-
-
-def interleave(reviews: Sequence[str], news: Sequence[str]) -> list[str]:
-    """Spread ``news`` evenly among ``reviews``, keeping each list's order."""
-    if not news or not reviews:
-        return [*reviews, *news]
-    out: list[str] = []
-    taken = 0
-    for i, new in enumerate(news):
-        upto = (i + 1) * len(reviews) // (len(news) + 1)
-        out.extend(reviews[taken:upto])
-        taken = upto
-        out.append(new)
-    out.extend(reviews[taken:])
-    return out
-
-
-class _Queue:
-    """What is left to show: the main order (reviews and new cards mixed) and the learning
-    cards waiting for their next step (id -> due, also kept sorted by due)."""
-
-    def __init__(self, main: list[str] | None = None, learning: Iterable[tuple[str, datetime]] = ()) -> None:
-        self.main: list[str] = list(main or [])
-        self.learning: dict[str, datetime] = {}
-        self.learning_order: list[tuple[datetime, str]] = []
-        for cid, due in learning:
-            self.add_learning(cid, due)
-
-    def copy(self) -> "_Queue":
-        other = _Queue(self.main)
-        other.learning = dict(self.learning)
-        other.learning_order = list(self.learning_order)
-        return other
-
-    def add_learning(self, card_id: str, due: datetime) -> None:
-        self.discard(card_id)
-        self.learning[card_id] = due
-        bisect.insort(self.learning_order, (due, card_id))
-
-    def discard(self, card_id: str) -> None:
-        due = self.learning.pop(card_id, None)
-        if due is not None:
-            self.learning_order.remove((due, card_id))
-        try:
-            self.main.remove(card_id)
-        except ValueError:
-            pass
+# -- the undo stack ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Done:
-    """One grade, kept for undo and the summary."""
+class _Before:
+    """The session as it was before an undoable action."""
 
-    outcome: Outcome
-    before: CardState
-    queue: _Queue  # the queue as it was when the card was graded
+    queue: StudyQueue
+    pending: Presented | None
     avoid: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """A grade: undone by deleting its log row and restoring the card's state."""
+
+    before: _Before
+    outcome: Outcome
+    state: CardState  # the card's state before the grade
     duration: timedelta
+
+    def reverse(self, store: Store, now: datetime) -> bool:
+        return store.undo_review(self.outcome.review_id, self.state, now)
+
+
+@dataclass(frozen=True)
+class _Hidden:
+    """A bury or a suspend: undone by putting the card's flag back as it was."""
+
+    before: _Before
+    card_id: str
+    state: CardState  # the card's state before it was hidden
+    buried: bool  # True for a bury, False for a suspend
+
+    def reverse(self, store: Store, now: datetime) -> bool:
+        if self.buried:
+            store.bury(self.card_id, self.state.buried_until)
+        else:
+            store.set_suspended(self.card_id, self.state.suspended)
+        return True
 
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass
+class _Counts:
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+    def add(self, state: int) -> None:
+        if state == NEW:
+            self.new += 1
+        elif state == REVIEW:
+            self.review += 1
+        else:
+            self.learning += 1
 
 
 class Session:
@@ -437,45 +249,37 @@ class Session:
         self._now = now or _utc_now
         self._rng = rng or random.Random()
         self._tz = tz
-        self.checkers: dict[str, Checker] = {**default_checkers(), **(checkers or {})}
+        self.checkers: dict[str, Checker] = {**BUILT_IN, **(checkers or {})}
         self.new_limit = self.settings.new_per_day if new_limit is None else int(new_limit)
         self.review_limit = self.settings.reviews_per_day if review_limit is None else int(review_limit)
 
         self._topics: dict[str, Topic] = {t.id: t for t in library.topics}
-        card_map = getattr(library, "cards", None)
-        if not isinstance(card_map, Mapping):
-            card_map = {}
-            for topic in library.topics:
-                for card in topic.cards:
-                    card_map.setdefault(card.id, card)
-        self._cards: Mapping[str, Card] = card_map
+        self._cards: dict[str, Card] = {}
+        for topic in library.topics:
+            for card in topic.cards:
+                self._cards.setdefault(card.id, card)
         self.problems: list[str] = []  # cards that could not be shown, one line each
 
-        wanted_topics = None if topics is None else list(topics)
-        if wanted_topics:
-            unknown = [t for t in wanted_topics if t not in self._topics]
-            if unknown:
-                raise ValueError(f"unknown topic(s): {', '.join(unknown)}")
-        wanted_tags = None if tags is None else set(tags)
-        self.topics = tuple(wanted_topics or ())
-        self.tags = tuple(sorted(wanted_tags or ()))
-        # Auto-graded kinds with no checker (code drills until one is plugged in) stay out.
+        wanted_topics = list(topics or ())
+        unknown = [t for t in wanted_topics if t not in self._topics]
+        if unknown:
+            raise ValueError(f"unknown topic(s): {', '.join(unknown)}")
+        wanted_tags = set(tags or ())
+        self.topics = tuple(wanted_topics)
+        self.tags = tuple(sorted(wanted_tags))
         unchecked = {kind for kind in AUTO_GRADED if kind not in self.checkers}
-        topic_set = set(wanted_topics or ())
         self._scope = [
             cid
-            for cid, card in card_map.items()
+            for cid, card in self._cards.items()
             if card.kind not in unchecked
-            and (not topic_set or card.topic in topic_set)
+            and (not wanted_topics or card.topic in wanted_topics)
             and (not wanted_tags or not wanted_tags.isdisjoint(card.tags))
         ]
         self._scope_set = set(self._scope)
-        self._queue = self._build_queue(cards, limit)
-        self._new_ids = {cid for cid in self._queue.main if cid not in self._started_at_start}
+        self._queue, self._states = self._build_queue(cards, limit)
         self._pending: Presented | None = None
         self._avoid: frozenset[str] = frozenset()
-        self._done: list[_Done] = []
-        self._buried: set[str] = set()
+        self._undo: list[_Graded | _Hidden] = []
         self._shown = 0
         self._tag_index: dict[tuple[str, str], set[str]] | None = None
 
@@ -485,62 +289,28 @@ class Session:
         start = day_start(now, self.settings.day_starts_at, self._tz)
         return start, start + timedelta(days=1)
 
-    def _build_queue(self, explicit: Iterable[str] | None, limit: int | None) -> _Queue:
-        now = self._now()
-        today, tomorrow = self._today(now)
-        self._started_at_start = self.store.started_ids()
-        hidden = self.store.hidden_ids(now)
+    def _build_queue(self, explicit: Iterable[str] | None, limit: int | None) -> tuple[StudyQueue, dict[str, int]]:
+        rows = self.store.state_rows()
         if explicit is not None:
-            ids = []
-            for cid in explicit:
-                if cid not in self._cards:
-                    raise ValueError(f"unknown card id: {cid}")
-                if cid in self._scope_set and cid not in ids:
-                    ids.append(cid)
-            return _Queue(ids[:limit] if limit is not None else ids)
-
-        learning: list[tuple[datetime, str]] = []
-        reviews: list[str] = []
-        for cid, state, due in self.store.due_before(tomorrow):
-            if cid not in self._scope_set or cid in hidden:
-                continue
-            if state == REVIEW:
-                reviews.append(cid)
-            else:
-                learning.append((due, cid))
-        done = self.store.done_since(today)
-        review_room = max(0, self.review_limit - done.get(REVIEW, 0))
-        new_room = max(0, self.new_limit - done.get(NEW, 0))
-        news = []
-        if new_room:
-            for cid in self._scope:
-                if cid not in self._started_at_start and cid not in hidden:
-                    news.append(cid)
-                    if len(news) == new_room:
-                        break
-        learning.sort()
-        main = interleave(reviews[:review_room], news)
-        if limit is not None:
-            learning = learning[:limit]
-            main = main[: max(0, limit - len(learning))]
-        return _Queue(main, [(cid, due) for due, cid in learning])
+            chosen = list(explicit)
+            unknown = [cid for cid in chosen if cid not in self._cards]
+            if unknown:
+                raise ValueError(f"unknown card id: {unknown[0]}")
+            return chosen_queue(rows, [cid for cid in chosen if cid in self._scope_set], limit)
+        now = self._now()
+        today, _ = self._today(now)
+        return todays_queue(
+            rows,
+            self.store.done_since(today),
+            self._scope,
+            now=now,
+            today=today,
+            new_limit=self.new_limit,
+            review_limit=self.review_limit,
+            limit=limit,
+        )
 
     # -- presenting ----------------------------------------------------------------------
-
-    def _candidates(self, now: datetime) -> Iterator[str]:
-        """Card ids in the order they should be shown now (the caller stops at the first fit)."""
-        order = self._queue.learning_order
-        for due, cid in order:
-            if due > now:
-                break
-            yield cid
-        yield from self._queue.main  # the caller stops iterating before changing the queue
-        ahead = now + self.settings.learn_ahead
-        for due, cid in order:
-            if due > ahead:
-                break
-            if due > now:
-                yield cid
 
     def next(self) -> Presented | None:
         """The card to show now (the same one until it is graded, skipped or buried), or None
@@ -550,7 +320,7 @@ class Session:
         now = self._now()
         while True:
             first = chosen = None
-            for cid in self._candidates(now):
+            for cid in self._queue.candidates(now, self.settings.learn_ahead):
                 if first is None:
                     first = cid
                 if cid not in self._avoid:
@@ -584,23 +354,19 @@ class Session:
         self._shown += 1
         return Presented(
             card=card,
-            topic=self._topics.get(card.topic),
-            state=state,
             seed=seed,
-            shown_at=now,
-            number=self._shown,
             exercise=exercise,
             option_order=order,
+            topic=self._topics.get(card.topic),
+            state=state,
+            shown_at=now,
+            number=self._shown,
             leech=state.is_leech(self.settings.leech_lapses),
         )
 
     def now(self) -> datetime:
         """The session's clock (injectable for tests)."""
         return self._now()
-
-    def last_code(self, card_id: str) -> str | None:
-        """The code last submitted for a code card (kept in the database), if any."""
-        return self.store.load_code(card_id)
 
     def teaching_cards(self, misconception: str) -> tuple[str, ...]:
         """Ids of the cards whose ``teaches`` names ``misconception``, in content order."""
@@ -616,6 +382,9 @@ class Session:
             raise SessionError("no card is being shown; call next() first")
         return self._pending
 
+    def _snapshot(self) -> _Before:
+        return _Before(self._queue.copy(), self._pending, self._avoid)
+
     # -- grading -------------------------------------------------------------------------
 
     def preview(self) -> dict[Rating, timedelta]:
@@ -628,15 +397,14 @@ class Session:
         presented = self._require_pending()
         if not presented.self_graded:
             raise SessionError(f"a {presented.kind} card is graded by its answer; use submit()")
-        rating = Rating(int(rating))
-        return self._record(presented, rating, None)
+        return self._record(presented, Rating(int(rating)), None)
 
     def submit(self, answer: Any) -> Outcome:
         """Check an answer to the current auto-graded card and record it (right Good, wrong Again).
 
         ``answer``: shown option positions (0-based ints) or "1 3" for a choice; a bool or "t"/"f"
-        for true/false; the typed text for an exercise or code.  Raises :class:`AnswerError` for an
-        unreadable answer, recording nothing.
+        for true/false; the typed text for an exercise or code.  Raises
+        :class:`quizapp.grading.AnswerError` for an unreadable answer, recording nothing.
         """
         presented = self._require_pending()
         if presented.self_graded:
@@ -668,26 +436,26 @@ class Session:
             verdict=None if check is None else check.message,
             misconception=None if check is None else check.misconception,
         )
-        queue_before = self._queue.copy()
+        before_action = self._snapshot()
         before, after, review_id = self.store.apply_review(
             card.id, lambda state: self.scheduler.review(state, rating, now), review
         )
-        threshold = self.settings.leech_lapses
         outcome = Outcome(
             presented=presented,
             rating=rating,
             correct=None if check is None else bool(check.correct),
             message="" if check is None else check.message,
-            expected=_expected_for(card) if check is None else check.expected,
+            expected=getattr(card, "back", "") if check is None else check.expected,
             state=after,
             review_id=review_id,
             reviewed_at=now,
             misconception=None if check is None else check.misconception,
             detail=None if check is None else check.detail,
-            leech=after.is_leech(threshold),
+            leech=after.is_leech(self.settings.leech_lapses),
         )
-        self._done.append(_Done(outcome, before, queue_before, self._avoid, duration))
+        self._undo.append(_Graded(before_action, outcome, before, duration))
         self._pending = None
+        self._states[card.id] = after.state
         _, tomorrow = self._today(now)
         if after.is_learning and after.due is not None and after.due < tomorrow:
             self._queue.add_learning(card.id, after.due)
@@ -708,24 +476,25 @@ class Session:
                 out.update(self._tag_index.get((card.topic, tag), ()))
         return frozenset(out)
 
-    # -- undo, skip, bury ----------------------------------------------------------------
+    # -- undo, skip, bury, suspend ---------------------------------------------------------
 
     def undo(self) -> Presented | None:
-        """Take back the last grade: its log row is deleted and the card's state restored in one
-        transaction, and the card is shown again (same numbers).  None if nothing to undo."""
-        if not self._done:
+        """Take back the last grade, bury or suspend (in the store, in one transaction) and show
+        its card again (a graded exercise with the same numbers).  None if nothing to undo."""
+        if not self._undo:
             return None
-        done = self._done[-1]
-        if not self.store.undo_review(done.outcome.review_id, done.before):
-            self._done.pop()
+        action = self._undo.pop()
+        if not action.reverse(self.store, self._now()):
             raise SessionError("that review is no longer in the database; nothing was undone")
-        self._done.pop()
-        queue = done.queue.copy()
-        for cid in self._buried:
-            queue.discard(cid)
-        self._queue = queue
-        self._avoid = done.avoid
-        self._pending = replace(done.outcome.presented, state=done.before, shown_at=self._now())
+        self._queue = action.before.queue
+        self._avoid = action.before.avoid
+        if isinstance(action, _Graded):
+            self._states[action.outcome.card.id] = action.state.state
+            self._pending = replace(action.outcome.presented, state=action.state, shown_at=self._now())
+        elif action.before.pending is not None:
+            self._pending = replace(action.before.pending, shown_at=self._now())
+        else:
+            self._pending = None
         return self._pending
 
     def skip(self) -> None:
@@ -736,91 +505,80 @@ class Session:
         self._avoid = frozenset({presented.card.id})
 
     def bury(self, card_id: str | None = None) -> None:
-        """Hide a card (default: the current one) until tomorrow; nothing is graded."""
+        """Hide a card (default: the current one) until the next study day; nothing is graded."""
         cid = card_id or self._require_pending().card.id
-        now = self._now()
-        _, tomorrow = self._today(now)
-        state = self.store.state(cid)
-        self.store.put_state(replace(state, buried_until=tomorrow))
-        self._drop(cid)
+        _, tomorrow = self._today(self._now())
+        before_action = self._snapshot()
+        before = self.store.bury(cid, tomorrow)
+        self._hide(_Hidden(before_action, cid, before, buried=True))
 
     def suspend(self, card_id: str | None = None) -> None:
         """Take a card out of all queues until it is unsuspended (e.g. a leech to rewrite)."""
         cid = card_id or self._require_pending().card.id
-        self.store.put_state(replace(self.store.state(cid), suspended=True))
-        self._drop(cid)
+        before_action = self._snapshot()
+        before = self.store.set_suspended(cid, True)
+        self._hide(_Hidden(before_action, cid, before, buried=False))
 
-    def _drop(self, cid: str) -> None:
-        self._buried.add(cid)
-        self._queue.discard(cid)
-        if self._pending is not None and self._pending.card.id == cid:
+    def _hide(self, action: _Hidden) -> None:
+        self._undo.append(action)
+        self._queue.discard(action.card_id)
+        if self._pending is not None and self._pending.card.id == action.card_id:
             self._pending = None
 
     # -- reporting -----------------------------------------------------------------------
 
     @property
+    def _grades(self) -> list[_Graded]:
+        return [action for action in self._undo if isinstance(action, _Graded)]
+
+    @property
     def history(self) -> tuple[Outcome, ...]:
         """The grades of this session, oldest first (undone ones removed)."""
-        return tuple(done.outcome for done in self._done)
+        return tuple(graded.outcome for graded in self._grades)
 
     def remaining(self) -> Remaining:
-        """Cards still to come (the current card included), by kind of work."""
-        new = review = 0
+        """Cards still to come (the current card included), each counted by its state."""
+        counts = _Counts()
         for cid in self._queue.main:
-            if cid in self._new_ids:
-                new += 1
-            else:
-                review += 1
-        learning = len(self._queue.learning)
-        pending = self._pending
-        if pending is not None and pending.card.id not in self._queue.learning:
-            if pending.state.is_new:
-                new += 1
-            elif pending.state.is_learning:
-                learning += 1
-            else:
-                review += 1
-        return Remaining(new, learning, review)
+            counts.add(self._states.get(cid, NEW))
+        counts.learning += len(self._queue.learning)
+        if self._pending is not None:
+            counts.add(self._pending.state.state)
+        return Remaining(counts.new, counts.learning, counts.review)
 
     def summary(self) -> Summary:
-        outcomes = self.history
+        grades = self._grades
         by_rating = {rating: 0 for rating in Rating}
         right = wrong = 0
         leeches: list[str] = []
-        for outcome in outcomes:
+        for graded in grades:
+            outcome = graded.outcome
             by_rating[outcome.rating] += 1
             ok = outcome.correct if outcome.correct is not None else outcome.rating != Rating.Again
             right += bool(ok)
             wrong += not ok
             if outcome.leech and outcome.card.id not in leeches:
                 leeches.append(outcome.card.id)
-        first_sight = {o.card.id for o, d in zip(outcomes, self._done) if d.before.is_new}
         return Summary(
-            reviewed=len(outcomes),
-            cards=len({o.card.id for o in outcomes}),
+            reviewed=len(grades),
+            cards=len({graded.outcome.card.id for graded in grades}),
             right=right,
             wrong=wrong,
-            new_cards=len(first_sight),
+            new_cards=len({graded.outcome.card.id for graded in grades if graded.state.is_new}),
             by_rating=by_rating,
-            time_spent=sum((d.duration for d in self._done), timedelta(0)),
+            time_spent=sum((graded.duration for graded in grades), timedelta(0)),
             next_due=self._next_due(),
             leeches=tuple(leeches),
+            leech_lapses=self.settings.leech_lapses,
             remaining=self.remaining(),
         )
 
     def _next_due(self) -> datetime | None:
-        """The soonest due time among this session's cards still scheduled."""
-        now = self._now()
-        hidden = self.store.hidden_ids(now)
-        rows = self.store.query(
-            "SELECT card_id, due FROM card_state WHERE state != 0 AND due IS NOT NULL ORDER BY due"
-        )
-        for cid, due_ms in rows:
-            if cid in self._scope_set and cid not in hidden:
-                return datetime.fromtimestamp(due_ms / 1000, tz=timezone.utc)
-        return None
-
-
-def _expected_for(card: Card) -> str:
-    """The answer of a self-graded card, to show after grading."""
-    return getattr(card, "back", "")
+        """The soonest due time among this session's cards still scheduled (not hidden)."""
+        now_ms = to_ms(self._now())
+        dues = [
+            row.due
+            for cid, row in self.store.state_rows().items()
+            if cid in self._scope_set and row.started and row.due is not None and not row.hidden(now_ms)
+        ]
+        return from_ms(min(dues)) if dues else None

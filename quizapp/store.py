@@ -1,4 +1,5 @@
-"""The review history: one SQLite file, written one grade at a time.
+"""The review history: one SQLite file, written one grade at a time.  The only module with SQL
+(besides the schema in quizapp.migrations): every query is a named method of :class:`Store`.
 
 A user's review history is weeks of work, so this module is careful with it:
 
@@ -8,43 +9,73 @@ A user's review history is weeks of work, so this module is careful with it:
   (WAL mode with ``synchronous=FULL``): killing the process, closing the terminal or losing power
   afterwards loses nothing.  Two processes studying the same file queue up on the write lock
   (``busy_timeout``) instead of failing, and each reads the state the other just wrote.
-- **Never clobber a file that is not ours.**  A file that is not SQLite, a SQLite database
-  without our ``schema_version`` table, a directory or an unwritable place at the database path
-  raises :class:`StoreError` with a one-line message naming the file and what to do.  The file is
-  not modified: the checks only read, and WAL mode is switched on only once the file is known to
-  be ours.  Only a missing path, an empty file or an empty SQLite database is initialised.
-- **Schema migrations** (quizapp.migrations) bring an older database up to date in order.
+- **Every write checks the file is still there.**  Before COMMIT, the write transaction compares
+  the (device, inode) of the file it opened with what the path names now; if the file was removed
+  or replaced (say by a drill solution), it rolls back and raises :class:`StoreError` rather than
+  report a grade saved into an unlinked file.
+- **Never clobber a file that is not ours.**  A FIFO, device or socket, a file that is not SQLite,
+  a SQLite database without our tables, a directory or an unwritable place at the database path
+  raises :class:`StoreError` with a one-line message naming the file and what to do
+  (quizapp.dbfile).  The file is not modified: the checks only read, and WAL mode is switched on
+  only once the file is known to be ours.  Only a missing path, an empty file or an empty SQLite
+  database is initialised.  A damaged database of ours ("looks damaged", "has a damaged schema")
+  is told apart from somebody else's file ("is not a quizapp database").
+- **Every stored value is read defensively.**  A value a hand edit (or a bug) left in a column
+  that cannot be used there gives one :class:`StoreError` naming the card and the column
+  ("card 'bn-axes': column 'due' holds 'notanumber', not a time"), never a TypeError or an
+  OverflowError later.  The rules are one table per database table (``_CARD_RULES``,
+  ``_REVIEW_RULES``), checked in SQL by the query that reads the row.
+- **Schema migrations** (quizapp.migrations) bring an older database up to date in order, after
+  backing the old file up to ``backups/`` beside it with SQLite's online backup API.
 
 Times are stored as integer milliseconds since the epoch (UTC) and handed out as aware datetimes.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timezone
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version
 from quizapp.cardstate import NEW, CardState, Settings
+from quizapp.dbfile import (
+    BUSY_TIMEOUT_MS,
+    FileIdentity,
+    StoreError,
+    check_path,
+    describe,
+    not_ours,
+)
+from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version, random_uid, tables_at
+from quizapp.sanitize import short_repr
 
-__all__ = ["Store", "StoreError", "Review", "to_ms", "from_ms", "BUSY_TIMEOUT_MS"]
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-#: How long a writer waits for another process's transaction before giving up.
-BUSY_TIMEOUT_MS = 10_000
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "MODES",
+    "CardSets",
+    "MisconceptionRow",
+    "Review",
+    "StateRow",
+    "Store",
+    "StoreError",
+    "from_ms",
+    "to_ms",
+]
 
 _UTC = timezone.utc
 T = TypeVar("T")
 
-
-class StoreError(Exception):
-    """A problem with the database a person can act on; ``str()`` is a one-line message."""
+#: What a review was: scheduled study, or cram and mock reviews that leave FSRS state alone.
+MODES = ("review", "cram", "mock")
+#: The latest time a datetime can hold (9999-12-31 23:59:59.999 UTC), in ms.
+_LAST_MS = 253_402_300_799_999
 
 
 def to_ms(moment: datetime | None) -> int | None:
@@ -55,7 +86,7 @@ def to_ms(moment: datetime | None) -> int | None:
     return int(round(moment.timestamp() * 1000))
 
 
-def from_ms(ms: int | None) -> datetime | None:
+def from_ms(ms: int | float | None) -> datetime | None:
     if ms is None:
         return None
     return datetime.fromtimestamp(ms / 1000, tz=_UTC)
@@ -68,6 +99,8 @@ class Review:
     ``seed`` is the exercise's seed (or the seed of a choice card's option order), so any past
     exercise can be drawn again exactly; ``answer`` is what the person typed; ``verdict`` is the
     checker's message; ``misconception`` the name of the wrong belief the answer matched, if any.
+    ``uid`` is the review's globally unique id and ``device`` the database that made it (both
+    filled in by :meth:`Store.apply_review` when left None); ``mode`` is one of :data:`MODES`.
     """
 
     card_id: str
@@ -82,17 +115,177 @@ class Review:
     misconception: str | None = None
     prev_state: int = NEW
     id: int | None = None
+    uid: str | None = None
+    device: str | None = None
+    mode: str = "review"
 
 
-_STATE_COLUMNS = (
-    "card_id, state, step, stability, difficulty, due, last_review, reps, lapses, buried_until, suspended"
+class StateRow(NamedTuple):
+    """The parts of a card's state that the figures, the queue and the browser read, for every
+    card at once: times in epoch ms, so thousands of rows build no datetimes."""
+
+    state: int
+    due: int | None
+    stability: float | None
+    last_review: int | None
+    lapses: int
+    suspended: int
+    buried_until: int | None
+
+    @property
+    def started(self) -> bool:
+        """Reviewed at least once (no longer new)."""
+        return self.state != NEW
+
+    def buried(self, now_ms: int) -> bool:
+        """Buried until after ``now_ms``."""
+        return self.buried_until is not None and self.buried_until > now_ms
+
+    def hidden(self, now_ms: int) -> bool:
+        """Suspended, or buried until after ``now_ms``."""
+        return bool(self.suspended) or self.buried(now_ms)
+
+
+class CardSets(NamedTuple):
+    """Which stored cards are, at one moment: hidden (suspended, or buried until later), started
+    (reviewed at least once), due (started, due before the next study day) and mastered (in the
+    Review state with at most ``stability * mastery_ratio`` whole days since the last review).
+    Cards without a row are new and in none of them."""
+
+    hidden: frozenset[str]
+    started: frozenset[str]
+    due: frozenset[str]
+    mastered: frozenset[str]
+
+
+class MisconceptionRow(NamedTuple):
+    name: str
+    count: int
+    last_seen: datetime
+
+
+# -- what a stored value may be ------------------------------------------------------------------
+
+
+class _Rule(NamedTuple):
+    """A column's values that the app can use: ``valid`` is SQL, true for a usable value."""
+
+    column: str
+    valid: str
+    means: str  # what the value should be, for the message: "not a time"
+
+
+def _or_null(column: str, check: str, required: str) -> str:
+    """``check`` holds, or the value is NULL where ``required`` (SQL) does not hold."""
+    return f"CASE WHEN {required} THEN {check} ELSE {column} IS NULL OR {check} END"
+
+
+def _number(column: str, low: float, high: float, required: str = "1") -> str:
+    """A number in [low, high] (text and blobs sort above every number, so BETWEEN refuses them)."""
+    return _or_null(column, f"{column} BETWEEN {low} AND {high}", required)
+
+
+def _whole(column: str, low: int, high: int, required: str = "1") -> str:
+    return _or_null(column, f"typeof({column}) = 'integer' AND {column} BETWEEN {low} AND {high}", required)
+
+
+def _time(column: str, required: str = "0") -> str:
+    """A time in ms that a datetime can hold."""
+    return _number(column, 0, _LAST_MS, required)
+
+
+def _text(column: str, required: bool = True) -> str:
+    return f"typeof({column}) = 'text'" if required else f"{column} IS NULL OR typeof({column}) = 'text'"
+
+
+_STARTED = "state != 0"
+_CARD_RULES = {
+    rule.column: rule
+    for rule in (
+        _Rule("card_id", _text("card_id"), "a card id"),
+        _Rule("state", "state IN (0, 1, 2, 3)", "a state number 0-3"),
+        # fsrs needs a step in (re)learning and stability and difficulty once past the first review
+        _Rule("step", _whole("step", 0, 1000, "state IN (1, 3)"), "a learning step"),
+        _Rule("stability", _number("stability", 0.001, 1e9, "state IN (2, 3)"), "a stability in days"),
+        _Rule("difficulty", _number("difficulty", 1, 10, "state IN (2, 3)"), "a difficulty from 1 to 10"),
+        _Rule("due", _time("due", _STARTED), "a time"),
+        _Rule("last_review", _time("last_review", _STARTED), "a time"),
+        _Rule("reps", _whole("reps", 0, 10**9), "a count"),
+        _Rule("lapses", _whole("lapses", 0, 10**9), "a count"),
+        _Rule("buried_until", _time("buried_until"), "a time"),
+        _Rule("suspended", "suspended IN (0, 1)", "0 or 1"),
+    )
+}
+_REVIEW_RULES = {
+    rule.column: rule
+    for rule in (
+        _Rule("id", "typeof(id) = 'integer'", "a row number"),
+        _Rule("card_id", _text("card_id"), "a card id"),
+        _Rule("reviewed_at", _time("reviewed_at", "1"), "a time"),
+        _Rule("rating", "rating IN (1, 2, 3, 4)", "a rating 1-4"),
+        _Rule("duration_ms", _whole("duration_ms", 0, 10**12, "0"), "a duration in ms"),
+        _Rule("kind", _text("kind"), "a card kind"),
+        _Rule("prev_state", "prev_state IN (0, 1, 2, 3)", "a state number 0-3"),
+        _Rule("correct", "correct IS NULL OR correct IN (0, 1)", "0 or 1"),
+        _Rule("answer", _text("answer", False), "text"),
+        _Rule("seed", _whole("seed", 0, 2**62, "0"), "a seed"),
+        _Rule("verdict", _text("verdict", False), "text"),
+        _Rule("misconception", _text("misconception", False), "a misconception name"),
+        _Rule("uid", _text("uid"), "a review id"),
+        _Rule("device", _text("device", False), "a device id"),
+        _Rule("mode", "mode IN ('review', 'cram', 'mock')", "review, cram or mock"),
+    )
+}
+_CARD_COLUMNS = tuple(_CARD_RULES)
+_REVIEW_COLUMNS = tuple(_REVIEW_RULES)
+_STATE_ROW_COLUMNS = ("card_id", *StateRow._fields)
+
+
+def _first_bad(rules: dict[str, _Rule], columns: Sequence[str]) -> str:
+    """SQL naming the first of ``columns`` whose value breaks its rule (NULL when all are fine)."""
+    cases = " ".join(f"WHEN coalesce(({rules[c].valid}), 0) = 0 THEN '{c}'" for c in columns)
+    return f"CASE {cases} END"
+
+
+def _select(rules: dict[str, _Rule], columns: Sequence[str], table: str) -> str:
+    """``SELECT columns..., <first bad column> FROM table``."""
+    return f"SELECT {', '.join(columns)}, {_first_bad(rules, columns)} FROM {table}"
+
+
+_SELECT_CARD = _select(_CARD_RULES, _CARD_COLUMNS, "card_state")
+_CARD_SET_COLUMNS = ("card_id", "state", "due", "stability", "last_review", "suspended", "buried_until")
+_CARD_SETS = f"""
+    SELECT json_group_array(card_id) FILTER (WHERE suspended != 0 OR buried_until > :now),
+           json_group_array(card_id) FILTER (WHERE state != 0),
+           json_group_array(card_id) FILTER (WHERE state != 0 AND due < :tomorrow),
+           json_group_array(card_id) FILTER (
+               WHERE state = 2 AND max(0, CAST((:now - last_review) / 86400000 AS INTEGER)) <= stability * :ratio),
+           max({_first_bad(_CARD_RULES, _CARD_SET_COLUMNS)})
+    FROM card_state
+"""
+_SELECT_REVIEW = _select(_REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
+_REVIEW_BAD = _first_bad(_REVIEW_RULES, _REVIEW_COLUMNS)
+
+_UPSERT_STATE = f"""
+    INSERT INTO card_state ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (card_id) DO UPDATE SET
+        state = excluded.state, step = excluded.step, stability = excluded.stability,
+        difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review,
+        reps = excluded.reps, lapses = excluded.lapses, buried_until = excluded.buried_until,
+        suspended = excluded.suspended
+"""
+
+_INSERT_REVIEW = f"""
+    INSERT INTO review_log ({', '.join(_REVIEW_COLUMNS[1:])})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+_UPSERT_SETTING = (
+    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
-_REVIEW_COLUMNS = (
-    "id, card_id, reviewed_at, rating, duration_ms, kind, prev_state, correct, answer, seed, verdict, misconception"
-)
 
 
-def _state_from_row(row: tuple) -> CardState:
+def _state_from_row(row: Sequence[Any]) -> CardState:
     card_id, state, step, stability, difficulty, due, last_review, reps, lapses, buried, suspended = row
     return CardState(
         card_id=card_id,
@@ -125,8 +318,8 @@ def _state_params(s: CardState) -> tuple:
     )
 
 
-def _review_from_row(row: tuple) -> Review:
-    rid, card_id, at, rating, duration, kind, prev, correct, answer, seed, verdict, misc = row
+def _review_from_row(row: Sequence[Any]) -> Review:
+    rid, card_id, at, rating, duration, kind, prev, correct, answer, seed, verdict, misc, uid, device, mode = row
     return Review(
         id=rid,
         card_id=card_id,
@@ -140,26 +333,13 @@ def _review_from_row(row: tuple) -> Review:
         seed=seed,
         verdict=verdict,
         misconception=misc,
+        uid=uid,
+        device=device,
+        mode=mode,
     )
 
 
-_UPSERT_STATE = f"""
-    INSERT INTO card_state ({_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (card_id) DO UPDATE SET
-        state = excluded.state, step = excluded.step, stability = excluded.stability,
-        difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review,
-        reps = excluded.reps, lapses = excluded.lapses, buried_until = excluded.buried_until,
-        suspended = excluded.suspended
-"""
-
-_INSERT_REVIEW = """
-    INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, kind, prev_state, correct,
-                            answer, seed, verdict, misconception)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-
-
-def _review_params(r: Review, prev_state: int) -> tuple:
+def _review_params(r: Review, prev_state: int, uid: str, device: str | None) -> tuple:
     return (
         r.card_id,
         to_ms(r.reviewed_at),
@@ -172,33 +352,35 @@ def _review_params(r: Review, prev_state: int) -> tuple:
         r.seed,
         r.verdict,
         r.misconception,
+        uid,
+        device,
+        r.mode,
     )
 
 
-def _not_ours(path: Path, why: str) -> StoreError:
-    return StoreError(f"{path} is not a quizapp database ({why}); move it away or pass --db")
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
-    """Turn SQLite errors during normal use into a StoreError naming the file."""
+    """Turn SQLite errors during normal use into a StoreError saying what happened."""
 
-    @functools.wraps(method)
-    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> T:
+    @wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    f"{self.path}: the database stayed locked by another process for "
-                    f"{BUSY_TIMEOUT_MS // 1000} s; close the other quizapp and try again"
-                ) from None
-            raise StoreError(f"{self.path}: {exc}") from None
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path}: {exc}; the file may be damaged - keep a copy and pass --db to start a new one"
-            ) from None
+        except sqlite3.Error as exc:
+            raise describe(exc, self.path) from None
 
     return wrapper
+
+
+def _say(line: str) -> None:
+    print(f"quizapp: {line}", file=sys.stderr)
 
 
 class Store:
@@ -208,22 +390,32 @@ class Store:
     hence ``check_same_thread=False``).
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, identity: FileIdentity) -> None:
         self.path = path
         self._conn = conn
+        self._identity = identity
+        self.device: str | None = self._device_id()
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, migrations: tuple[Migration, ...] = MIGRATIONS) -> "Store":
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        migrations: tuple[Migration, ...] = MIGRATIONS,
+        notice: Callable[[str], None] = _say,
+    ) -> Store:
         """Open (or create) the database at ``path`` and bring its schema up to date.
 
-        Raises :class:`StoreError` for a directory, a file that is not a quizapp database, a
-        database written by a newer quizapp, or a place that cannot be written.
+        Raises :class:`StoreError` for anything but a quizapp database that can be written: a
+        directory, FIFO or device, somebody else's file, a damaged database, one written by a
+        newer quizapp.  ``notice`` is told (one line) where the old file was backed up before a
+        migration.  ``migrations`` is the schema's list (tests add to it).
         """
         check_order(migrations)
         path = Path(path)
-        _check_path(path)
+        check_path(path)
         try:
             conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
@@ -231,81 +423,113 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}; pass --db with a writable location") from None
         try:
-            _check_ours(conn, path)
+            version = _inspect(conn, path, migrations)
             _configure(conn, path)
-            _migrate(conn, path, migrations)
+            if version < latest_version(migrations):
+                if version > 0:
+                    _back_up(conn, path, version, notice)
+                _migrate(conn, path, migrations)
+            identity = FileIdentity.of(path)
+            if identity is None:
+                raise StoreError(f"{path} disappeared while it was being opened; try again")
+            return cls(path, conn, identity)
         except BaseException:
             conn.close()
             raise
-        return cls(path, conn)
 
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- card state ------------------------------------------------------------------------
+    @_guarded
+    def _device_id(self) -> str | None:
+        """This database's device id (schema v2 made it), for the reviews it logs."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        return row[0] if row and isinstance(row[0], str) else None
 
     @_guarded
     def schema_version(self) -> int:
         return int(self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0])
 
+    # -- card state ------------------------------------------------------------------------
+
     @_guarded
     def get_state(self, card_id: str) -> CardState | None:
-        row = self._conn.execute(
-            f"SELECT {_STATE_COLUMNS} FROM card_state WHERE card_id = ?", (card_id,)
-        ).fetchone()
-        return _state_from_row(row) if row else None
+        row = self._conn.execute(f"{_SELECT_CARD} WHERE card_id = ?", (card_id,)).fetchone()
+        return self._card(row) if row else None
 
     def state(self, card_id: str) -> CardState:
         """The card's state; a card never seen is new."""
         return self.get_state(card_id) or CardState(card_id)
 
     @_guarded
-    def states(self, card_ids: Iterable[str] | None = None) -> dict[str, CardState]:
-        """Every stored state (or those of ``card_ids``), by card id."""
-        rows = self._conn.execute(f"SELECT {_STATE_COLUMNS} FROM card_state").fetchall()
-        wanted = None if card_ids is None else set(card_ids)
-        return {
-            row[0]: _state_from_row(row) for row in rows if wanted is None or row[0] in wanted
-        }
+    def state_rows(self) -> dict[str, StateRow]:
+        """Every stored card's :class:`StateRow`, by card id (checked, not converted)."""
+        self._check_cards(_STATE_ROW_COLUMNS)
+        rows = self._conn.execute(f"SELECT {', '.join(_STATE_ROW_COLUMNS)} FROM card_state")
+        return {row[0]: StateRow._make(row[1:]) for row in rows}
 
     @_guarded
-    def started_ids(self) -> set[str]:
-        """Ids of cards that are no longer new (they have been reviewed at least once)."""
-        # One JSON string instead of thousands of row tuples: 3x faster for 10,000 cards.
-        row = self._conn.execute("SELECT json_group_array(card_id) FROM card_state WHERE state != 0").fetchone()
-        return set(json.loads(row[0])) if row and row[0] else set()
+    def card_sets(self, now: datetime, tomorrow: datetime, mastery_ratio: float) -> CardSets:
+        """The :class:`CardSets` at ``now`` (due: before ``tomorrow``), in one pass over the
+        stored states and with no object per card: the home screen opens on these."""
+        params = {"now": to_ms(now), "tomorrow": to_ms(tomorrow), "ratio": float(mastery_ratio)}
+        try:
+            *lists, bad = self._conn.execute(_CARD_SETS, params).fetchone()
+        except sqlite3.OperationalError:  # "JSON cannot hold BLOB values": name the row that has one
+            self._check_cards(_CARD_SET_COLUMNS)
+            raise
+        if bad is not None:
+            self._check_cards(_CARD_SET_COLUMNS)
+        return CardSets(*(frozenset(json.loads(ids)) if ids else frozenset() for ids in lists))
 
-    @_guarded
-    def hidden_ids(self, now: datetime) -> set[str]:
-        """Ids of cards suspended, or buried until after ``now``."""
-        rows = self._conn.execute(
-            "SELECT card_id FROM card_state WHERE suspended != 0 OR buried_until > ?", (to_ms(now),)
-        )
-        return {row[0] for row in rows}
-
-    @_guarded
-    def due_before(self, moment: datetime) -> list[tuple[str, int, datetime]]:
-        """(card id, state, due) of every started card due before ``moment``, earliest first.
-
-        Suspended and buried cards are included; the caller drops them with :meth:`hidden_ids`.
-        """
-        rows = self._conn.execute(
-            "SELECT card_id, state, due FROM card_state WHERE state != 0 AND due < ? ORDER BY due",
-            (to_ms(moment),),
-        ).fetchall()
-        return [(card_id, state, from_ms(due)) for card_id, state, due in rows]
+    def _check_cards(self, columns: Sequence[str]) -> None:
+        """Raise for the first stored state whose ``columns`` hold a value the app cannot use
+        (a scan in SQL, a few ms for 10,000 cards, before anything is converted)."""
+        row = self._conn.execute(
+            f"{_select(_CARD_RULES, columns, 'card_state')} WHERE {_first_bad(_CARD_RULES, columns)} IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            raise self._bad_card_value(row, columns)
 
     @_guarded
     def put_state(self, state: CardState) -> None:
-        """Write one card's state (bury, suspend, or a state restored by undo)."""
-        with self._transaction():
+        """Write one card's state as given (a state replayed or imported, a test's setup)."""
+        with self._writing():
             self._conn.execute(_UPSERT_STATE, _state_params(state))
+
+    def bury(self, card_id: str, until: datetime | None) -> CardState:
+        """Hide a card until ``until`` (None: unbury it); returns its state before."""
+        return self._change_state(card_id, lambda s: replace(s, buried_until=until))
+
+    def set_suspended(self, card_id: str, suspended: bool) -> CardState:
+        """Take a card out of every queue (or put it back); returns its state before."""
+        return self._change_state(card_id, lambda s: replace(s, suspended=suspended))
+
+    @_guarded
+    def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:
+        with self._writing():
+            before = self.state(card_id)
+            self._conn.execute(_UPSERT_STATE, _state_params(change(before)))
+        return before
+
+    def _card(self, row: Sequence[Any]) -> CardState:
+        if row[-1] is not None:
+            raise self._bad_card_value(row, _CARD_COLUMNS)
+        return _state_from_row(row[:-1])
+
+    def _bad_card_value(self, row: Sequence[Any], columns: Sequence[str]) -> StoreError:
+        column = row[-1]
+        rule = _CARD_RULES[column]
+        value = row[columns.index(column)]
+        return StoreError(
+            f"{self.path}: card {short_repr(row[0])}: column {column!r} holds {short_repr(value)}, not {rule.means}"
+        )
 
     # -- reviews ---------------------------------------------------------------------------
 
@@ -317,40 +541,54 @@ class Store:
         and the log row, commit.  Returns (state before, state after, review-log id).
 
         Reading inside the write transaction means a second process studying the same file
-        schedules from the state the first one wrote, never from a stale copy.
+        schedules from the state the first one wrote, never from a stale copy.  A cram or mock
+        review (``review.mode``) is logged and leaves the state alone: ``update`` is not called.
         """
-        with self._transaction():
-            row = self._conn.execute(
-                f"SELECT {_STATE_COLUMNS} FROM card_state WHERE card_id = ?", (card_id,)
-            ).fetchone()
-            before = _state_from_row(row) if row else CardState(card_id)
-            after = update(before)
-            if after.card_id != card_id:
-                raise ValueError("update() must keep the card id")
-            self._conn.execute(_UPSERT_STATE, _state_params(after))
-            cursor = self._conn.execute(_INSERT_REVIEW, _review_params(review, before.state))
-            review_id = int(cursor.lastrowid)
+        if review.mode not in MODES:
+            raise ValueError(f"a review's mode is one of {', '.join(MODES)}, not {review.mode!r}")
+        with self._writing("grade"):
+            before = self.state(card_id)
+            after = before
+            if review.mode == "review":
+                after = update(before)
+                if after.card_id != card_id:
+                    raise ValueError("update() must keep the card id")
+                self._conn.execute(_UPSERT_STATE, _state_params(after))
+            uid = review.uid or random_uid()
+            params = _review_params(review, before.state, uid, review.device or self.device)
+            review_id = int(self._conn.execute(_INSERT_REVIEW, params).lastrowid)
         return before, after, review_id
 
     @_guarded
-    def undo_review(self, review_id: int, before: CardState) -> bool:
-        """Take back one review in ONE transaction: delete its log row, restore ``before``.
+    def undo_review(self, review_id: int, before: CardState, at: datetime) -> bool:
+        """Take back one review in ONE transaction: delete its log row, record its uid as undone
+        (at ``at``, so a merge never brings it back), restore ``before``.
 
         Returns False (and changes nothing) when that review is not in the log any more.
         """
-        with self._transaction():
-            cursor = self._conn.execute(
-                "DELETE FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
-            )
-            if cursor.rowcount == 0:
+        with self._writing():
+            row = self._conn.execute(
+                "SELECT uid FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
+            ).fetchone()
+            if row is None:
                 return False
+            self._conn.execute("DELETE FROM review_log WHERE id = ?", (review_id,))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
+                (row[0], to_ms(at), self.device),
+            )
             self._conn.execute(_UPSERT_STATE, _state_params(before))
         return True
 
     @_guarded
+    def undone_uids(self) -> set[str]:
+        """The uids of every review taken back by undo (the tombstones)."""
+        return {uid for (uid,) in self._conn.execute("SELECT uid FROM review_tombstone")}
+
+    @_guarded
     def reviews(self, card_id: str | None = None, limit: int | None = None) -> list[Review]:
         """Review-log rows, newest first: one card's history, or everyone's."""
-        sql = f"SELECT {_REVIEW_COLUMNS} FROM review_log"
+        sql = _SELECT_REVIEW
         params: list[Any] = []
         if card_id is not None:
             sql += " WHERE card_id = ?"
@@ -359,28 +597,83 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
-        return [_review_from_row(row) for row in self._conn.execute(sql, params)]
+        out = []
+        for row in self._conn.execute(sql, params):
+            if row[-1] is not None:
+                raise self._bad_review_value(row)
+            out.append(_review_from_row(row[:-1]))
+        return out
+
+    def _bad_review_value(self, row: Sequence[Any]) -> StoreError:
+        column = row[-1]
+        value = row[_REVIEW_COLUMNS.index(column)]
+        return StoreError(
+            f"{self.path}: review {short_repr(row[0])} of card {short_repr(row[1])}: column {column!r} "
+            f"holds {short_repr(value)}, not {_REVIEW_RULES[column].means}"
+        )
+
+    def _check_reviews(self, where: str, params: Sequence[Any]) -> None:
+        """Raise for the first unusable row among the reviews ``where`` selects."""
+        row = self._conn.execute(
+            f"{_SELECT_REVIEW} WHERE ({where}) AND {_REVIEW_BAD} IS NOT NULL LIMIT 1", tuple(params)
+        ).fetchone()
+        if row is not None:
+            raise self._bad_review_value(row)
 
     @_guarded
     def review_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM review_log").fetchone()[0])
 
     @_guarded
+    def has_reviews(self) -> bool:
+        return bool(self._conn.execute("SELECT EXISTS (SELECT 1 FROM review_log)").fetchone()[0])
+
+    @_guarded
+    def reviews_since(self, moment: datetime) -> int:
+        """How many reviews (of any mode) were logged at or after ``moment``."""
+        where, params = "reviewed_at >= ?", (to_ms(moment),)
+        self._check_reviews(where, params)
+        return int(self._conn.execute(f"SELECT count(*) FROM review_log WHERE {where}", params).fetchone()[0])
+
+    @_guarded
     def done_since(self, moment: datetime) -> dict[int, int]:
-        """How many reviews since ``moment``, by the card's state before the review
-        (``NEW`` counts new cards introduced, ``REVIEW`` counts reviews of mature cards)."""
+        """How many scheduled reviews since ``moment``, by the card's state before the review
+        (``NEW`` counts new cards introduced, ``REVIEW`` counts reviews of mature cards); cram and
+        mock reviews do not count against the daily limits."""
+        where, params = "reviewed_at >= ? AND mode = 'review'", (to_ms(moment),)
+        self._check_reviews(where, params)
         rows = self._conn.execute(
-            "SELECT prev_state, count(*) FROM review_log WHERE reviewed_at >= ? GROUP BY prev_state",
-            (to_ms(moment),),
+            f"SELECT prev_state, count(*) FROM review_log WHERE {where} GROUP BY prev_state", params
         )
         return {int(state): int(count) for state, count in rows}
 
     @_guarded
-    def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
-        """A read-only query, for quizapp.stats.  Writes go through the methods above."""
-        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            raise ValueError("Store.query is for SELECT statements")
-        return self._conn.execute(sql, tuple(params)).fetchall()
+    def daily_counts(self, start: datetime, days: int) -> list[tuple[int, int]]:
+        """(reviews, right answers) on each of ``days`` 24-hour spans from ``start``; right is
+        any rating but Again."""
+        start_ms = to_ms(start)
+        where, params = "reviewed_at >= ? AND reviewed_at < ?", (start_ms, start_ms + days * 86_400_000)
+        self._check_reviews(where, params)
+        rows = self._conn.execute(
+            f"SELECT (reviewed_at - ?) / 86400000 AS day, count(*), sum(rating > 1) FROM review_log "
+            f"WHERE {where} GROUP BY day",
+            (start_ms, *params),
+        )
+        counts = {int(day): (int(n), int(right)) for day, n, right in rows}
+        return [counts.get(day, (0, 0)) for day in range(days)]
+
+    @_guarded
+    def misconception_counts(self, limit: int) -> list[MisconceptionRow]:
+        """The misconceptions wrong answers matched most often (then most recently), at most
+        ``limit``, with how often and when last."""
+        where = "misconception IS NOT NULL"
+        self._check_reviews(where, ())
+        rows = self._conn.execute(
+            f"SELECT misconception, count(*) AS n, max(reviewed_at) AS last FROM review_log WHERE {where} "
+            "GROUP BY misconception ORDER BY n DESC, last DESC LIMIT ?",
+            (int(limit),),
+        )
+        return [MisconceptionRow(name, int(n), from_ms(last)) for name, n, last in rows]
 
     # -- settings --------------------------------------------------------------------------
 
@@ -390,8 +683,10 @@ class Store:
         for key, value in self._conn.execute("SELECT key, value FROM settings"):
             try:
                 out[key] = json.loads(value)
-            except ValueError:
-                raise StoreError(f"{self.path}: setting {key!r} holds {value!r}, which is not JSON") from None
+            except (TypeError, ValueError):
+                raise StoreError(
+                    f"{self.path}: setting {short_repr(key)} holds {short_repr(value)}, which is not JSON"
+                ) from None
         return out
 
     def settings(self) -> Settings:
@@ -402,20 +697,18 @@ class Store:
             raise StoreError(f"{self.path}: {exc}") from None
 
     @_guarded
-    def save_settings(self, settings: Settings | None = None, **changes: Any) -> Settings:
-        """Store ``settings`` (or the current ones with ``changes``); returns what was stored."""
-        base = settings or self.settings()
-        merged = {**base.to_mapping(), **{k: _jsonable(v) for k, v in changes.items()}}
-        unknown = set(changes) - set(base.to_mapping())
+    def save_settings(self, **changes: Any) -> Settings:
+        """Change some settings (``new_per_day=10``, ``learning_steps=[60, 600]``); every value
+        is checked before anything is written (ValueError names the bad one).  Returns the
+        settings as now stored; settings not named keep their values."""
+        current = self.settings().to_mapping()
+        unknown = set(changes) - set(current)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        result = Settings.from_mapping(merged)  # validates before writing anything
-        with self._transaction():
-            self._conn.executemany(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [(key, json.dumps(value)) for key, value in result.to_mapping().items()],
-            )
+        result = Settings.from_mapping({**current, **{k: _jsonable(v) for k, v in changes.items()}})
+        stored = result.to_mapping()
+        with self._writing():
+            self._conn.executemany(_UPSERT_SETTING, [(key, json.dumps(stored[key])) for key in changes])
         return result
 
     # -- interface preferences (the theme, ...) --------------------------------------------
@@ -429,19 +722,15 @@ class Store:
 
     @_guarded
     def save_preference(self, key: str, value: Any) -> None:
-        with self._transaction():
-            self._conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (self.PREFERENCE_PREFIX + key, json.dumps(_jsonable(value))),
-            )
+        with self._writing():
+            self._conn.execute(_UPSERT_SETTING, (self.PREFERENCE_PREFIX + key, json.dumps(_jsonable(value))))
 
     # -- code attempts (the last code typed for a drill) ----------------------------------
 
     @_guarded
     def save_code(self, card_id: str, code: str, now: datetime | None = None) -> None:
         moment = now or datetime.now(_UTC)
-        with self._transaction():
+        with self._writing():
             self._conn.execute(
                 "INSERT INTO code_attempts (card_id, code, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (card_id) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at",
@@ -451,7 +740,13 @@ class Store:
     @_guarded
     def load_code(self, card_id: str) -> str | None:
         row = self._conn.execute("SELECT code FROM code_attempts WHERE card_id = ?", (card_id,)).fetchone()
-        return row[0] if row else None
+        if row is None:
+            return None
+        if not isinstance(row[0], str):
+            raise StoreError(
+                f"{self.path}: card {short_repr(card_id)}: column 'code' holds {short_repr(row[0])}, not text"
+            )
+        return row[0]
 
     # -- checks ----------------------------------------------------------------------------
 
@@ -463,85 +758,82 @@ class Store:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._conn)
+    @contextmanager
+    def _writing(self, change: str = "change") -> Iterator[None]:
+        """One write transaction (every write goes through here): ``BEGIN IMMEDIATE`` ...
+        ``COMMIT``, after checking that the path still names the file that was opened;
+        ``ROLLBACK`` on any error.
+
+        IMMEDIATE takes the write lock up front, so two processes never both read and then fail
+        to upgrade to a write; the second simply waits (busy_timeout).
+        """
+        with _transaction(self._conn):
+            yield
+            if not self._identity.still_at(self.path):
+                raise StoreError(
+                    f"{self.path}: your review database was removed or replaced while in use; "
+                    f"this {change} was not saved"
+                )
 
 
-class _Transaction:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error).
-
-    IMMEDIATE takes the write lock up front, so two processes never both read and then fail to
-    upgrade to a write; the second simply waits (busy_timeout).
-    """
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self._conn.execute("BEGIN IMMEDIATE")
-        return self._conn
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self._conn.execute("COMMIT")
-        elif self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
-
-
-def _jsonable(value: Any) -> Any:
-    from datetime import timedelta
-
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _check_path(path: Path) -> None:
-    """Refuse what cannot be our database before SQLite touches anything."""
-    if path.is_dir():
-        raise StoreError(f"{path} is a directory, not a database file; pass --db with a file path")
-    if path.exists():
-        try:
-            with open(path, "rb") as handle:
-                header = handle.read(len(SQLITE_MAGIC))
-        except OSError as exc:
-            raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions or pass --db") from None
-        if header and header != SQLITE_MAGIC:
-            raise _not_ours(path, "file is not a database")
-        if not os.access(path, os.R_OK | os.W_OK):
-            raise StoreError(f"cannot write {path}: permission denied; check its permissions or pass --db")
-        return
-    parent = path.parent
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot create {path}: {exc.strerror or exc}; pass --db with a writable location"
-        ) from None
-    if not parent.is_dir():
-        raise StoreError(f"cannot create {path}: {parent} is not a directory; pass --db with a writable location")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot create {path}: {parent} is not writable; pass --db with a writable location")
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
-def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
-    """Read-only look at the schema: ours, empty, or somebody else's."""
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _damaged_schema(path: Path, why: str) -> StoreError:
+    return StoreError(
+        f"{path} has a damaged schema ({why}); keep a copy of it, then restore a backup or pass --db to start a new one"
+    )
+
+
+def _inspect(conn: sqlite3.Connection, path: Path, migrations: tuple[Migration, ...]) -> int:
+    """A read-only look at the schema: the version of a quizapp database (0 when empty), or a
+    StoreError for somebody else's file, a damaged one, or one from a newer quizapp."""
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"{path} is locked by another process; close it and try again") from None
-        if "unable to open" in str(exc):
-            raise StoreError(f"cannot open {path}: {exc}; pass --db with a writable location") from None
-        raise _not_ours(path, str(exc)) from None
-    except sqlite3.DatabaseError as exc:
-        raise _not_ours(path, str(exc)) from None
-    if tables and "schema_version" not in tables:
+        tables = _tables(conn)
+        versions = (
+            conn.execute("SELECT count(*), max(version) FROM schema_version").fetchone()
+            if "schema_version" in tables
+            else None
+        )
+    except sqlite3.Error as exc:
+        raise describe(exc, path) from None
+    latest = latest_version(migrations)
+    ours = tables_at(latest, migrations)
+    if versions is None:
+        if not tables:
+            return 0
+        if tables & ours:
+            raise _damaged_schema(path, "its schema_version table is missing")
         shown = ", ".join(sorted(tables)[:4]) + (", ..." if len(tables) > 4 else "")
-        raise _not_ours(path, f"it holds other tables: {shown}")
+        raise not_ours(path, f"it holds other tables: {shown}")
+    count, version = versions
+    if not count:
+        raise _damaged_schema(path, "its schema_version table is empty")
+    if not isinstance(version, int) or version < 1:
+        raise _damaged_schema(path, f"its schema_version table holds {short_repr(version)}")
+    if version > latest:
+        raise StoreError(
+            f"{path} was written by a newer quizapp (schema v{version}; this one knows v{latest}); "
+            "upgrade quizapp or pass --db"
+        )
+    missing = sorted(tables_at(version, migrations) - tables)
+    if missing:
+        raise _damaged_schema(path, f"table {missing[0]} is missing")
+    return version
 
 
 def _configure(conn: sqlite3.Connection, path: Path) -> None:
@@ -549,48 +841,73 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot write {path}: {exc}; pass --db with a writable location") from None
-    except sqlite3.DatabaseError as exc:
-        raise _not_ours(path, str(exc)) from None
+    except sqlite3.Error as exc:
+        raise describe(exc, path) from None
     if str(mode).lower() != "wal":
         raise StoreError(f"cannot use {path}: SQLite refused WAL mode ({mode}); pass --db on a local disk")
+
+
+def backup_path(path: Path, label: str, now: datetime) -> Path:
+    """A new file in ``backups/`` beside the database: ``<name>-<label>-<UTC time>.db``."""
+    folder = path.parent / "backups"
+    stamp = now.astimezone(_UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = folder / f"{path.stem}-{label}-{stamp}.db"
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"{path.stem}-{label}-{stamp}-{number}.db"
+    return candidate
+
+
+def back_up(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the open database to ``target`` with SQLite's online backup API (a consistent copy
+    even while another process writes)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = sqlite3.connect(str(target))
+    try:
+        conn.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, safe to copy back
+    finally:
+        copy.close()
+
+
+def _back_up(conn: sqlite3.Connection, path: Path, version: int, notice: Callable[[str], None]) -> None:
+    """Back the database up before migrating it; a failure stops the migration."""
+    target = backup_path(path, f"schema-v{version}", datetime.now(_UTC))
+    try:
+        back_up(conn, target)
+    except (OSError, sqlite3.Error) as exc:
+        with suppress(OSError):
+            target.unlink(missing_ok=True)  # a partial copy
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise StoreError(
+            f"{path}: could not back it up to {target} before upgrading its schema ({reason}); "
+            "nothing was changed - free some space or fix that folder's permissions"
+        ) from None
+    notice(f"backed up {path} (schema v{version}) to {target} before upgrading it")
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, migrations: tuple[Migration, ...]) -> None:
     """Apply each missing migration in its own transaction (re-checked under the write lock,
     so two processes opening a new file at once create the schema once)."""
-    latest = latest_version(migrations)
-    current = _read_version(conn, path)
-    if current > latest:
-        raise StoreError(
-            f"{path} was written by a newer quizapp (schema v{current}; this one knows v{latest}); "
-            "upgrade quizapp or pass --db"
-        )
-    if current == latest:
-        return
     try:
         for migration in migrations:
-            with _Transaction(conn):
-                if _read_version(conn, path) >= migration.version:
+            with _transaction(conn):
+                if _read_version(conn) >= migration.version:
                     continue
                 conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-                for statement in migration.statements:
-                    conn.execute(statement)
+                for step in migration.steps:
+                    if callable(step):
+                        step(conn)
+                    else:
+                        conn.execute(step)
                 conn.execute("DELETE FROM schema_version")
                 conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot write {path}: {exc}; pass --db with a writable location") from None
+    except sqlite3.Error as exc:
+        raise describe(exc, path) from None
 
 
-def _read_version(conn: sqlite3.Connection, path: Path) -> int:
-    try:
-        exists = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        ).fetchone()
-        if not exists:
-            return 0
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise _not_ours(path, str(exc)) from None
-    return int(row[0] or 0)
+def _read_version(conn: sqlite3.Connection) -> int:
+    if "schema_version" not in _tables(conn):
+        return 0
+    return int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)

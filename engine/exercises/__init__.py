@@ -4,11 +4,12 @@
 forever.  Importing this package registers every generator module listed below.
 """
 
-from ..exercises.base import (
+from .base import (
     REGISTRY,
     Draft,
     Exercise,
     Generator,
+    Param,
     Step,
     UnknownGenerator,
     Variant,
@@ -18,13 +19,14 @@ from ..exercises.base import (
 )
 
 # Importing a module registers its generators.
-from ..exercises import augment, blocks, dropout, lora, norms, regularize  # noqa: E402,F401  isort: skip
+from . import augment, blocks, dropout, lora, norms, regularize  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "REGISTRY",
     "Draft",
     "Exercise",
     "Generator",
+    "Param",
     "Step",
     "UnknownGenerator",
     "Variant",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import augment, regularize
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints
-from ..exercises.text import answer_hint, block, fmt_num, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, int_except, ints
+from .text import answer_hint, block, fmt_num, show
 
 
 def _smoothed_over_rest(target: int, k: int, eps: float) -> np.ndarray:
@@ -64,6 +64,10 @@ def smoothed_cross_entropy(rng, level=2):
     eps = float(choice(rng, [0.1, 0.2, 0.3]))
     z = _logits(rng, k)
     target = int(rng.integers(k))
+    # Spreading eps over the K - 1 other classes changes the loss by eps/6 * (2 z_t - z_a - z_b):
+    # the true class's logit is not the mean of the other two.
+    others = np.delete(z, target)
+    z[target] = int_except(rng, -1, 3, {others.mean()})
     loss = regularize.cross_entropy(z[None, :], np.array([target]), label_smoothing=eps)
     log_p = z - np.log(np.exp(z).sum())
     q = augment.smooth_labels(np.array(target), k, eps)
@@ -148,8 +152,12 @@ def mixup_mix(rng, level=1):
     return Draft("the mixed input and label", prompt, answer, steps, {"a": x[0], "b": x[1], "class_a": int(y[0]), "class_b": int(y[1]), "lam": lam}, variants=variants)
 
 
-#: lambda values whose sqrt(1 - lambda) is a round number, so the box side is exact.
-FRIENDLY_LAMBDA = [0.36, 0.64, 0.75, 0.84, 0.91]
+#: lambda values whose sqrt(1 - lambda) is a round number, so the box side is exact (0.91 is
+#: not: 10 * sqrt(0.09) is 2.999... in floating point, so int() gives 2, as in timm).
+FRIENDLY_LAMBDA = [0.19, 0.36, 0.51, 0.64, 0.75, 0.84]
+#: Those with an odd side (9, 7, 5): the box, cut//2 on either side of the centre, is one pixel
+#: narrower than cut, so even a box inside the image corrects lambda.
+ODD_SIDE_LAMBDA = [0.19, 0.51, 0.75]
 
 
 @generator(
@@ -159,16 +167,16 @@ FRIENDLY_LAMBDA = [0.36, 0.64, 0.75, 0.84, 0.91]
 )
 def cutmix_lambda(rng, level=1):
     size = 10
-    lam = float(choice(rng, FRIENDLY_LAMBDA))
+    lam = float(choice(rng, ODD_SIDE_LAMBDA if level == 1 else FRIENDLY_LAMBDA))
     cut = int(size * np.sqrt(1 - lam))
     half = cut // 2
     if level == 1:  # the box fits inside the image
         cy, cx = (int(v) for v in rng.integers(half, size - half + 1, size=2))
-    else:  # the box sticks out of at least one border
-        while True:
-            cy, cx = (int(v) for v in rng.integers(0, size, size=2))
-            if min(cy, cx) < half or max(cy, cx) + half > size:
-                break
+    else:  # the box sticks out of at least one border: one coordinate within half of an edge
+        near_edge = [*range(half), *range(size - half + 1, size)]
+        cy, cx = choice(rng, near_edge), int(rng.integers(size))
+        if rng.integers(2):
+            cy, cx = cx, cy
     box = augment.cutmix_box(size, size, lam, center=(cy, cx))
     corrected = augment.cutmix_lambda(box, size, size)
     prompt = "\n\n".join(
@@ -194,8 +202,11 @@ def cutmix_lambda(rng, level=1):
 @generator("augment.hflip", "Horizontal flip of a small image", levels=(1,))
 def hflip(rng, level=1):
     x = ints(rng, (3, 3), 0, 9)
-    while np.array_equal(x, x[:, ::-1]) or np.array_equal(x, x[::-1, :]):
-        x = ints(rng, (3, 3), 0, 9)
+    # Not mirror-symmetric left-right (the flip would change nothing), up-down (an upside-down
+    # flip would change nothing) or under a half turn (both flips would agree).
+    x[0, 2] = int_except(rng, 0, 9, {x[0, 0]})
+    x[2, 1] = int_except(rng, 0, 9, {x[0, 1]})
+    x[2, 2] = int_except(rng, 0, 9, {x[0, 0]})
     y = augment.hflip(x)
     prompt = "\n\n".join(
         [
@@ -219,9 +230,8 @@ def random_crop(rng, level=1):
     size = 3 if level == 1 else 4
     padding = 1
     x = ints(rng, (size, size), 1, 9)
-    top, left = (int(v) for v in rng.integers(0, 2 * padding + 1, size=2))
-    while (top, left) == (padding, padding):  # the unshifted crop teaches nothing
-        top, left = (int(v) for v in rng.integers(0, 2 * padding + 1, size=2))
+    shifts = range(2 * padding + 1)
+    top, left = choice(rng, [(t, l) for t in shifts for l in shifts if (t, l) != (padding, padding)])  # not the unshifted crop
     y = augment.random_crop(x, size, padding, offset=(top, left))
     prompt = "\n\n".join(
         [
@@ -264,6 +274,8 @@ def gaussian_noise(rng, level=1):
     x = ints(rng, 4, 0, 9)
     std = float(choice(rng, [0.1, 0.5, 2.0]))
     z = np.round(rng.standard_normal(4), 1)
+    big = int(rng.integers(4))  # one draw of at least 0.5 in size: std * z and std^2 * z then differ
+    z[big] = np.copysign(max(abs(z[big]), 0.5), z[big])
     # augment.gaussian_noise draws e ~ N(0, std^2) itself; here the draws are given so the sum is
     # by hand: e = std * z for standard-normal z.
     noisy = x + std * z
@@ -288,7 +300,9 @@ def _erase_box_level(rng):
     """Level 1: erase a given box; the answer is the image."""
     img = ints(rng, (4, 5), 1, 9)
     h, w = int(rng.integers(1, 3)), int(rng.integers(2, 4))
-    i, j = int(rng.integers(0, 4 - h + 1)), int(rng.integers(0, 5 - w + 1))
+    # i != j, and both fit as either the top row or the left column: the swapped reading
+    # (i as the column, j as the row) is another box inside the image
+    i, j = (int(n) for n in rng.choice(min(4 - h, 5 - w) + 1, size=2, replace=False))
     value = float(choice(rng, [0, 0.5]))
     answer = augment.erase(img, i, j, h, w, value)
     prompt = "\n\n".join(
@@ -306,22 +320,27 @@ def _erase_box_level(rng):
         Step(f"rows i..i+h-1 = {i}..{i + h - 1}, columns j..j+w-1 = {j}..{j + w - 1}", ""),
         Step("img[..., i:i+h, j:j+w] = value", answer),
     ]
-    variants = []
-    if j + h <= 4 and i + w <= 5:  # the swapped reading still fits the image
-        variants.append(Variant("erase_rows_cols_swapped", augment.erase(img, j, i, h, w, value)))
+    variants = [Variant("erase_rows_cols_swapped", augment.erase(img, j, i, h, w, value))]
     inputs = {"image": img, "i": i, "j": j, "h": h, "w": w, "value": value}
     return Draft("the erased image (4x5)", prompt, answer, steps, inputs, atol=0.05, variants=variants)
 
 
+#: One attempt of RandomErasing.get_params as (image size, erased fraction, aspect ratio): the
+#: friendly draws whose box fits (h < H and w < W) and is not square (so h and w cannot be swapped
+#: unnoticed).
+ERASE_ATTEMPTS = [
+    (size, fraction, ratio)
+    for size in (8, 10, 12, 16)
+    for fraction in (0.05, 0.1, 0.15, 0.2, 0.3)
+    for ratio in (0.3, 0.5, 2.0, 3.0)
+    if (box := augment.random_erasing_size(size, size, fraction, ratio)) is not None and box[0] != box[1]
+]
+
+
 def _erase_size_level(rng):
     """Level 2: the box size get_params computes from its two random draws."""
-    while True:
-        size = int(choice(rng, [8, 10, 12, 16]))
-        fraction = float(choice(rng, [0.05, 0.1, 0.15, 0.2, 0.3]))
-        ratio = float(choice(rng, [0.3, 0.5, 2.0, 3.0]))
-        box = augment.random_erasing_size(size, size, fraction, ratio)
-        if box is not None and box[0] != box[1]:
-            break
+    size, fraction, ratio = choice(rng, ERASE_ATTEMPTS)
+    box = augment.random_erasing_size(size, size, fraction, ratio)
     h, w = box
     area = size * size * fraction
     answer = np.array([h, w], dtype=float)

@@ -5,22 +5,28 @@ plain function ``(rng, level=1, **params) -> Draft``; it picks friendly numbers 
 computes the answer with the engine's own ops, never by hand.  :func:`make` turns a generator id
 and a seed into a finished :class:`Exercise`, so the same seed gives the same exercise forever.
 
-A generator may also declare misconceptions: the answer a person would get under a popular wrong
-belief (unbiased variance, p read as the keep probability, ...), computed by the engine with a flag
-or a variant op.  :func:`make` redraws (deterministically, from the same rng) when a misconception's
-answer would coincide with the right one, so a diagnosis is never ambiguous.
+A generator draws a valid instance directly, in one pass: numbers that make the answer finite
+and keep every misconception's answer apart from the right one are chosen by construction (a
+drop probability other than 0.5, a column whose variance is not 1, ...), never by drawing again
+until a check passes.  A misconception is the answer a person would get under a popular wrong
+belief (unbiased variance, p read as the keep probability, ...), computed by the engine with a
+flag or a variant op.
+
+A generator's keyword params are declared, each with a type or a set of choices, so a deck that
+passes a wrong value is told so in one line (see :class:`Param`).
 """
 
 from __future__ import annotations
 
 import inspect
+import math
+import numbers
+import types
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Literal, Union
 
 import numpy as np
-
-#: How many times :func:`make` redraws before giving up on separating misconceptions.
-MAX_REDRAWS = 50
 
 
 @dataclass(frozen=True)
@@ -74,15 +80,159 @@ class Exercise:
         return self.answer.shape
 
 
+# --------------------------------------------------------------------------------------------
+# Declared params
+
+
+def _short_repr(value: Any, limit: int = 40) -> str:
+    """A value quoted in a one-line message: containers by type and size, the rest cut to ``limit``.
+
+    (The engine imports nothing from the app, so this is a small cousin of quizapp.sanitize.)
+    """
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    try:
+        text = repr(value[:limit] if isinstance(value, str) else value)
+    except ValueError:  # an int too long to print
+        return "a number too long to print"
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+#: What a value of each declarable type must be, in the words a deck author reads.
+_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a finite number", str: "text"}
+
+
+def _of_type(value: Any, kind: type) -> bool:
+    """Whether ``value`` has the Python type ``kind`` as a deck means it: a bool is no number."""
+    if (kind is bool) != isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, {bool: (bool, np.bool_), int: numbers.Integral, float: numbers.Real}.get(kind, kind))
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    """Whether ``value`` is an acceptable ``kind``: of that type, and finite for a float."""
+    if not _of_type(value, kind):
+        return False
+    if kind is float:
+        try:
+            return math.isfinite(value)
+        except OverflowError:  # an int too large for a float
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Param:
+    """A generator's keyword param: its default and what it accepts.
+
+    Either ``type`` (bool, int, float or str) or ``choices`` (the values it may take) is set.
+    A default of None means "drawn at random", and None is then accepted as a value too.
+    """
+
+    default: Any
+    type: type | None = None
+    choices: tuple[Any, ...] = ()
+
+    def expected(self) -> str:
+        """What a value must be: ``one of 'pre', 'post'``, ``a whole number``, ..."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        return _TYPE_WORDS[self.type]
+
+    def problem(self, value: Any) -> str | None:
+        """None if ``value`` is accepted, else :meth:`expected`."""
+        if value is None and self.default is None:
+            return None
+        if self.choices:
+            same_type = all(_is_a(value, type(c)) for c in self.choices)
+            return None if same_type and value in self.choices else self.expected()
+        return None if _is_a(value, self.type) else self.expected()
+
+    def check(self, gen_id: str, name: str, value: Any) -> None:
+        """Raise a one-line TypeError (a value of the wrong type) or ValueError (the right type,
+        but not among the choices, or not finite)."""
+        expected = self.problem(value)
+        if expected is None:
+            return
+        message = f"{gen_id}: param {name!r} must be {expected}, got {_short_repr(value)}"
+        kind = type(self.choices[0]) if self.choices else self.type
+        raise (ValueError if _of_type(value, kind) else TypeError)(message)
+
+    def __str__(self) -> str:
+        default = "drawn at random" if self.default is None else repr(self.default)
+        return f"{self.expected()} (default: {default})"
+
+
+def _declared(gen_id: str, name: str, default: Any, annotation: Any) -> Param:
+    """The :class:`Param` a signature declares: ``Literal[...]`` choices, a type, or the default's type."""
+    if annotation is inspect.Parameter.empty:
+        if type(default) not in _TYPE_WORDS:
+            raise TypeError(
+                f"generator {gen_id!r}: param {name!r} needs a declared type or choices "
+                f"(annotate it, e.g. {name}: Literal['a', 'b'] | None = None)"
+            )
+        return Param(default, type=type(default))
+    if typing.get_origin(annotation) in (Union, types.UnionType):  # X | None: X, None allowed if default
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else annotation
+    if typing.get_origin(annotation) is Literal:
+        param = Param(default, choices=typing.get_args(annotation))
+    elif annotation in _TYPE_WORDS:
+        param = Param(default, type=annotation)
+    else:
+        raise TypeError(f"generator {gen_id!r}: param {name!r} is annotated {annotation!r}; use bool, int, float, str or Literal[...]")
+    if param.problem(default) is not None:
+        raise TypeError(f"generator {gen_id!r}: param {name!r} has default {default!r}, not {param.expected()}")
+    return param
+
+
+def _params_of(gen_id: str, func: Callable[..., Draft]) -> dict[str, Param]:
+    """The keyword params of ``func`` (besides rng and level), declared from its signature."""
+    hints = typing.get_type_hints(func)
+    params = {}
+    for name, p in inspect.signature(func).parameters.items():
+        if name in ("rng", "level"):
+            continue
+        if p.default is inspect.Parameter.empty:
+            raise TypeError(f"generator {gen_id!r}: param {name!r} needs a default")
+        params[name] = _declared(gen_id, name, p.default, hints.get(name, inspect.Parameter.empty))
+    return params
+
+
+# --------------------------------------------------------------------------------------------
+# The registry
+
+
 @dataclass(frozen=True)
 class Generator:
-    """A registered generator: its id, a one-line description, levels and accepted params."""
+    """A registered generator: its id, a one-line description, levels and declared params.
+
+    ``params`` maps each keyword param to its :class:`Param`; a plain default given here instead
+    is declared with that default's type.
+    """
 
     id: str
     func: Callable[..., Draft]
     description: str
     levels: tuple[int, ...]
-    params: dict[str, Any]  # extra keyword params and their defaults
+    params: dict[str, Param]
+
+    def __post_init__(self) -> None:
+        declared = {
+            name: p if isinstance(p, Param) else _declared(self.id, name, p, inspect.Parameter.empty)
+            for name, p in self.params.items()
+        }
+        object.__setattr__(self, "params", declared)
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        """Refuse an unknown param or a value its declaration does not accept, in one line."""
+        for name, value in params.items():
+            param = self.params.get(name)
+            if param is None:
+                known = f"its params: {', '.join(self.params)}" if self.params else "it takes no params"
+                raise TypeError(f"{self.id}: unknown param {_short_repr(name)} ({known})")
+            param.check(self.id, name, value)
 
     def make(self, seed: int, level: int | None = None, **params: Any) -> Exercise:
         return make(self.id, seed, level, **params)
@@ -92,18 +242,16 @@ REGISTRY: dict[str, Generator] = {}
 
 
 def generator(gen_id: str, description: str, levels: tuple[int, ...] = (1,)):
-    """Register ``func`` under ``gen_id``; its keyword params (besides rng, level) become its params."""
+    """Register ``func`` under ``gen_id``; its keyword params (besides rng, level) become its params.
+
+    Each param needs a default, and a type: annotated (``method: Literal["batch", "layer"] | None
+    = None``, ``n: int = 3``) or taken from a default that is a bool, int, float or str.
+    """
 
     def register(func: Callable[..., Draft]) -> Callable[..., Draft]:
         if gen_id in REGISTRY:
             raise ValueError(f"generator {gen_id!r} registered twice")
-        sig = inspect.signature(func)
-        params = {
-            name: p.default
-            for name, p in sig.parameters.items()
-            if name not in ("rng", "level") and p.default is not inspect.Parameter.empty
-        }
-        REGISTRY[gen_id] = Generator(gen_id, func, description, tuple(levels), params)
+        REGISTRY[gen_id] = Generator(gen_id, func, description, tuple(levels), _params_of(gen_id, func))
         return func
 
     return register
@@ -120,6 +268,10 @@ def get(gen_id: str) -> Generator:
         raise UnknownGenerator(gen_id) from None
 
 
+# --------------------------------------------------------------------------------------------
+# Making an exercise
+
+
 def _as_answer(value: Any) -> np.ndarray:
     """float64, with rounding noise such as -8.9e-16 shown as the 0 it is."""
     answer = np.array(value, dtype=np.float64)
@@ -127,47 +279,48 @@ def _as_answer(value: Any) -> np.ndarray:
     return answer
 
 
-def _collides(answer: np.ndarray, variant: np.ndarray, rtol: float, atol: float) -> bool:
-    """True when a person could not tell the variant's answer from the right one."""
-    if variant.shape != answer.shape:
-        return False
-    # np.allclose's formula without its inf/nan handling (both are finite here), at a tenth of the cost
-    return bool((np.abs(variant - answer) <= atol + rtol * np.abs(answer)).all())
+def _confusable(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """True when a person could not tell answer ``b`` from the right answer ``a``."""
+    return a.shape == b.shape and bool((np.abs(b - a) <= atol + rtol * np.abs(a)).all())
+
+
+def _diagnosable(answer: np.ndarray, variants: list[Variant], rtol: float, atol: float) -> tuple[Variant, ...]:
+    """The variants that are finite and apart from the answer and from every variant before them.
+
+    Generators construct their numbers so that this keeps every variant; it is the safety net
+    that leaves out, rather than misdiagnoses, a belief an instance could not tell apart.
+    """
+    kept: list[Variant] = []
+    for variant in variants:
+        wrong = _as_answer(variant.answer)
+        if np.isfinite(wrong).all() and not any(
+            _confusable(other, wrong, rtol, atol) for other in [answer, *(v.answer for v in kept)]
+        ):
+            kept.append(Variant(variant.name, wrong))
+    return tuple(kept)
 
 
 def make(gen_id: str, seed: int, level: int | None = None, **params: Any) -> Exercise:
     """Build the exercise ``gen_id`` for ``seed``: same seed, same level, same exercise.
 
-    Draws again from the same rng while the right answer and the misconceptions' answers are not
-    all finite and told apart, so a wrong answer matches at most one misconception.
-
-    Raises :class:`UnknownGenerator` for an unknown id and ``TypeError`` for an unknown param.
+    One draw from ``numpy.random.default_rng(seed)``.  Raises :class:`UnknownGenerator` for an
+    unknown id, ``ValueError`` for a level the generator does not have, and a one-line
+    ``TypeError``/``ValueError`` for a param it does not declare or a value it does not accept.
     """
     gen = get(gen_id)
-    level = gen.levels[0] if level is None else int(level)
-    if level not in gen.levels:
-        raise ValueError(f"{gen_id}: level {level} not in {list(gen.levels)}")
-    unknown = set(params) - set(gen.params)
-    if unknown:
-        raise TypeError(f"{gen_id}: unknown param(s) {', '.join(sorted(unknown))}")
-    rng = np.random.default_rng(seed)
-    for _ in range(MAX_REDRAWS):
-        draft = gen.func(rng, level=level, **params)
-        answer = _as_answer(draft.answer)
-        variants = tuple(Variant(v.name, _as_answer(v.answer)) for v in draft.variants)
-        answers = [answer] + [v.answer for v in variants]
-        if np.isfinite(np.concatenate([a.ravel() for a in answers])).all() and not any(
-            _collides(a, b, draft.rtol, draft.atol)
-            for i, a in enumerate(answers)
-            for b in answers[i + 1 :]
-        ):
-            break
-    else:  # pragma: no cover - a generator that cannot separate its variants is a bug
-        raise RuntimeError(f"{gen_id}: seed {seed} could not separate misconceptions from the answer")
+    if level is None:
+        level = gen.levels[0]
+    elif not (_of_type(level, int) and level in gen.levels):
+        raise ValueError(f"{gen_id}: level {_short_repr(level)} not in {list(gen.levels)}")
+    gen.check_params(params)
+    draft = gen.func(np.random.default_rng(seed), level=level, **params)
+    answer = _as_answer(draft.answer)
+    if not np.isfinite(answer).all():  # pragma: no cover - a generator bug, and the suite would say so
+        raise RuntimeError(f"{gen_id}: level {level}, seed {seed} drew a non-finite answer")
     return Exercise(
         generator=gen_id,
         seed=int(seed),
-        level=level,
+        level=int(level),
         asks=draft.asks,
         prompt=draft.prompt,
         answer=answer,
@@ -175,5 +328,5 @@ def make(gen_id: str, seed: int, level: int | None = None, **params: Any) -> Exe
         inputs=dict(draft.inputs),
         rtol=draft.rtol,
         atol=draft.atol,
-        variants=variants,
+        variants=_diagnosable(answer, draft.variants, draft.rtol, draft.atol),
     )

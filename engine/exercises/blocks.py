@@ -6,14 +6,17 @@ small integer weights, so both placements can be worked by hand (eps = 0).
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
 
 from .. import blocks
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints, ints_varying
-from ..exercises.text import answer_hint, block, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, complete, int_except, ints, ints_varying
+from .text import answer_hint, show
 
-PLACEMENTS = ("pre", "post")
+#: Where the LayerNorm goes: the ``placement`` param of blocks.pre_post_ln.
+Placement = Literal["pre", "post"]
 
 
 @generator(
@@ -21,15 +24,18 @@ PLACEMENTS = ("pre", "post")
     "Pre-LN x + F(LN(x)) vs Post-LN LN(x + F(x)): the output of a tiny sublayer",
     levels=(2, 3),
 )
-def pre_post_ln(rng, level=2, placement=None):
-    placement = placement or choice(rng, PLACEMENTS)
-    if placement not in PLACEMENTS:
-        raise ValueError(f"unknown placement {placement!r}: use 'pre' or 'post'")
+def pre_post_ln(rng, level=2, placement: Placement | None = None):
+    placement = placement or choice(rng, get_args(Placement))
     d = 3 if level == 2 else 4
     x = ints_varying(rng, (1, d), axes=1, low=-3, high=3)[0]
     weight = ints(rng, (d, d), -1, 1)
-    while np.allclose((x + weight @ x).var(), 0):  # Post-LN of a constant sum divides by zero
-        weight = ints(rng, (d, d), -1, 1)
+    # Post-LN of a constant sum x + W x divides by zero.  Changing W[0, j] where x[j] != 0
+    # changes only the first entry of the sum, so a different W[0, j] breaks the tie.
+    j = int(np.flatnonzero(x)[0])
+    replacement = int_except(rng, -1, 1, {weight[0, j]})
+    summed = x + weight @ x
+    if summed.min() == summed.max():
+        weight[0, j] = replacement
     f = blocks.Linear(weight)
     pre = blocks.pre_ln_sublayer(x, f, d, eps=0.0)
     post = blocks.post_ln_sublayer(x, f, d, eps=0.0)
@@ -68,6 +74,8 @@ def residual_grad(rng, level=1):
     if level == 1:
         depth = int(choice(rng, [3, 4]))
         gains = np.array([choice(rng, [0.1, 0.2, 0.5, -0.5, 0.25]) for _ in range(depth)], dtype=float)
+        # One gain is positive: with every w = -0.5, 1 + w = |w| and prod(1 + w) could equal prod(w).
+        gains[int(rng.integers(depth))] = choice(rng, [0.1, 0.2, 0.5, 0.25])
         jac = blocks.residual_stack_jacobian([np.array([[w]]) for w in gains])
         answer = jac[0, 0]
         listed = ", ".join(f"w{i + 1} = {w:g}" for i, w in enumerate(gains))
@@ -88,9 +96,7 @@ def residual_grad(rng, level=1):
         asks = "d output / d input"
     else:
         weight = ints(rng, (2, 2), -2, 2)
-        grad_out = ints(rng, 2, -2, 2)
-        while not grad_out.any():
-            grad_out = ints(rng, 2, -2, 2)
+        grad_out = complete(rng, ints(rng, 1, -2, 2), -2, 2, any)  # not all zero
         jac = blocks.residual_jacobian(weight)
         answer = jac.T @ grad_out
         prompt = "\n\n".join(

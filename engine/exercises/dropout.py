@@ -3,6 +3,10 @@
 Masks are printed in the prompt (1 = kept, 0 = dropped), so the exercise is about the convention,
 not about luck.  The answers come from :mod:`engine.dropout`; a misconception's answer comes from
 the same op with the belief plugged in (p read as the keep probability, no rescaling, ...).
+
+Where a belief reads p as the keep probability, p is never 0.5 (then p = 1 - p and the belief
+gives the right answer), and the values a mask keeps are never all 0 (then scaling them or not
+gives the same zeros).
 """
 
 from __future__ import annotations
@@ -10,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dropout as ops
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints, mask
-from ..exercises.text import answer_hint, block, fmt_num, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, complete, ints, mask, nonzero_ints
+from .text import answer_hint, block, fmt_num, show
 
-#: Drop probabilities whose keep probability gives a friendly 1/(1-p).
-FRIENDLY_P = [0.2, 0.25, 0.5, 0.75, 0.8]
+#: Drop probabilities whose keep probability gives a friendly 1/(1-p), and p != 1 - p.
+FRIENDLY_P = [0.2, 0.25, 0.75, 0.8]
 
 
 def _mask_text(m: np.ndarray) -> str:
@@ -30,7 +34,7 @@ def _mask_text(m: np.ndarray) -> str:
 def inverted_forward(rng, level=1):
     p = float(choice(rng, FRIENDLY_P))
     shape = (5,) if level == 1 else (2, 3)
-    x = ints(rng, shape, -4, 6)
+    x = nonzero_ints(rng, shape, -4, 6)
     m = mask(rng, shape, keep=1 - p)
     y = ops.dropout(x, p, training=True, mask=m)
     prompt = "\n\n".join(
@@ -88,7 +92,9 @@ def eval_forward(rng, level=1):
     levels=(1, 2),
 )
 def original_forward(rng, level=1):
-    p_keep = float(choice(rng, [0.5, 0.8, 0.75, 0.6]))
+    # Level 1 asks about test time, where reading p as the drop probability gives (1 - p) * x:
+    # not 0.5 there.  Level 2 asks about training, where no such belief is diagnosed.
+    p_keep = float(choice(rng, [0.6, 0.75, 0.8] if level == 1 else [0.5, 0.6, 0.75, 0.8]))
     x = ints(rng, (4,), 1, 9)
     if level == 1:
         y = ops.dropout_original(x, p_keep, training=False)
@@ -166,7 +172,7 @@ def expected_value(rng, level=1):
 )
 def backward(rng, level=2):
     p = float(choice(rng, FRIENDLY_P))
-    g = ints(rng, (5,), -4, 4)
+    g = nonzero_ints(rng, (5,), -4, 4)
     m = mask(rng, (5,), keep=1 - p)
     grad = ops.dropout_backward(g, m, p)
     prompt = "\n\n".join(
@@ -194,7 +200,7 @@ def backward(rng, level=2):
     levels=(1,),
 )
 def dropout2d_forward(rng, level=1):
-    p = float(choice(rng, [0.25, 0.5, 0.75]))
+    p = float(choice(rng, FRIENDLY_P))
     x = ints(rng, (1, 3, 2, 2), 1, 6)
     m = mask(rng, (1, 3), keep=1 - p)
     y = ops.dropout2d(x, p, training=True, mask=m)
@@ -228,8 +234,8 @@ def dropout2d_forward(rng, level=1):
     levels=(1, 2),
 )
 def drop_path_forward(rng, level=1):
-    drop_prob = float(choice(rng, [0.2, 0.25, 0.5]))
-    branch = ints(rng, (3, 2), -3, 5)
+    drop_prob = float(choice(rng, [0.2, 0.25]))
+    branch = nonzero_ints(rng, (3, 2), -3, 5)
     m = mask(rng, (3,), keep=1 - drop_prob)
     dropped = ops.drop_path(branch, drop_prob, training=True, mask=m)
     if level == 1:
@@ -296,6 +302,12 @@ def drop_path_linear_decay(rng, level=1):
     return Draft(f"the drop probability of block {block_index}", prompt, answer, steps, {"depth": depth, "drop_path_rate": rate, "block": block_index}, rtol=1e-3, atol=5e-4, variants=variants)
 
 
+def _variance(values: list[float]) -> float:
+    """The biased variance of a handful of numbers (plain Python: quicker than NumPy here)."""
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values) / len(values)
+
+
 @generator(
     "mc_dropout.predict",
     "MC dropout: predictive mean and variance from T stochastic forward passes",
@@ -304,10 +316,12 @@ def drop_path_linear_decay(rng, level=1):
 def mc_dropout_predict(rng, level=1):
     passes = 4 if level == 1 else 5
     outputs = 1 if level == 1 else 2
-    for _ in range(100):
-        samples = ints(rng, (passes, outputs), 0, 8)
-        if np.all(samples.var(axis=0) > 0):
-            break
+    # Each output's passes have a variance other than 0, other than 1 (the std would equal it)
+    # and other than ((T-1)/T)^2 (the unbiased variance would equal the std).
+    unclear = [0.0, 1.0, ((passes - 1) / passes) ** 2]
+    samples = ints(rng, (passes, outputs), 0, 8)
+    for j in range(outputs):
+        samples[:, j] = complete(rng, samples[:-1, j], 0, 8, lambda column: all(abs(_variance(column) - u) > 1e-9 for u in unclear))
     queue = iter(samples)
     mean, var = ops.mc_dropout_predict(lambda x, r: next(queue), None, passes, rng=rng)
     if outputs == 1:

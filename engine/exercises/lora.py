@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import lora
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints
-from ..exercises.text import answer_hint, block, fmt_num, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, ints, nonzero_ints
+from .text import answer_hint, block, fmt_num, show
 
 
 @generator(
@@ -59,16 +59,28 @@ def param_count(rng, level=1):
 def forward(rng, level=2):
     r = 2
     alpha = float(choice(rng, [1, 4, 8]))
-    x = ints(rng, 2, -2, 3)
+    x = nonzero_ints(rng, 2, -2, 3)
     w = ints(rng, (2, 2), -2, 2)
+    # The low-rank path must not vanish, or alpha / r would not matter: row k of A picks one input
+    # (x A^T)[k] = +-x[j] != 0, and row p of B picks that rank, so (x A^T B^T)[p] = +-x[j].
+    k, j, p = (int(n) for n in rng.integers(2, size=3))
     a = ints(rng, (r, 2), -1, 1)
+    a[k] = 0.0
+    a[k, j] = choice(rng, [-1.0, 1.0])
     b = ints(rng, (2, r), -1, 1)
+    b[p] = 0.0
+    b[p, k] = choice(rng, [-1.0, 1.0])
     y = lora.lora_linear(x, w, a, b, alpha)
     prompt = "\n\n".join(
         [
             f"A frozen Linear(2, 2) with weight W (no bias) carries a LoRA adapter of rank r = {r} with "
             f"lora_alpha = {fmt_num(alpha)} (Hugging Face PEFT). W, A (r x in) and B (out x r) are:",
-            f"W ={show(w)}A ={show(a)}B ={show(b)}",
+            "W =",
+            block(w),
+            "A =",
+            block(a),
+            "B =",
+            block(b),
             f"What does the layer output for x = {show(x)}?",
             answer_hint(y.shape),
         ]

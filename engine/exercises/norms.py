@@ -3,28 +3,29 @@
 The right answer always comes from :mod:`engine.norms`.  A misconception's answer comes from the
 same formula with the one belief changed (``ddof=1``, the wrong axes, the variance in place of the
 standard deviation, ...), computed by :func:`normalize_variant` below.
+
+The numbers are chosen so that every belief gives its own answer: no slice a belief averages over
+is constant (its answer would divide by zero), and one slice has a standard deviation far from 1,
+where dividing by the variance and by the standard deviation would agree.
 """
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
 
 from .. import norms
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints, ints_varying
-from ..exercises.text import answer_hint, block, fmt_num, show
-
-#: The unified view: which axes of an (N, C, H, W) input each statistic averages over.
-METHOD_AXES = {"batch": (0, 2, 3), "layer": (1, 2, 3), "instance": (2, 3)}
+from .base import Draft, Step, Variant, generator
+from .draw import choice, complete, int_except, ints, ints_varying, wide_ints
+from .text import answer_hint, block, fmt_num, show
 
 
 def normalize_variant(x, axes, *, ddof=0, eps=0.0, divide_by="std"):
     """(x - mean) / scale over ``axes``, with the belief-dependent choices made explicit.
 
     ``ddof=1`` is the unbiased-variance belief; ``divide_by="var"`` divides by the variance itself
-    (the std-for-var slip).  Used only to compute what a misconception would answer.  A belief
-    that averages over the wrong axes may meet a constant slice: its answer is then nan, and
-    :func:`~engine.exercises.base.make` draws other numbers.
+    (the std-for-var slip).  Used only to compute what a misconception would answer.
     """
     mean = x.mean(axis=axes, keepdims=True)
     centred = x - mean
@@ -49,6 +50,78 @@ def _affine(y, gamma, beta, channel_axis):
     return y * gamma.reshape(shape) + beta.reshape(shape)
 
 
+def _batch(rng, samples: int, features: int) -> np.ndarray:
+    """A (samples, features) batch of integers 0..9: no row and no column constant, and one
+    column, chosen at random, wide (see :func:`wide_ints`).
+
+    The wide column is placed first; then the other cells are filled row by row, each drawn from
+    the values that keep its row and its column from ending up constant.
+    """
+    wide = int(rng.integers(features))
+    x = [[0.0] * features for _ in range(samples)]
+    for i, value in enumerate(wide_ints(rng, samples)):
+        x[i][wide] = value
+    others = [j for j in range(features) if j != wide]
+    for i in range(samples):
+        for j in others:
+            forbidden = set()
+            rest_of_row = {x[i][k] for k in range(features) if k != j}
+            if j == others[-1] and len(rest_of_row) == 1:
+                forbidden |= rest_of_row
+            column_above = {x[k][j] for k in range(i)}
+            if i == samples - 1 and len(column_above) == 1:
+                forbidden |= column_above
+            x[i][j] = float(int_except(rng, 0, 9, forbidden))
+    return np.array(x)
+
+
+def _wide_pairs(rng) -> np.ndarray:
+    """Two pairs of integers 0..9 (rows), each pair two different values, together three values
+    with a spread of at least 5 (see :func:`wide_ints`), in random order."""
+    smallest = int(rng.integers(0, 5))
+    largest = int(rng.integers(smallest + 5, 10))
+    pairs = np.array(
+        [[smallest, int(rng.integers(smallest + 1, largest))], [largest, int_except(rng, 0, 9, {largest})]], dtype=float
+    )
+    return rng.permuted(pairs[rng.permutation(2)], axis=1)
+
+
+def _varying_runs(rng, n: int, sizes: set[int]) -> np.ndarray:
+    """``n`` integers 0..9 in which every run of ``size`` consecutive values (runs start at 0,
+    one size after another) holds two different values: the last value of a run is drawn from
+    the values other than the one the rest of the run repeats."""
+    values: list[int] = []
+    for i in range(n):
+        forbidden = {values[-1] for size in sizes if i % size == size - 1 and len(set(values[i - size + 1 :])) == 1}
+        values.append(int_except(rng, 0, 9, forbidden))
+    return np.array(values, dtype=float)
+
+
+def _channels_for_level_three(rng) -> np.ndarray:
+    """An (N, C, L) = (2, 2, 2) input for BatchNorm's level 3, which asks for channel 1.
+
+    Channel 1 is wide, and each sample's two values in it differ (see :func:`_wide_pairs`);
+    channel 0 is not constant, and sample 0's mean differs from channel 1's mean, so normalizing
+    each sample over (C, L) (the wrong axes) gives other numbers.
+    """
+    wide = _wide_pairs(rng)
+    other = ints_varying(rng, (2, 2), axes=(0, 1))
+    wide_sum, other_second = wide[1].sum(), set(other[1])
+    other[0] = complete(rng, other[0, :1], 0, 9, lambda pair: sum(pair) != wide_sum and len(set(pair) | other_second) > 1)
+    return np.stack([other, wide], axis=1)
+
+
+def _nonzero_sum(rng, shape, low: int, high: int) -> np.ndarray:
+    """Integers in [low, high] whose sum is not 0.
+
+    For an upstream gradient g: a normalization's backward pass subtracts mean(g), so with
+    mean(g) = 0 (and g orthogonal to x_hat) treating the statistics as constants would give the
+    right dL/dx.
+    """
+    head = ints(rng, int(np.prod(shape)) - 1, low, high)
+    return complete(rng, head, low, high, lambda g: sum(g) != 0).reshape(shape)
+
+
 # ---------------------------------------------------------------------------------------------
 # BatchNorm
 
@@ -61,12 +134,12 @@ def _affine(y, gamma, beta, channel_axis):
 def batch_norm_train_forward(rng, level=1):
     gamma = beta = None
     if level == 1:
-        x = ints_varying(rng, (2, 3), axes=0)
+        x = _batch(rng, 2, 3)
     elif level == 2:
-        x = ints_varying(rng, (choice(rng, [3, 4]), 2), axes=0)
+        x = _batch(rng, choice(rng, [3, 4]), 2)
         gamma, beta = ints(rng, 2, 1, 3), ints(rng, 2, -2, 2)
     else:
-        x = ints_varying(rng, (2, 2, 2), axes=(0, 2))
+        x = _channels_for_level_three(rng)
         gamma, beta = ints(rng, 2, 1, 3), ints(rng, 2, -2, 2)
     axes = (0,) if x.ndim == 2 else (0, 2)
     y_all = norms.batch_norm(x, None, None, gamma, beta, training=True, eps=0.0)
@@ -129,14 +202,22 @@ EPS_FRIENDLY_VAR = [0.15, 0.24, 0.63, 0.99, 3.99]
 def batch_norm_eval_forward(rng, level=1):
     c = 2 if level == 1 else 3
     x = ints_varying(rng, (2, c), axes=0)
+    # One channel, k, tells every belief apart: its running mean is not the batch mean (or the
+    # batch's statistics would give the same output), and its running variance is not 1 (level
+    # 1: var and std agree there) or is 0.15 (level 2: the one variance where eps = 0.01 outside
+    # the square root, 1 / (sqrt(0.15) + 0.01) = 2.517, differs from 1 / sqrt(0.16) = 2.5).
+    k = int(rng.integers(c))
     running_mean = ints(rng, c, 1, 6)
+    running_mean[k] = int_except(rng, 1, 6, {x[:, k].mean()})
     if level == 1:
         eps = 0.0
         running_var = np.array([choice(rng, [0.25, 1.0, 4.0, 9.0, 16.0]) for _ in range(c)])
+        running_var[k] = choice(rng, [0.25, 4.0, 9.0, 16.0])
         gamma, beta = np.ones(c), np.zeros(c)
     else:  # a small running variance, where eps = 0.01 visibly changes the answer
         eps = 0.01
         running_var = np.array([choice(rng, EPS_FRIENDLY_VAR) for _ in range(c)])
+        running_var[k] = EPS_FRIENDLY_VAR[0]
         gamma, beta = ints(rng, c, 1, 3), ints(rng, c, -2, 2)
     y = norms.batch_norm(x, running_mean.copy(), running_var.copy(), gamma, beta, training=False, eps=eps)
     affine = "" if level == 1 else f", weight gamma = {show(gamma)} and bias beta = {show(beta)}"
@@ -268,6 +349,11 @@ def batch_norm_fold(rng, level=2):
     bias = ints(rng, 2, -2, 2)
     running_mean = ints(rng, 2, -2, 3)
     running_var = np.array([choice(rng, [0.25, 1.0, 4.0, 16.0]) for _ in range(2)])
+    # Output k has a variance other than 1 and a weight other than 0, so dividing by the
+    # variance instead of the standard deviation changes W'.
+    k = int(rng.integers(2))
+    running_var[k] = choice(rng, [0.25, 4.0, 16.0])
+    weight[k, int(rng.integers(2))] = choice(rng, [-3, -2, -1, 1, 2, 3])
     gamma, beta = ints(rng, 2, 1, 4), ints(rng, 2, -2, 2)
     fused_w, fused_b = norms.fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=0.0)
     answer = np.column_stack([fused_w, fused_b])
@@ -304,7 +390,7 @@ def batch_norm_fold(rng, level=2):
 def batch_norm_backward(rng, level=3):
     # N >= 3: with two samples the normalized values are always +-1, so dL/dx would be 0 for any x.
     x = ints_varying(rng, (choice(rng, [3, 4]), 1), axes=0)
-    g = ints(rng, x.shape, -3, 3)
+    g = _nonzero_sum(rng, x.shape, -3, 3)
     grad_input, _, _ = norms.batch_norm_backward(g, x, None, eps=0.0)
     xhat = normalize_variant(x, (0,))
     std = x.std(axis=0)
@@ -340,14 +426,14 @@ def batch_norm_backward(rng, level=3):
 def layer_norm_forward(rng, level=1):
     gamma = beta = None
     if level == 1:
-        x = ints_varying(rng, (2, 3), axes=1)
+        x = _batch(rng, 3, 2).T  # one sample wide; no sample and no feature constant
         shape = (3,)
     elif level == 2:
-        x = ints_varying(rng, (2, 4), axes=1)
+        x = _batch(rng, 4, 2).T
         shape = (4,)
         gamma, beta = ints(rng, 4, 1, 3), ints(rng, 4, -2, 2)
-    else:
-        x = ints_varying(rng, (2, 2, 2), axes=(1, 2))
+    else:  # sample 0, the one asked for, is wide
+        x = np.stack([wide_ints(rng, 4).reshape(2, 2), ints_varying(rng, (2, 2), axes=(0, 1))])
         shape = (2, 2)
         gamma, beta = ints(rng, shape, 1, 3), ints(rng, shape, -1, 1)
     axes = tuple(range(x.ndim - len(shape), x.ndim))
@@ -393,7 +479,7 @@ def layer_norm_forward(rng, level=1):
 )
 def layer_norm_backward(rng, level=3):
     x = ints_varying(rng, (1, 3), axes=1)
-    g = ints(rng, (1, 3), -3, 3)
+    g = _nonzero_sum(rng, (1, 3), -3, 3)
     grad_input, _, _ = norms.layer_norm_backward(g, x, (3,), None, eps=0.0)
     xhat = normalize_variant(x, (1,))
     std = x.std(axis=1, keepdims=True)
@@ -426,7 +512,8 @@ def group_norm_forward(rng, level=1):
     else:
         c, groups, length = choice(rng, [(4, 2, 2), (6, 3, 1), (6, 2, 1)])
     per = c // groups
-    x = ints_varying(rng, (1, groups, per * length), axes=2).reshape(1, c, length)
+    # No group is constant, nor (where the belief regroups) any group of `groups` channels.
+    x = _varying_runs(rng, c * length, {per * length, groups * length}).reshape(1, c, length)
     y = norms.group_norm(x, groups, eps=0.0)
     answer = y[0] if length > 1 else y[0, :, 0]
     prompt = "\n\n".join(
@@ -466,6 +553,10 @@ def group_norm_forward(rng, level=1):
 def instance_norm_forward(rng, level=1):
     c, length = (2, 3) if level == 1 else (3, 4)
     x = ints_varying(rng, (1, c, length), axes=2)
+    # Channels 0 and 1 have different means, or normalizing the whole sample at once (the wrong
+    # axes) could give the same numbers.
+    first_sum = x[0, 0].sum()
+    x[0, 1] = complete(rng, x[0, 1, :-1], 0, 9, lambda row: min(row) < max(row) and sum(row) != first_sum)
     y = norms.instance_norm(x, eps=0.0)
     answer = y[0]
     prompt = "\n\n".join(
@@ -498,6 +589,9 @@ def instance_norm_forward(rng, level=1):
 def rms_norm_forward(rng, level=1):
     n = 1 if level == 1 else 2
     x = ints_varying(rng, (n, 4), axes=1, low=-4, high=4)
+    # Sample 0 has a mean other than 0 (LayerNorm's centring would change nothing) and a mean
+    # square other than 1 (dividing by it or by its square root would agree).
+    x[0] = complete(rng, x[0, :-1], -4, 4, lambda row: min(row) < max(row) and sum(row) != 0 and sum(v * v for v in row) != 4)
     weight = None if level == 1 else ints(rng, 4, 1, 3)
     y = norms.rms_norm(x, (4,), weight)
     answer = y[0] if n == 1 else y
@@ -528,6 +622,9 @@ def rms_norm_forward(rng, level=1):
     return Draft("the RMSNorm output", prompt, answer, steps, inputs, variants=variants)
 
 
+#: The methods of the unified view a stat_count exercise can ask about (its ``method`` param).
+Method = Literal["batch", "layer", "instance", "group"]
+
 #: Integer vectors whose Euclidean norm is an integer, so weight norm works out by hand.
 PYTHAGOREAN_ROWS = {
     2: [(3, 4), (4, 3), (6, 8), (8, 6), (5, 12), (0, 2), (-3, 4), (4, -3)],
@@ -543,7 +640,11 @@ PYTHAGOREAN_ROWS = {
 def weight_norm_forward(rng, level=1):
     width = 2 if level == 1 else 3
     rows = PYTHAGOREAN_ROWS[width]
-    v = np.array([rows[int(i)] for i in rng.choice(len(rows), size=2, replace=False)], dtype=float)
+    first = choice(rng, rows)
+    # Not the first row's absolute values swapped, as (3, 4) and (4, 3): the column norms would
+    # equal the row norms and normalizing columns (the wrong axes) would give the right w.
+    swapped = (abs(first[1]), abs(first[0]))
+    v = np.array([first, choice(rng, [r for r in rows if r != first and (abs(r[0]), abs(r[1])) != swapped])], dtype=float)
     g = ints(rng, 2, 1, 5)
     w = norms.weight_norm(v, g.reshape(2, 1), dim=0)
     prompt = "\n\n".join(
@@ -570,12 +671,11 @@ def weight_norm_forward(rng, level=1):
     "The unified view: how many values one mean averages, for BatchNorm, LayerNorm, InstanceNorm, GroupNorm",
     levels=(1, 2),
 )
-def stat_count(rng, level=1, method=None):
-    method = method or choice(rng, ["batch", "layer", "instance", "group"])
-    if method not in ("batch", "layer", "instance", "group"):
-        raise ValueError(f"unknown method {method!r}: use batch, layer, instance or group")
+def stat_count(rng, level=1, method: Method | None = None):
+    method = method or choice(rng, get_args(Method))
     n = int(choice(rng, [4, 8, 16, 32]))
-    c = int(choice(rng, [8, 16, 32, 64]))
+    # BatchNorm averages N*H*W values and LayerNorm C*H*W: with C = N the confusion is invisible.
+    c = int(choice(rng, [v for v in [8, 16, 32, 64] if method not in ("batch", "layer") or v != n]))
     hw = int(choice(rng, [2, 4, 7, 8]))
     groups = int(choice(rng, [2, 4, 8])) if method == "group" else None
     shape = (n, c, hw, hw)
@@ -615,14 +715,47 @@ def stat_count(rng, level=1, method=None):
 # Spectral normalization and weight standardization
 
 #: Unit vectors with friendly entries, for the stored power-iteration vectors u and v.
-UNIT_VECTORS = [(1.0, 0.0), (0.0, 1.0), (0.6, 0.8), (0.8, 0.6), (0.8, -0.6), (-0.6, 0.8)]
+UNIT_VECTORS = np.array([(1.0, 0.0), (0.0, 1.0), (0.6, 0.8), (0.8, 0.6), (0.8, -0.6), (-0.6, 0.8)])
+#: The spectral-norm exercises' tolerance.
+SPECTRAL_ATOL, SPECTRAL_RTOL = 5e-4, 1e-3
 
 
-def _nonsingular_2x2(rng) -> np.ndarray:
-    while True:
-        w = ints(rng, (2, 2), -2, 4)
-        if abs(np.linalg.det(w)) >= 1:
-            return w
+def _distinct_singular_values(entries: list[float]) -> bool:
+    """A 2x2 ``[a, b, c, d]`` with |det| >= 2 (well away from singular) and two different singular
+    values: with s1 = s2 (a scaled rotation or reflection) every estimate of sigma is the same,
+    so no order of the power-iteration step could be told from another."""
+    a, b, c, d = entries
+    det = abs(a * d - b * c)
+    return det >= 2 and a * a + b * b + c * c + d * d != 2 * det  # sum of squares = s1^2 + s2^2
+
+
+def _apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Whether x and y differ by more than the exercise's tolerance (over the last two axes)."""
+    tol = SPECTRAL_ATOL + SPECTRAL_RTOL * np.maximum(np.abs(x), np.abs(y))
+    return (np.abs(x - y) > tol).any(axis=(-2, -1))
+
+
+def _telling_vectors(w: np.ndarray) -> np.ndarray:
+    """``[i, j]`` pairs of UNIT_VECTORS indices: u = UNIT_VECTORS[i], v = UNIT_VECTORS[j], i != j,
+    for which sigma, the legacy order's sigma and the Frobenius norm all differ, as numbers and as
+    W / sigma.
+
+    After one step PyTorch's sigma depends on v alone, ``|W^T W v| / |W v|``, and the legacy
+    order's on u alone, ``|W W^T u| / |W^T u|``, so each is computed once per candidate vector.
+    """
+    wv = UNIT_VECTORS @ w.T  # rows W v
+    sigma = np.linalg.norm(wv @ w, axis=1) / np.linalg.norm(wv, axis=1)
+    wtu = UNIT_VECTORS @ w  # rows W^T u
+    legacy = np.linalg.norm(wtu @ w.T, axis=1) / np.linalg.norm(wtu, axis=1)
+    frobenius = np.sqrt((w * w).sum())
+    # every estimate, and W divided by it, indexed [u, v, ...]
+    new_at = np.broadcast_to(sigma[None, :, None, None], (6, 6, 1, 1))
+    old_at = np.broadcast_to(legacy[:, None, None, None], (6, 6, 1, 1))
+    frob_at = np.full((6, 6, 1, 1), frobenius)
+    ok = ~np.eye(6, dtype=bool)
+    for first, second in ((new_at, old_at), (new_at, frob_at), (old_at, frob_at)):
+        ok &= _apart(first, second) & _apart(w / first, w / second)
+    return np.argwhere(ok)
 
 
 @generator(
@@ -631,9 +764,11 @@ def _nonsingular_2x2(rng) -> np.ndarray:
     levels=(1, 2),
 )
 def spectral_norm_power_step(rng, level=1):
-    w = _nonsingular_2x2(rng)
-    i, j = rng.choice(len(UNIT_VECTORS), size=2, replace=False)
-    u, v = np.array(UNIT_VECTORS[int(i)]), np.array(UNIT_VECTORS[int(j)])
+    head = [float(choice(rng, [-2, -1, 1, 2, 3, 4])), *ints(rng, 2, -2, 4)]  # a != 0: some d fits
+    w = complete(rng, head, -2, 4, _distinct_singular_values).reshape(2, 2)
+    pairs = _telling_vectors(w)
+    i, j = pairs[int(rng.integers(len(pairs)))]
+    u, v = UNIT_VECTORS[i], UNIT_VECTORS[j]
     result = norms.spectral_norm(w, u, v)
     legacy = norms.spectral_norm(w, u, v, legacy=True)
     frobenius = np.sqrt((w**2).sum())
@@ -666,7 +801,7 @@ def spectral_norm_power_step(rng, level=1):
     if level == 2:
         steps.append(Step("W / sigma", result.weight))
     inputs = {"W": w, "u": u, "v": v}
-    return Draft(asks, prompt, answer, steps, inputs, atol=5e-4, variants=variants)
+    return Draft(asks, prompt, answer, steps, inputs, atol=SPECTRAL_ATOL, rtol=SPECTRAL_RTOL, variants=variants)
 
 
 @generator(
@@ -675,7 +810,11 @@ def spectral_norm_power_step(rng, level=1):
     levels=(1,),
 )
 def weight_standardization_forward(rng, level=1):
-    w = ints_varying(rng, (2, 4), axes=1, low=-3, high=5)
+    first = wide_ints(rng, 4, -3, 5)  # a standard deviation above 1.7: not its variance
+    # the second filter is not constant and its mean differs from the first's, or standardizing
+    # the whole tensor at once would give the same numbers
+    second = complete(rng, ints(rng, 3, -3, 5), -3, 5, lambda f: len(set(f)) > 1 and sum(f) != first.sum())
+    w = np.stack([first, second])
     conv = w.reshape(2, 1, 2, 2)
     answer = norms.weight_standardization(conv).reshape(2, 4)
     prompt = "\n\n".join(

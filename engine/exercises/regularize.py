@@ -10,21 +10,25 @@ from __future__ import annotations
 import numpy as np
 
 from .. import regularize
-from ..exercises.base import Draft, Step, Variant, generator
-from ..exercises.draw import choice, ints
-from ..exercises.text import answer_hint, block, fmt_num, show
+from .base import Draft, Step, Variant, generator
+from .draw import choice, ints, nonzero_ints
+from .text import answer_hint, block, fmt_num, show
 
 
-def _nonzero_weights(rng, n: int) -> np.ndarray:
-    w = ints(rng, n, -4, 4)
-    while np.count_nonzero(w) < n - 1:
-        w = ints(rng, n, -4, 4)
+def _weights(rng, n: int) -> np.ndarray:
+    """n weights in -4..4: at most one 0 (half the time one, to show the subgradient at 0) and
+    at least one of size 2 or more (with every |w| <= 1, sum(|w|) = sum(w^2): L1 and L2 agree)."""
+    w = nonzero_ints(rng, n, -4, 4)
+    big, zero = rng.permutation(n)[:2]
+    w[big] = choice(rng, [-4, -3, -2, 2, 3, 4])
+    if rng.integers(2):
+        w[zero] = 0.0
     return w
 
 
 @generator("regularize.l1", "L1 regularization: the penalty and its (sub)gradient", levels=(1, 2))
 def l1(rng, level=1):
-    w = _nonzero_weights(rng, 4)
+    w = _weights(rng, 4)
     lam = float(choice(rng, [0.01, 0.1, 0.5]))
     if level == 1:
         answer = regularize.l1_penalty(w, lam)
@@ -47,7 +51,7 @@ def l1(rng, level=1):
 
 @generator("regularize.l2", "L2 regularization: the penalty and its gradient 2 * lam * w", levels=(1, 2))
 def l2(rng, level=1):
-    w = _nonzero_weights(rng, 4)
+    w = _weights(rng, 4)
     lam = float(choice(rng, [0.01, 0.05, 0.1, 0.5]))
     if level == 1:
         answer = regularize.l2_penalty(w, lam)
@@ -71,6 +75,7 @@ def l2(rng, level=1):
 @generator("optim.sgd_weight_decay", "One or two SGD steps with weight decay", levels=(1, 2))
 def sgd_weight_decay(rng, level=1):
     w = ints(rng, 3, -3, 3)
+    w[int(rng.integers(3))] = choice(rng, [-3, -2, -1, 1, 2, 3])  # a weight to decay: with w = 0, wd changes nothing
     lr = float(choice(rng, [0.1, 0.5]))
     wd = float(choice(rng, [0.1, 0.2]))
     grads = [ints(rng, 3, -2, 2) for _ in range(level)]
@@ -103,19 +108,18 @@ def _adam_setup(rng):
     """Weights, gradients and hyper-parameters where decay visibly matters on the first step."""
     lr = float(choice(rng, [0.1, 0.2]))
     wd = float(choice(rng, [0.1, 0.5]))
-    w = ints(rng, 3, -4, 4)
-    while np.count_nonzero(w) < 3:
-        w = ints(rng, 3, -4, 4)
-    g = np.round(rng.uniform(-1, 1, size=3), 1)
-    while np.count_nonzero(g) < 3:
-        g = np.round(rng.uniform(-1, 1, size=3), 1)
+    w = nonzero_ints(rng, 3, -4, 4)
+    # At t = 1 Adam moves each weight by about lr * sign(g + wd * w) and AdamW by lr * sign(g) +
+    # lr * wd * w: the two agree where wd * |w| is 1 or 2 and the signs fall right, so not on w[0].
+    w[0] = choice(rng, [v for v in (-4, -3, -2, -1, 1, 2, 3, 4) if wd * abs(v) not in (1.0, 2.0)])
+    g = nonzero_ints(rng, 3, -10, 10) / 10  # one decimal, never 0
     return w, g, lr, wd
 
 
 def _adam_draft(rng, level, decoupled):
     w, g, lr, wd = _adam_setup(rng)
     name = "AdamW" if decoupled else "Adam"
-    grads = [g] if level == 2 else [g, np.round(rng.uniform(-1, 1, size=3), 1)]
+    grads = [g] if level == 2 else [g, nonzero_ints(rng, 3, -10, 10) / 10]
     right = regularize.adamw_step if decoupled else regularize.adam_step
     wrong = regularize.adam_step if decoupled else regularize.adamw_step
 
@@ -162,20 +166,32 @@ def adam_l2_step(rng, level=2):
     return _adam_draft(rng, level, decoupled=False)
 
 
-def _losses(rng, epochs: int) -> np.ndarray:
-    """A validation curve that falls, wobbles and rises: where early stopping earns its keep."""
-    base = 1.0
-    values = []
-    for e in range(epochs):
-        base += float(choice(rng, [-0.1, -0.1, -0.05, 0.0, 0.02, 0.05])) if e < epochs // 2 else float(choice(rng, [-0.05, 0.0, 0.03, 0.05, 0.1]))
-        values.append(round(base, 2))
-    return np.array(values)
+def _losses(rng, patience: int, min_delta: float, epochs: int = 12) -> np.ndarray:
+    """A validation curve that falls, wobbles and rises, built so that training stops before the
+    last epoch: the best epoch b is drawn first (2 <= b <= epochs - 2 - patience), every epoch
+    up to b improves or is one of fewer than ``patience`` misses in a row, and the ``patience``
+    epochs after b miss.  After that the curve only rises.
 
-
-def _has_tie(losses: np.ndarray, min_delta: float) -> bool:
-    """True if two losses differ by exactly min_delta (to rounding): ambiguous by hand."""
-    gaps = np.abs(losses[:, None] - losses[None, :])
-    return bool(np.any(np.isclose(gaps, min_delta, atol=1e-9)))
+    Worked in hundredths, so every comparison is exact: an epoch beats the best by more than
+    min_delta or misses by at least 0.01 more (with min_delta = 0 it may tie the best); it never
+    gains exactly min_delta, which would be a coin toss in floating point.
+    """
+    delta = round(min_delta * 100)
+    miss_by = [0, 2, 3, 5, 10] if delta == 0 else [1, 2, 3, 5, 10]
+    best_epoch = int(rng.integers(2, epochs - 1 - patience))
+    best = last = 100
+    values, misses = [best], 0
+    for epoch in range(1, epochs):
+        if epoch > best_epoch + patience:  # training has stopped: the curve rises
+            last += choice(rng, [0, 3, 5, 10])
+        elif epoch == best_epoch or (epoch < best_epoch and (misses == patience - 1 or rng.random() < 0.6)):
+            best = last = best - delta - choice(rng, [1, 2, 5, 10])
+            misses = 0
+        else:
+            last = best - delta + choice(rng, miss_by)
+            misses += 1
+        values.append(last)
+    return np.array(values) / 100
 
 
 @generator(
@@ -186,15 +202,10 @@ def _has_tie(losses: np.ndarray, min_delta: float) -> bool:
 def stop_epoch(rng, level=1):
     patience = int(choice(rng, [2, 3]))
     min_delta = 0.0 if level == 1 else float(choice(rng, [0.01, 0.02]))
-    while True:
-        losses = _losses(rng, 12)
-        if min_delta and _has_tie(losses, min_delta):
-            continue  # an improvement of exactly min_delta is a coin toss in floating point
-        stopper = regularize.EarlyStopping(patience, min_delta=min_delta)
-        for value in losses:
-            if stopper.step(value):
-                break
-        if stopper.stopped_epoch is not None and stopper.stopped_epoch < len(losses) - 1:
+    losses = _losses(rng, patience, min_delta)
+    stopper = regularize.EarlyStopping(patience, min_delta=min_delta)
+    for value in losses:
+        if stopper.step(value):
             break
     answer = np.array([stopper.stopped_epoch, stopper.best_epoch], dtype=float)
     delta_text = "" if min_delta == 0 else f", min_delta={fmt_num(min_delta)}"
@@ -229,6 +240,8 @@ def stop_epoch(rng, level=1):
 NORM_TRIPLES = [(3, 4, 5), (6, 8, 10), (5, 12, 13), (9, 12, 15), (8, 15, 17)]
 #: Directions with friendly entries for a gradient of a given norm.
 DIRECTIONS = [(1.0, 0.0), (0.0, -1.0), (0.6, 0.8), (0.8, -0.6), (-0.6, 0.8)]
+#: Clipping thresholds: below every total norm, or above most of them.
+MAX_NORMS = [1, 2, 5, 20]
 
 
 @generator(
@@ -240,7 +253,8 @@ def clip_grad_norm(rng, level=1):
     a, b, total = NORM_TRIPLES[int(rng.integers(len(NORM_TRIPLES)))]
     g1 = a * np.array(DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])
     g2 = b * np.array(DIRECTIONS[int(rng.integers(len(DIRECTIONS)))])
-    max_norm = float(choice(rng, [1, 2, 5, 20]))
+    # a max_norm equal to the total would leave the gradients as they are either way
+    max_norm = float(choice(rng, [m for m in MAX_NORMS if m != total]))
     result = regularize.clip_grad_norm([g1, g2], max_norm)
     answer = np.concatenate(result.grads)
     prompt = "\n\n".join(
@@ -276,8 +290,8 @@ def amsgrad(rng, level=2):
     w = ints(rng, 2, -3, 3)
     g1 = np.array([float(choice(rng, [-2, -1, 1, 2])), float(choice(rng, [-1, 1]))])
     g2 = np.array([0.0, float(choice(rng, [-2, 2]))])  # v falls in the first entry, rises in the second
-    p1, state1 = regularize.amsgrad_step(w, g1, None, lr=lr, betas=betas)
-    answer, state2 = regularize.amsgrad_step(p1, g2, state1, lr=lr, betas=betas)
+    p1, state1 = regularize.adam_step(w, g1, None, lr=lr, betas=betas, amsgrad=True)
+    answer, state2 = regularize.adam_step(p1, g2, state1, lr=lr, betas=betas, amsgrad=True)
     adam_p, adam_state = regularize.adam_step(w, g1, None, lr=lr, betas=betas)
     adam_p, _ = regularize.adam_step(adam_p, g2, adam_state, lr=lr, betas=betas)
     corrected = np.maximum(state1.exp_avg_sq / (1 - betas[1]), state2.exp_avg_sq / (1 - betas[1] ** 2))
@@ -305,6 +319,18 @@ def amsgrad(rng, level=2):
     return Draft("w after two AMSGrad steps", prompt, answer, steps, inputs, atol=5e-4, rtol=1e-4, variants=variants)
 
 
+def _class_weights(rng, counted: np.ndarray) -> np.ndarray:
+    """Class weights in 1..4 whose two counted targets weigh at least 4 together, so the weighted
+    mean's divisor is neither the number of counted targets (2) nor the batch size (3)."""
+    weight = ints(rng, 3, 1, 4)
+    first, second = (int(c) for c in counted)
+    if first == second:
+        weight[first] = choice(rng, [2, 3, 4])
+    else:
+        weight[second] = rng.integers(max(1, 4 - int(weight[first])), 5)
+    return weight
+
+
 @generator(
     "cross_entropy.weighted_ignore",
     "Cross-entropy with ignore_index=-100 (level 1) and class weights (level 2): what the mean divides by",
@@ -314,7 +340,7 @@ def cross_entropy_weighted_ignore(rng, level=1):
     logits = ints(rng, (3, 3), -1, 2)
     target = rng.integers(0, 3, size=3)
     target[int(rng.integers(3))] = -100
-    weight = ints(rng, 3, 1, 4) if level == 2 else None
+    weight = _class_weights(rng, target[target != -100]) if level == 2 else None
     loss = regularize.cross_entropy_weighted(logits, target, weight)
     per_sample = regularize.cross_entropy_weighted(logits, target, weight, reduction="none")
     counted = target != -100
@@ -342,25 +368,43 @@ def cross_entropy_weighted_ignore(rng, level=1):
     return Draft("the cross-entropy loss", prompt, loss, steps, inputs, atol=2e-3, variants=variants)
 
 
-def _warm_up_curve(rng, warm_up: int) -> np.ndarray:
-    """Losses that wobble without improving during warm-up, then fall and rise again."""
-    values = [2.0]
+def _warm_up_curve(rng, patience: int, warm_up: int) -> np.ndarray:
+    """Losses that rise during the ``warm_up`` epochs, then fall to a best epoch and rise again.
+
+    Monitored from epoch 0, epoch 0 is the best and the rising warm-up stops training at epoch
+    ``patience`` (warm_up > patience); with ``start_from_epoch=warm_up`` the run improves after the
+    warm-up and stops ``patience`` epochs after its best.  Worked in hundredths: every comparison
+    is exact.
+    """
+    values = [200]
     for _ in range(warm_up - 1):
-        values.append(round(values[-1] + float(choice(rng, [0.05, 0.1, 0.2])), 2))
-    base = 1.6
-    for e in range(9):
-        base += float(choice(rng, [-0.2, -0.1, -0.1, 0.05])) if e < 4 else float(choice(rng, [-0.05, 0.05, 0.1]))
-        values.append(round(base, 2))
-    return np.array(values)
+        values.append(values[-1] + choice(rng, [5, 10, 20]))
+    best = 160
+    for _ in range(int(rng.integers(2, 5))):  # epochs that improve after the warm-up
+        best -= choice(rng, [10, 20])
+        values.append(best)
+    values += [best + choice(rng, [5, 10, 15]) for _ in range(patience + 2)]  # misses, then more
+    return np.array(values) / 100
 
 
-def _slow_curve(rng) -> np.ndarray:
-    """Losses that keep creeping down by small steps, with the odd setback."""
-    values, base = [], 1.0
-    for _ in range(10):
-        base += float(choice(rng, [-0.05, -0.05, -0.02, 0.02]))
-        values.append(round(base, 2))
-    return np.array(values)
+def _slow_curve(rng, patience: int) -> np.ndarray:
+    """Losses that creep down by small steps, never reaching the baseline (at most 0.85).
+
+    The first setback comes at epoch s > patience, where a baseline run stops (its wait, never
+    reset, is s + 1 >= patience by then).  Without a baseline the wait resets: the curve improves
+    again after the setback and stops ``patience`` misses after that.  Worked in hundredths, from 1.00
+    down by at most 0.02 for at most 6 improvements: every value is above 0.85.
+    """
+    values = [100]
+    for _ in range(int(rng.integers(patience, patience + 2))):  # epochs 1..s-1 improve
+        values.append(values[-1] - choice(rng, [1, 2]))
+    best = values[-1]
+    values.append(best + choice(rng, [1, 2]))  # the setback at epoch s
+    for _ in range(int(rng.integers(1, 3))):  # improving again
+        best -= choice(rng, [1, 2])
+        values.append(best)
+    values += [best + choice(rng, [1, 2, 3]) for _ in range(patience + 1)]  # misses, then one more
+    return np.array(values) / 100
 
 
 @generator(
@@ -369,23 +413,18 @@ def _slow_curve(rng) -> np.ndarray:
     levels=(1, 2),
 )
 def early_stopping_keras_options(rng, level=1):
-    patience = int(choice(rng, [1, 2])) if level == 1 else int(choice(rng, [2, 3]))
-    for _ in range(200):
-        if level == 1:
-            start, baseline = int(choice(rng, [2, 3])), None
-            losses = _warm_up_curve(rng, start)
-            option = f"start_from_epoch={start}"
-        else:
-            start, baseline = 0, float(choice(rng, [0.8, 0.85]))
-            losses = _slow_curve(rng)
-            option = f"baseline={fmt_num(baseline)}"
-        belief = regularize.keras_early_stopping(losses, patience)  # the option ignored
-        run = regularize.keras_early_stopping(losses, patience, baseline=baseline, start_from_epoch=start)
-        late_enough = run.stopped_epoch is not None and run.stopped_epoch > patience
-        if late_enough and belief.stopped_epoch not in (None, run.stopped_epoch):
-            break
-    else:  # pragma: no cover - the curves above stop early within a few draws
-        raise RuntimeError("early_stopping.keras_options: no curve separated the belief from the answer")
+    if level == 1:
+        patience = int(choice(rng, [1, 2]))
+        start, baseline = int(rng.integers(patience + 1, patience + 3)), None
+        losses = _warm_up_curve(rng, patience, start)
+        option = f"start_from_epoch={start}"
+    else:
+        patience = int(choice(rng, [2, 3]))
+        start, baseline = 0, float(choice(rng, [0.8, 0.85]))
+        losses = _slow_curve(rng, patience)
+        option = f"baseline={fmt_num(baseline)}"
+    belief = regularize.keras_early_stopping(losses, patience)  # the option ignored
+    run = regularize.keras_early_stopping(losses, patience, baseline=baseline, start_from_epoch=start)
     answer = np.array([run.stopped_epoch, run.best_epoch], dtype=float)
     prompt = "\n\n".join(
         [

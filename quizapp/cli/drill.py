@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list or args.starter or args.file:
         return run_task(args)
     from quizapp.cli.plain_session import PlainDrill
-    from quizapp.session import Session
     from quizapp.store import StoreError
+    from quizapp.study import open_session
 
     store = open_store(args, PROG)
     if store is None:
@@ -76,20 +76,13 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
             return 2
-        if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
-            title = ", ".join(library.topic(t).title for t in topics) or (
-                f"Cards that correct {args.teaches}" if args.teaches else ""
-            )
-            return _run_in_tui(library, store, topics=topics or None, tags=args.tag or None, cards=cards or None, title=title)
         try:
-            session = Session(
-                library,
-                store,
-                topics=topics or None,
-                tags=args.tag or None,
-                cards=cards or None,
-                limit=args.limit,
-            )
+            if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
+                title = ", ".join(library.topic(t).title for t in topics) or (
+                    f"Cards that correct {args.teaches}" if args.teaches else ""
+                )
+                return _run_in_tui(library, store, topics=topics, tags=args.tag, cards=cards, limit=args.limit, title=title)
+            session = open_session(library, store, topics=topics, tags=args.tag, cards=cards, limit=args.limit)
             return PlainDrill(session, sys.stdin, sys.stdout).run()
         except StoreError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
@@ -106,7 +99,8 @@ def _run_in_tui(library: Any, store: Any, **start: Any) -> int:
     return app.return_code or 0
 
 
-def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[str], str | None]:
+def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[str] | None, str | None]:
+    """Topic ids and card ids (None when no card was named), or a problem."""
     topic_ids = [t.id for t in library.topics]
     topics: list[str] = []
     cards: list[str] = []
@@ -123,7 +117,7 @@ def _resolve_targets(library: Any, targets: list[str]) -> tuple[list[str], list[
             return [], [], f"unknown topic or card {target!r}{hint}"
     if topics and cards:
         return [], [], "give topic ids or card ids, not both"
-    return topics, cards, None
+    return topics, cards or None, None
 
 
 def _teaching_cards(library: Any, name: str, topics: list[str]) -> tuple[list[str], str | None]:
@@ -190,8 +184,10 @@ def run_task(args: argparse.Namespace) -> int:
 def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
     """Check the file as the answer to the task's code card, and record the grade."""
     from quizapp.cli.plain_session import RATING_WORDS
+    from quizapp.grading import AnswerError
     from quizapp.scheduler import format_interval
-    from quizapp.session import AnswerError, Session
+    from quizapp.store import StoreError
+    from quizapp.study import open_session
 
     store = open_store(args, PROG)
     if store is None:
@@ -206,11 +202,11 @@ def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
             report = check(task.id, code)
             print("\n".join(report.lines()))
             return 0 if report.passed else 1
-        session = Session(library, store, cards=cards[:1])
-        presented = session.next()
         try:
+            session = open_session(library, store, cards=cards[:1])
+            presented = session.next()
             outcome = session.submit(code)
-        except AnswerError as exc:
+        except (AnswerError, StoreError) as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 1
         report = outcome.detail

@@ -41,10 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from quizapp.engine.exercises import REGISTRY, make
 
     if args.id == "list":
-        width = max(len(gid) for gid in REGISTRY)
-        for gid, gen in sorted(REGISTRY.items()):
-            levels = ",".join(str(n) for n in gen.levels)
-            print(f"{gid:<{width}}  {'[' + levels + ']':<7}  {gen.description}")
+        print("\n".join(list_lines(REGISTRY)))
         return 0
     gen = REGISTRY.get(args.id)
     if gen is None:
@@ -64,6 +61,18 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(exercise_json(exercise), indent=2))
         return 0
     return solve(exercise, sys.stdin, sys.stdout)
+
+
+def list_lines(registry: dict[str, Any]) -> list[str]:
+    """One line per generator (id, levels, description), and under it one line per declared
+    param (``params:`` in an exercise card) with what it accepts and its default."""
+    width = max(len(gid) for gid in registry)
+    lines = []
+    for gid, gen in sorted(registry.items()):
+        levels = ",".join(str(n) for n in gen.levels)
+        lines.append(f"{gid:<{width}}  {'[' + levels + ']':<7}  {gen.description}")
+        lines += [f"{'':<{width}}  {'':<7}    param {name}: {param}" for name, param in gen.params.items()]
+    return lines
 
 
 def _plain(value: Any) -> Any:

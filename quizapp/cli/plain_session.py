@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import IO, Any
 
 from quizapp.cli.common import isatty
+from quizapp.drills import UnknownTask, get_task
+from quizapp.grading import AnswerError
 from quizapp.scheduler import Rating, format_interval
-from quizapp.session import AnswerError, Outcome, Presented, Session, SessionError, Summary
+from quizapp.session import Outcome, Presented, Session, SessionError, Summary
 
 HELP = (
     "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
@@ -31,12 +33,10 @@ COMMANDS = {
 RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
 
 def _starter(card: Any) -> str:
-    """A code card's starter (signature and docstring), when the drills module knows its task."""
+    """A code card's starter (signature and docstring), when its task exists."""
     try:
-        from quizapp.drills import get_task
-
         return get_task(getattr(card, "task", "")).starter
-    except (ImportError, KeyError):
+    except UnknownTask:
         return ""
 
 
@@ -287,7 +287,8 @@ class PlainDrill:
 
     def saved(self, outcome: Outcome) -> None:
         """The acknowledgement: printed only after the grade is committed."""
-        extra = " This card is a leech (failed 8+ times)." if outcome.leech else ""
+        lapses = self.session.settings.leech_lapses
+        extra = f" This card is a leech (failed {lapses}+ times)." if outcome.leech else ""
         self.say(
             f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, "
             f"next in {format_interval(outcome.interval)}.{extra}"
@@ -307,5 +308,5 @@ def summary_lines(summary: Summary, now: datetime) -> list[str]:
         when = "now" if wait.total_seconds() <= 0 else f"in {format_interval(wait)}"
         lines.append(f"Next due: {when} ({summary.next_due.astimezone():%Y-%m-%d %H:%M}).")
     if summary.leeches:
-        lines.append("Leeches (failed 8+ times): " + ", ".join(summary.leeches))
+        lines.append(f"Leeches (failed {summary.leech_lapses}+ times): " + ", ".join(summary.leeches))
     return lines

@@ -123,12 +123,11 @@ class CardResult:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
 
 
-class _CardReader:
-    """Reads the fields of one card node, collecting every problem rather than stopping at one."""
+class FieldReader:
+    """Reads the fields of one mapping node (a card, a deck's header), collecting every problem
+    rather than stopping at the first."""
 
-    def __init__(self, node: MappingNode, names: references.Names):
-        self.node = node
-        self.names = names
+    def __init__(self, node: MappingNode):
         self.errors: list[NodeError] = []
         self.fields = fields_of(node, self.errors)
 
@@ -144,6 +143,15 @@ class _CardReader:
         except NodeError as err:
             self.errors.append(err)
             return default
+
+
+class _CardReader(FieldReader):
+    """Reads one card node: its fields, checked against the known generators, tasks and names."""
+
+    def __init__(self, node: MappingNode, names: references.Names):
+        super().__init__(node)
+        self.node = node
+        self.names = names
 
     def value_node(self, key: str) -> Node | None:
         entry = self.fields.get(key)
@@ -345,25 +353,10 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
             )
             r.error(line_of(key_node), f"unknown param {quote(key)} for generator {quote(gen.id)}{hint}")
             continue
-        expected = _param_type_mismatch(gen.params[key], value)
+        expected = gen.params[key].problem(value)
         if expected:
             r.error(line_of(value_node), f"param {quote(key)} must be {expected}, not {describe(value_node)}")
     return params
-
-
-def _param_type_mismatch(default: Any, value: Any) -> str | None:
-    """What a param's value should be, judged by the generator's default, when it is not that."""
-    if isinstance(default, bool):
-        return None if isinstance(value, bool) else "true or false"
-    if isinstance(default, int):
-        return None if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
-    if isinstance(default, float):
-        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
-    if isinstance(default, str):
-        return None if isinstance(value, str) else "text"
-    if isinstance(default, (list, tuple)):
-        return None if isinstance(value, list) else "a list"
-    return None
 
 
 def _read_code(r: _CardReader) -> dict[str, Any]:

@@ -15,7 +15,17 @@ from typing import Any, Callable, Union
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from quizapp.content import references
-from quizapp.content.cards import FIELDS, ID_PATTERN, ID_RULE, CardResult, integer, read_card, text, text_list
+from quizapp.content.cards import (
+    FIELDS,
+    ID_PATTERN,
+    ID_RULE,
+    CardResult,
+    FieldReader,
+    integer,
+    read_card,
+    text,
+    text_list,
+)
 from quizapp.content.files import Unreadable, read_deck
 from quizapp.content.model import Card, Topic
 from quizapp.content.paths import display_path
@@ -29,7 +39,6 @@ from quizapp.content.yamlnodes import (
     compose_bytes,
     describe,
     did_you_mean,
-    fields_of,
     line_of,
     quote,
     tag_problem,
@@ -107,13 +116,12 @@ def _read_deck(root: Node, shown: str) -> FileResult:
     return FileResult(topic, problems, header.topic_line, card_lines)
 
 
-class _Header:
+class _Header(FieldReader):
     """The top of a deck file. ``usable`` is False when topic, title, summary or cards is unusable."""
 
     def __init__(self, root: MappingNode):
-        self.errors: list[NodeError] = []
+        super().__init__(root)
         self.usable = True
-        self.fields = fields_of(root, self.errors)
         for key in TOPIC_REQUIRED:
             if key not in self.fields:
                 self.fail(line_of(root), f"missing '{key}'")
@@ -131,18 +139,16 @@ class _Header:
         self.card_nodes = self._card_nodes()
 
     def fail(self, line: int, message: str) -> None:
-        self.errors.append(NodeError(line, message))
+        self.error(line, message)
         self.usable = False
 
     def read(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
-        if key not in self.fields:
-            return default
-        try:
-            return reader(f"'{key}'", self.fields[key][1], *args)
-        except NodeError as err:
-            self.errors.append(err)
-            self.usable = self.usable and key not in TOPIC_REQUIRED
-            return default
+        """:meth:`FieldReader.get`; a required field that cannot be read makes the deck unusable."""
+        problems = len(self.errors)
+        value = self.get(key, reader, *args, default=default)
+        if len(self.errors) > problems and key in TOPIC_REQUIRED:
+            self.usable = False
+        return value
 
     def _check_keys(self) -> None:
         known = TOPIC_REQUIRED + TOPIC_OPTIONAL

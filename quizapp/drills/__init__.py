@@ -14,8 +14,8 @@ API::
     report = check("batch_norm_train", code, seed=None, timeout=5.0)
     report.passed, report.message      # bool, one line
     report.lines()                     # the full report as plain-text lines
-    Session(library, store, checkers={"code": session_checker})
-                                       # (quizapp.session picks it up by itself as check_code)
+    session_checker(shown, code)       # the code cards' checker (quizapp.grading.Checker),
+                                       # plugged into every session by quizapp.study
     warm_up()                          # start the checker process now (e.g. when a code card shows)
 
 :class:`DrillReport` fields: ``passed``, ``message`` (one line), ``cases_passed``/``cases_total``,
@@ -79,12 +79,12 @@ __all__ = [
     "get_task",
     "warm_up",
     "session_checker",
-    "check_code",
 ]
 
 
 def session_checker(presented: Any, code: Any):
-    """The ``code`` checker for :class:`quizapp.session.Session`: ``checkers={"code": session_checker}``.
+    """The ``code`` cards' :class:`quizapp.grading.Checker` (:func:`quizapp.study.open_session`
+    plugs it into every session).
 
     ``code`` is the text of the user's file.  The cases are drawn from ``presented.seed`` (so the
     review log can replay them).  Code that cannot be read for the task (empty, the untouched
@@ -92,8 +92,9 @@ def session_checker(presented: Any, code: Any):
     recorded and the user can fix it.  Code that runs and is wrong (wrong values, an exception, a
     time-out) is graded wrong.  ``Check.detail`` is the :class:`DrillReport`.
     """
+    # Imported here, like the rest of the package's API (see _EXPORTS): grading brings the engine.
     from quizapp.drills.checking import UnknownTask, check, get_task, read_code
-    from quizapp.session import AnswerError, Check
+    from quizapp.grading import AnswerError, Check
 
     task_id = getattr(presented.card, "task", "")
     try:
@@ -116,7 +117,3 @@ def session_checker(presented: Any, code: Any):
         misconception=report.misconception,
         detail=report,
     )
-
-
-#: The name :func:`quizapp.session.default_checkers` looks for.
-check_code = session_checker

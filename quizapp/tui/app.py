@@ -1,7 +1,7 @@
 """The Textual application: a home screen, a study screen per session, stats, browser, help.
 
-No study logic lives here: sessions are :class:`quizapp.session.Session` (imported when the first
-session starts, with FSRS and the engine, so the home screen opens fast).  Everything the screens
+No study logic lives here: sessions come from :func:`quizapp.study.open_session` (imported when
+the first session starts, with the engine and the drills, so the home screen opens fast).  Everything the screens
 need is in :class:`~quizapp.tui.context.AppContext`, which tests build on a temporary database.
 
 ``QUIZAPP_EXIT_WHEN_READY=1`` (for tests/bench/bench_startup.py) prints ``quizapp-ready <time>``
@@ -10,8 +10,8 @@ once the home screen is mounted and filled in, then exits.
 
 from __future__ import annotations
 
-import importlib
 import os
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +19,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizapp.cardstate import format_interval
+from quizapp.store import StoreError
 from quizapp.tui.commands import QuizCommands
 from quizapp.tui.context import AppContext, build_context
 from quizapp.tui.screens.home import HomeScreen
@@ -27,27 +29,6 @@ READY_ENV = "QUIZAPP_EXIT_WHEN_READY"
 READY_MARKER = "quizapp-ready"
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-
-
-def optional_screen(module: str, name: str) -> type[Screen] | None:
-    """A screen class from quizapp.tui.screens.<module>, or None while that module does not exist."""
-    full = f"quizapp.tui.screens.{module}"
-    try:
-        found = importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-    return getattr(found, name, None)
-
-
-def drill_checkers() -> dict[str, Any]:
-    """The code-drill checker for sessions, when quizapp.drills is installed."""
-    try:
-        from quizapp.drills import session_checker
-    except ImportError:
-        return {}
-    return {"code": session_checker}
 
 
 class QuizApp(App):
@@ -69,10 +50,12 @@ class QuizApp(App):
     ) -> None:
         """``start``: a session to open right away, as ``start_session``'s keywords (for
         ``quizapp drill TOPIC`` in a terminal); leaving it returns to the home screen."""
-        # Open the database before Textual takes the terminal: a StoreError is a one-line message.
+        # Open the database and count the home screen's figures before Textual takes the terminal:
+        # a StoreError (an unusable file, an odd stored value) is then a one-line message.
         self.ctx = ctx if ctx is not None else build_context(db, content_dirs)
         self._start = start
         super().__init__()
+        self._home = HomeScreen(self.ctx)
         self._theme_ready = False
         theme = self.ctx.store.preference("theme")
         if theme in (DARK_THEME, LIGHT_THEME):
@@ -92,7 +75,11 @@ class QuizApp(App):
                 screen.set_focus(first)
 
     def get_default_screen(self) -> Screen:
-        return HomeScreen(self.ctx)
+        return self._home
+
+    def fail(self, problem: StoreError) -> None:
+        """Leave the app with the database problem as its one-line message (exit status 1)."""
+        self.exit(return_code=1, message=f"quizapp: {problem}")
 
     def home_ready(self) -> None:
         """Called by the home screen once its figures are on screen."""
@@ -100,8 +87,6 @@ class QuizApp(App):
             start, self._start = self._start, None
             self.start_session(**start)
         if self.exit_when_ready:
-            import time
-
             os.write(1, f"{READY_MARKER} {time.time():.6f}\n".encode())
             self.exit()
 
@@ -113,25 +98,26 @@ class QuizApp(App):
         topics: Iterable[str] | None = None,
         tags: Iterable[str] | None = None,
         cards: Iterable[str] | None = None,
+        limit: int | None = None,
         title: str = "",
     ) -> bool:
-        """Push a study screen for these topics / tags / card ids (all due + new when none given).
-
-        Returns False (and says why) when there is nothing to study.
+        """Push a study screen for these topics / tags / card ids (all due + new when none given),
+        at most ``limit`` cards.  Returns False (and says why) when there is nothing to study.
         """
-        from quizapp.session import Session
-        from quizapp.store import StoreError
+        # Imported here, not at the top: the study loop brings the engine, NumPy and the drills,
+        # which the home screen does not need (python -X importtime: ~70 ms of start-up saved).
+        from quizapp.study import open_session
         from quizapp.tui.screens.study import StudyScreen
 
         try:
-            session = Session(
+            session = open_session(
                 self.ctx.library,
                 self.ctx.store,
+                topics=topics,
+                tags=tags,
+                cards=cards,
+                limit=limit,
                 now=self.ctx.now,
-                topics=list(topics) if topics else None,
-                tags=list(tags) if tags else None,
-                cards=list(cards) if cards is not None else None,
-                checkers=drill_checkers(),
                 rng=self.ctx.rng,
             )
             first = session.next()
@@ -155,21 +141,20 @@ class QuizApp(App):
     # -- other screens ---------------------------------------------------------------------------
 
     def action_open_stats(self) -> None:
-        self._open_optional("stats", "StatsScreen", "stats")
+        from quizapp.tui.screens.stats import StatsScreen  # here, not at the top: ~11 ms of start-up
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.ctx))
 
     def action_browse(self) -> None:
-        self._open_optional("browser", "BrowserScreen", "card browser")
+        from quizapp.tui.screens.browser import BrowserScreen  # here, not at the top: ~45 ms of start-up
 
-    def _open_optional(self, module: str, name: str, what: str) -> None:
-        cls = optional_screen(module, name)
-        if cls is None:
-            self.notify(f"The {what} is not part of this build yet.", severity="warning")
-            return
-        if isinstance(self.screen, cls):
-            return
-        self.push_screen(cls(self.ctx))  # type: ignore[call-arg]
+        if not isinstance(self.screen, BrowserScreen):
+            self.push_screen(BrowserScreen(self.ctx))
 
     def action_help(self) -> None:
+        # Here, not at the top: help lists every screen's keys, so it imports them all, the study
+        # loop included (~140 ms of start-up).
         from quizapp.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -187,8 +172,6 @@ class QuizApp(App):
 
 def nothing_left(session: Any, now: Any, title: str) -> str:
     """Why a session would be empty, and when the next card falls due."""
-    from quizapp.cardstate import format_interval
-
     scope = title or "this selection"
     summary = session.summary()
     if summary.next_due is None:

@@ -186,8 +186,8 @@ async def _key_latency(decks: Path, db: Path, count: int) -> list[float]:
 
     library = load_paths([decks])
     store = Store.open(db)
-    started = store.started_ids()
-    fresh = [cid for cid, card in library.cards.items() if card.kind == "flashcard" and cid not in started]
+    rows = store.state_rows()
+    fresh = [cid for cid, card in library.cards.items() if card.kind == "flashcard" and cid not in rows]
     app = QuizApp(AppContext(library=library, store=store, rng=random.Random(1)))
 
     state = {"placed": False}

@@ -26,7 +26,8 @@ from quizapp.content.loader import Library
 from quizapp.content.model import Flashcard, Topic
 from quizapp.scheduler import LEARNING, RELEARNING, REVIEW, Rating
 from quizapp.session import Session
-from quizapp.stats import compute, topic_overview
+from quizapp.figures import home_figures
+from quizapp.stats import compute
 from quizapp.store import Store, to_ms
 
 TOPICS = 20
@@ -72,8 +73,8 @@ def build_database(path: Path, library: Library, reviews: int, now: datetime, se
     times += sorted(now_ms - rng.randint(0, 3_600_000) for _ in range(100))
     log = [
         (rng.choice(started), t, rng.choice((1, 3, 3, 3, 4)), rng.randint(2_000, 30_000), "flashcard",
-         rng.choice((1, 2, 2, 2)), None, None, None, None, None)
-        for t in times
+         rng.choice((1, 2, 2, 2)), None, None, None, None, None, f"{number:032x}")
+        for number, t in enumerate(times)
     ]
     with Store.open(path) as store:
         conn = store._conn  # bulk load: one transaction, executemany
@@ -81,7 +82,7 @@ def build_database(path: Path, library: Library, reviews: int, now: datetime, se
         conn.executemany("INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", states)
         conn.executemany(
             "INSERT INTO review_log (card_id, reviewed_at, rating, duration_ms, kind, prev_state, correct,"
-            " answer, seed, verdict, misconception) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " answer, seed, verdict, misconception, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             log,
         )
         conn.execute("COMMIT")
@@ -191,7 +192,7 @@ def main() -> int:
             ok &= report("grade a card + next", timed(grade_and_next, 300), TARGETS_MS["grade+next"])
             report("preview the 4 intervals", timed(session.preview, 300))
             report("undo + regrade", timed(lambda: (session.undo(), session.grade(Rating.Good), session.next()), 50))
-            report("home: topic overview", timed(lambda: topic_overview(library, store), 5))
+            report("home: figures", timed(lambda: home_figures(library.topics, store, datetime.now(timezone.utc)), 5))
             report("stats screen: compute", timed(lambda: compute(library, store), 5))
         finally:
             store.close()

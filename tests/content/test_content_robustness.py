@@ -182,12 +182,17 @@ def test_a_changed_deck_gives_cards_or_problems_and_no_problem_means_all_served(
 
 @pytest.fixture
 def listy():
-    """A generator taking one list param, ``values``, to hold the aliased structures."""
+    """A generator with one text param, ``values``, for the aliased structures to be put in.
+
+    No generator param accepts a list, so an aliased list within the bound is refused by the
+    param's type check (which names it without walking it), and beyond the bound by the alias
+    check, before anything walks it."""
     from quizapp.engine.exercises.base import REGISTRY, Draft, generator
 
-    generator("fake.listy", "a list param", levels=(1,))(
-        lambda rng, level=1, values=(): Draft(asks="a count", prompt="count", answer=1.0, steps=[])
-    )
+    def listy_generator(rng, level=1, values: str = ""):
+        return Draft(asks="a count", prompt="count", answer=1.0, steps=[])
+
+    generator("fake.listy", "a text param", levels=(1,))(listy_generator)
     yield
     del REGISTRY["fake.listy"]
 
@@ -213,23 +218,35 @@ def expanded_count(levels: int, fanout: int) -> int:
 
 @SETTINGS
 @given(levels=st.integers(1, 7), fanout=st.integers(1, 12))
-def test_aliases_are_served_up_to_the_bound_and_refused_beyond_it(tmp_path, listy, levels, fanout):
+def test_aliases_are_expanded_up_to_the_bound_and_refused_beyond_it(tmp_path, listy, levels, fanout):
     path = tmp_path / "deck.yaml"
     path.write_text(alias_deck(levels, fanout), encoding="utf-8")
     topic, problems = load_file(path)
     assert_well_formed((topic, problems), path)
-    if expanded_count(levels, fanout) <= 10_000:
-        assert problems == []
-        top = topic.cards[0].params["values"][-1]
-        for _ in range(levels - 1):  # every alias was expanded into the value served
-            assert len(top) == fanout
-            top = top[0]
-        assert top == [1] * fanout
+    if expanded_count(levels, fanout) <= 10_000:  # read, then refused for its type, not its size
+        assert [(p.line, p.message) for p in problems] == [
+            (10, "card 'aliased': param 'values' must be text, not a list")
+        ]
     else:
         assert [(p.line, p.message) for p in problems] == [
             (9, "card 'aliased': 'params' holds more than 10,000 values once its YAML aliases are expanded")
         ]
-        assert topic.cards == ()
+    assert topic.cards == ()
+
+
+def test_a_scalar_alias_in_params_is_served_as_its_value(tmp_path):
+    path = tmp_path / "deck.yaml"
+    path.write_text(
+        "topic: t\ntitle: T\nsummary: S\ncards:\n"
+        "  - id: first\n    kind: exercise\n    generator: blocks.pre_post_ln\n"
+        "    params: {placement: &where pre}\n    explain: e\n"
+        "  - id: second\n    kind: exercise\n    generator: blocks.pre_post_ln\n"
+        "    params: {placement: *where}\n    explain: e\n",
+        encoding="utf-8",
+    )
+    topic, problems = load_file(path)
+    assert problems == []
+    assert [card.params for card in topic.cards] == [{"placement": "pre"}, {"placement": "pre"}]
 
 
 @pytest.mark.timeout(60)

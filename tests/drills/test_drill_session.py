@@ -10,9 +10,11 @@ from drill_solutions import RIGHT, WRONG, source
 
 from quizapp.content.loader import Library
 from quizapp.content.model import CodeCard, Topic
-from quizapp.drills import DrillReport, check_code, get_task, session_checker
+from quizapp.drills import DrillReport, get_task, session_checker
+from quizapp.grading import AnswerError
 from quizapp.scheduler import Rating
-from quizapp.session import AnswerError, Session, default_checkers
+from quizapp.session import Session
+from quizapp.study import open_session
 from quizapp.store import Store
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
@@ -28,8 +30,9 @@ def session(tmp_path):
                       checkers={"code": session_checker}), store
 
 
-def test_the_session_picks_the_drill_checker_up_by_itself():
-    assert default_checkers()["code"] is check_code is session_checker
+def test_the_session_factory_plugs_the_drill_checker_in(tmp_path):
+    with Store.open(tmp_path / "reviews.db") as store:
+        assert open_session(Library((), []), store).checkers["code"] is session_checker
 
 
 def test_a_right_solution_is_graded_good_and_logged(session):

@@ -250,7 +250,7 @@ def test_each_variant_is_told_apart():
 def test_the_right_answer_never_gets_a_misconception():
     verdict = check(bn_exercise(), "-1 1")
     assert verdict.correct and verdict.misconception is None
-    # Even when a variant coincides with the answer (make() redraws these; built by hand here).
+    # Even when a variant coincides with the answer (make() leaves such a belief out; built by hand here).
     same = exercise(0.5, variants=[("no_eps", 0.5), ("std_for_var", 0.503)])
     for text in ("0.5", "0.503", "0.51"):
         verdict = check(same, text)

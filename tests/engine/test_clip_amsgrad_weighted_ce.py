@@ -13,7 +13,8 @@ from hypothesis.extra.numpy import arrays
 
 from quizapp.engine.regularize import (
     AMSGradState,
-    amsgrad_step,
+    adam_step,
+    adamw_step,
     clip_grad_norm,
     cross_entropy_weighted,
     keras_early_stopping,
@@ -128,10 +129,10 @@ def test_amsgrad_keeps_the_largest_raw_second_moment_by_hand():
     step 1: m = v = v_max = 0.5; corrections 0.5 and 0.5: p = 0 - (0.5/0.5) / sqrt(0.5/0.5) = -1
     step 2: m = 0.25, v = 0.25, v_max = 0.5; corrections 0.75: step = (0.25/0.75) / sqrt(0.5/0.75)
     """
-    kw = dict(lr=1.0, betas=(0.5, 0.5), eps=0.0)
-    p, state = amsgrad_step(np.array([0.0]), np.array([1.0]), None, **kw)
+    kw = dict(lr=1.0, betas=(0.5, 0.5), eps=0.0, amsgrad=True)
+    p, state = adam_step(np.array([0.0]), np.array([1.0]), None, **kw)
     np.testing.assert_allclose(p, [-1.0])
-    p, state = amsgrad_step(p, np.array([0.0]), state, **kw)
+    p, state = adam_step(p, np.array([0.0]), state, **kw)
     np.testing.assert_allclose(state.exp_avg_sq, [0.25])
     np.testing.assert_allclose(state.max_exp_avg_sq, [0.5])
     np.testing.assert_allclose(p, [-1.0 - (1 / 3) / math.sqrt(2 / 3)])
@@ -141,21 +142,21 @@ def test_amsgrad_keeps_the_largest_raw_second_moment_by_hand():
 def test_weight_decay_coupled_and_decoupled_by_hand():
     # t = 1, lr 0.1, wd 0.5, p = 2, g = 1, eps 0: Adam adds wd*p = 1 to g (step lr * sign = 0.1);
     # AdamW first shrinks p to 2 * (1 - 0.05) = 1.9, then steps by 0.1
-    coupled, _ = amsgrad_step(np.array([2.0]), np.array([1.0]), None, lr=0.1, eps=0.0, weight_decay=0.5)
-    decoupled, _ = amsgrad_step(np.array([2.0]), np.array([1.0]), None, lr=0.1, eps=0.0, weight_decay=0.5,
-                                decoupled_weight_decay=True)
+    kw = dict(lr=0.1, eps=0.0, weight_decay=0.5, amsgrad=True)
+    coupled, _ = adam_step(np.array([2.0]), np.array([1.0]), None, **kw)
+    decoupled, _ = adamw_step(np.array([2.0]), np.array([1.0]), None, **kw)
     np.testing.assert_allclose(coupled, [1.9])
     np.testing.assert_allclose(decoupled, [1.8])
 
 
 def test_amsgrad_state_and_errors():
     state = AMSGradState(step=0, exp_avg=np.zeros(2), exp_avg_sq=np.zeros(2), max_exp_avg_sq=np.zeros(2))
-    p, _ = amsgrad_step(np.ones(2, np.float32), np.ones(2), state)
-    assert p.dtype == np.float32
+    p, after = adam_step(np.ones(2, np.float32), np.ones(2), state, amsgrad=True)
+    assert p.dtype == np.float32 and isinstance(after, AMSGradState)
     with pytest.raises(ValueError, match="betas"):
-        amsgrad_step(np.ones(2), np.ones(2), None, betas=(1.0, 0.9))
+        adam_step(np.ones(2), np.ones(2), None, betas=(1.0, 0.9), amsgrad=True)
     with pytest.raises(ValueError, match="grad has shape"):
-        amsgrad_step(np.ones(2), np.ones(3), None)
+        adam_step(np.ones(2), np.ones(3), None, amsgrad=True)
 
 
 # --------------------------------------------------------------------------- Keras EarlyStopping

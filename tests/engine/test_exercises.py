@@ -192,13 +192,15 @@ def test_cutmix_lambda_is_corrected_to_the_clipped_area():
 
 
 def test_stop_epoch_by_hand():
-    """Keras rule, re-derived: stop once `patience` epochs in a row fail to beat best - min_delta."""
+    """Keras rule, re-derived: stop once `patience` epochs in a row fail loss + min_delta < best."""
     for seed in SEEDS:
         ex = make("early_stopping.stop_epoch", seed, 2)
         losses, patience, delta = ex.inputs["val_loss"], ex.inputs["patience"], ex.inputs["min_delta"]
         best, best_epoch, wait, stop = float("inf"), None, 0, None
         for epoch, loss in enumerate(losses):
-            if loss < best - delta:
+            if delta and epoch:  # never exactly min_delta better than the best: a coin toss in floats
+                assert round((best - loss) * 100) != round(delta * 100)
+            if loss + delta < best:
                 best, best_epoch, wait = loss, epoch, 0
             else:
                 wait += 1
@@ -206,3 +208,4 @@ def test_stop_epoch_by_hand():
                     stop = epoch
                     break
         assert ex.answer.tolist() == [stop, best_epoch]
+        assert stop < len(losses) - 1, "training stops before the last epoch shown"

@@ -11,7 +11,9 @@ import pytest
 
 from quizapp.engine.answers import check, format_answer
 from quizapp.engine.exercises import REGISTRY, make
-from quizapp.engine.exercises.base import Exercise
+from quizapp.engine.exercises import dropout as dropout_exercises
+from quizapp.engine.exercises import norms as norm_exercises
+from quizapp.engine.exercises.base import Exercise, Variant
 from quizapp.engine.exercises.misconceptions import CATALOG
 
 SEEDS = range(30)
@@ -70,27 +72,9 @@ def test_each_belief_is_diagnosed_and_the_right_answer_never_is(gid, level):
 # -- independent hand checks ------------------------------------------------------------------
 
 
-class _FixedDraws:
-    """An rng stand-in that hands out chosen numbers, so a generator can be fed a textbook case."""
-
-    def __init__(self, integers=(), choices=(), randoms=()):
-        self._integers = list(integers)
-        self._choices = list(choices)
-        self._randoms = list(randoms)
-
-    def integers(self, low, high=None, size=None):
-        if size is None and self._choices:  # draw.choice picks an index
-            return self._choices.pop(0)
-        return np.asarray(self._integers.pop(0))
-
-    def random(self, shape):
-        return np.asarray(self._randoms.pop(0))
-
-
-def _exercise(gid: str, draws: _FixedDraws, level: int = 1) -> Exercise:
-    draft = REGISTRY[gid].func(draws, level=level)
-    from quizapp.engine.exercises.base import Variant
-
+def _exercise(gid: str, level: int = 1) -> Exercise:
+    """The exercise of ``gid`` drawn from seed 0 (with whatever draw helpers a test has replaced)."""
+    draft = REGISTRY[gid].func(np.random.default_rng(0), level=level)
     return Exercise(
         gid, 0, level, draft.asks, draft.prompt, np.asarray(draft.answer, float), tuple(draft.steps),
         draft.inputs, draft.rtol, draft.atol,
@@ -98,12 +82,13 @@ def _exercise(gid: str, draws: _FixedDraws, level: int = 1) -> Exercise:
     )
 
 
-def test_batchnorm_of_the_textbook_batch_with_the_unbiased_variance():
+def test_batchnorm_of_the_textbook_batch_with_the_unbiased_variance(monkeypatch):
     """x = [[1,2,3],[4,5,6]]: each feature is {a, a+3}, biased std 1.5, unbiased std 2.1213.
 
     Right: [[-1,-1,-1],[1,1,1]]. Dividing by the unbiased std gives +-1.5/2.1213 = +-0.7071.
     """
-    ex = _exercise("batch_norm.train_forward", _FixedDraws(integers=[[[1, 2, 3], [4, 5, 6]]]))
+    monkeypatch.setattr(norm_exercises, "_batch", lambda rng, samples, features: np.array([[1.0, 2, 3], [4, 5, 6]]))
+    ex = _exercise("batch_norm.train_forward")
     assert check(ex, "-1 -1 -1; 1 1 1").correct
     verdict = check(ex, "[-0.7071, -0.7071, -0.7071; 0.7071, 0.7071, 0.7071]")
     assert verdict.misconception == "unbiased_variance"
@@ -111,14 +96,12 @@ def test_batchnorm_of_the_textbook_batch_with_the_unbiased_variance():
     assert check(ex, "-0.6667 -0.6667 -0.6667; 0.6667 0.6667 0.6667").misconception == "std_for_var"
 
 
-def test_dropout_with_p_read_as_the_keep_probability():
+def test_dropout_with_p_read_as_the_keep_probability(monkeypatch):
     """p = 0.2 drops; kept units are scaled by 1/0.8 = 1.25. Reading p as keep scales by 1/0.2 = 5."""
-    draws = _FixedDraws(
-        integers=[[1, 2, 3, 4, 5]],  # x
-        choices=[0],  # FRIENDLY_P[0] = 0.2
-        randoms=[[0.1, 0.9, 0.3, 0.5, 0.95]],  # kept where < 0.8: [1, 0, 1, 1, 0]
-    )
-    ex = _exercise("dropout.inverted_forward", draws)
+    monkeypatch.setattr(dropout_exercises, "choice", lambda rng, options: 0.2)
+    monkeypatch.setattr(dropout_exercises, "nonzero_ints", lambda rng, shape, low, high: np.array([1.0, 2, 3, 4, 5]))
+    monkeypatch.setattr(dropout_exercises, "mask", lambda rng, shape, keep: np.array([True, False, True, True, False]))
+    ex = _exercise("dropout.inverted_forward")
     assert ex.inputs["p"] == 0.2
     assert check(ex, "[1.25, 0, 3.75, 5, 0]").correct
     assert check(ex, "[5, 0, 15, 20, 0]").misconception == "keep_prob_as_drop_prob"

@@ -5,12 +5,15 @@ Each check uses the textbook formula written out here, never the engine op the g
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 
+from quizapp.engine import norms
 from quizapp.engine.exercises import make
+from quizapp.engine.exercises.norms import UNIT_VECTORS, _distinct_singular_values, _telling_vectors
 
 SEEDS = range(30)
 
@@ -117,3 +120,50 @@ def test_keras_start_from_epoch_answer_ignores_the_warm_up():
         losses, start = ex.inputs["val_loss"], ex.inputs["start_from_epoch"]
         assert start <= restored < stop
         assert losses[int(restored)] == min(losses[start:int(stop) + 1])
+
+
+def test_every_weight_the_spectral_exercise_can_draw_leaves_vectors_that_tell_the_beliefs_apart():
+    """All 1,648 weights the generator can draw (a != 0, |det| >= 2, two singular values): some
+    (u, v) pairs are left, and on every one the engine's sigma, the legacy order's and the
+    Frobenius norm differ by more than the exercise's tolerance."""
+    drawable = [
+        np.array(entries, dtype=float).reshape(2, 2)
+        for entries in itertools.product(range(-2, 5), repeat=4)
+        if entries[0] != 0 and _distinct_singular_values(list(entries))
+    ]
+    assert len(drawable) == 1648
+    for w in drawable:
+        singular = np.linalg.svd(w, compute_uv=False)
+        assert abs(np.linalg.det(w)) >= 2 - 1e-9 and singular[0] - singular[1] > 1e-9
+        pairs = _telling_vectors(w)
+        assert len(pairs) >= 20
+        for i, j in pairs[:: max(1, len(pairs) // 3)]:
+            u, v = UNIT_VECTORS[i], UNIT_VECTORS[j]
+            sigmas = [
+                float(norms.spectral_norm(w, u, v).sigma),
+                float(norms.spectral_norm(w, u, v, legacy=True).sigma),
+                math.sqrt((w**2).sum()),
+            ]
+            for first, second in itertools.combinations(sigmas, 2):
+                assert abs(first - second) > 5e-4 + 1e-3 * max(first, second)
+
+
+def test_the_lora_exercise_low_rank_path_never_vanishes():
+    """With x A^T B^T = 0 the scaling alpha / r would not matter and its belief could not be told."""
+    for seed in range(200):
+        ex = make("lora.forward", seed, 2)
+        x, a, b = (np.asarray(ex.inputs[k]) for k in ("x", "A", "B"))
+        assert np.abs(b @ (a @ x)).max() >= 1
+
+
+def test_keras_options_stop_late_and_apart_from_the_belief():
+    """Both runs stop; the answer's stop comes after epoch `patience`; the belief stops elsewhere."""
+    for seed in range(200):
+        for level in (1, 2):
+            ex = make("early_stopping.keras_options", seed, level)
+            stop, restored = ex.answer.tolist()
+            assert stop > ex.inputs["patience"] and restored < stop
+            (belief,) = ex.variants
+            assert np.isfinite(belief.answer).all() and belief.answer[0] != stop
+            if level == 2:  # nothing beats the baseline, so the wait is never reset
+                assert min(ex.inputs["val_loss"]) > ex.inputs["baseline"]

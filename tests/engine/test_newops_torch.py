@@ -189,13 +189,13 @@ def test_amsgrad_matches_torch_over_several_steps(optimizer, kwargs):
     param = rand(15, (2, 3))
     p = nn.Parameter(t(param))
     opt = optimizer([p], amsgrad=True, **kwargs)
-    decoupled = optimizer is torch.optim.AdamW
+    step_fn = regularize.adamw_step if optimizer is torch.optim.AdamW else regularize.adam_step
     state = None
     for step in range(6):
         grad = rand(20 + step, (2, 3)) * (3.0 if step % 2 else 0.1)  # v grows and shrinks
         p.grad = t(grad)
         opt.step()
-        param, state = regularize.amsgrad_step(param, grad, state, decoupled_weight_decay=decoupled, **kwargs)
+        param, state = step_fn(param, grad, state, amsgrad=True, **kwargs)
         close(param, p)
         close(state.max_exp_avg_sq, opt.state[p]["max_exp_avg_sq"])
 

@@ -239,6 +239,10 @@ def test_instance_norm_standardizes_each_sample_and_channel(shape, seed, scale, 
 def test_group_norm_standardizes_each_group(shape, seed, scale, shift, groups):
     shape = (shape[0], shape[1] * groups, *shape[2:])
     x = data(seed, shape, scale, shift)
+    if shape[0] * (shape[1] // groups) * math.prod(shape[2:]) == 1:  # PyTorch refuses this one case
+        with pytest.raises(ValueError, match="more than 1 value per channel"):
+            group_norm(x, groups)
+        return
     grouped = x.reshape(shape[0], groups, -1)
     out = group_norm(x, groups).reshape(grouped.shape)
     assert_standardized(out, grouped, (2,), 1e-5)
@@ -307,7 +311,7 @@ def test_float32_in_float32_out_within_1e5_of_float64(name, shape, shift):
 
 @pytest.mark.parametrize("contiguous", [True, False])
 def test_large_inputs_match_plain_numpy(contiguous):
-    # large enough (200K float64 values, several 256 KiB chunks) that the scale-and-shift runs chunk by chunk
+    # a few hundred thousand values, far more than any exercise uses, in every layout the ops accept
     x = data(12, (4, 8, 83, 79), scale=2.0, shift=1.0)
     if not contiguous:
         x = np.ascontiguousarray(x.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2)

@@ -301,3 +301,10 @@ def test_stat_count_errors():
         reduction_axes("rms", 4)
     with pytest.raises(ValueError, match="at least 2 axes"):
         reduction_axes("batch", 1)
+
+
+def test_module_reprs_name_the_class_and_its_settings():
+    assert repr(BatchNorm(3)) == "BatchNorm(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
+    assert repr(InstanceNorm(4, momentum=None)) == (
+        "InstanceNorm(4, eps=1e-05, momentum=None, affine=False, track_running_stats=False)"
+    )

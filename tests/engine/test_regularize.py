@@ -409,6 +409,49 @@ def test_nan_never_improves():
     assert s.best_score == 1.0
 
 
+def test_nan_counts_towards_patience_and_never_becomes_the_best():
+    s = EarlyStopping(patience=2, mode="max")
+    assert _run(s, [0.5, float("nan"), 0.6, float("nan"), float("nan")]) == [False, False, False, False, True]
+    assert (s.best_epoch, s.best_score, s.stopped_epoch) == (2, 0.6, 4)
+
+
+def test_epoch_zero_never_stops_but_a_nan_first_epoch_becomes_a_best_nothing_beats():
+    # Keras 3 starts with no best (best = None), so the first monitored value is the best even when
+    # it is NaN; it checks `wait >= patience and epoch > 0`, so epoch 0 itself never stops training.
+    s = EarlyStopping(patience=0)
+    assert _run(s, [float("nan"), 2.0, 2.0]) == [False, True, True]
+    assert (s.best_epoch, s.stopped_epoch) == (0, 1) and math.isnan(s.best_score)
+    t = EarlyStopping(patience=0)
+    assert _run(t, [float("inf")]) == [False]  # even +inf is the best after one epoch, in mode min
+    assert (t.best_epoch, t.best_score) == (0, float("inf"))
+
+
+def test_an_improvement_of_exactly_min_delta_is_decided_as_keras_decides_it():
+    # Keras (mode min) tests current + min_delta < best.  In float64 0.95 + 0.1 rounds to exactly
+    # 1.05, so [1.05, 0.95] with min_delta 0.1 is no improvement ...
+    assert 0.95 + 0.1 == 1.05 and 1.05 - 0.1 > 0.95  # ... while best - min_delta would say it is
+    s = EarlyStopping(patience=1, min_delta=0.1)
+    assert _run(s, [1.05, 0.95]) == [False, True]
+    assert (s.best_epoch, s.best_score, s.stopped_epoch) == (0, 1.05, 1)
+    # mode max tests current - min_delta > best: 1.05 - 0.1 is 0.9500000000000001 in float64, but
+    # Keras compares in float32 (keras.ops.greater makes float32 tensors), where both are 0.95
+    assert 1.05 - 0.1 > 0.95 and np.float32(1.05 - 0.1) == np.float32(0.95)
+    t = EarlyStopping(patience=1, min_delta=0.1, mode="max")
+    assert _run(t, [0.95, 1.05]) == [False, True]
+    assert (t.best_epoch, t.stopped_epoch) == (0, 1)
+    # and a gain just over min_delta in float32 does count: 0.94 + 0.1 = 1.04 < 1.05
+    u = EarlyStopping(patience=1, min_delta=0.1)
+    assert _run(u, [1.05, 0.94]) == [False, False] and u.best_epoch == 1
+
+
+def test_a_gain_of_min_delta_hidden_by_float64_rounding_is_a_tie_as_in_keras():
+    # 0.7 + 0.1 is 0.7999999999999999 < 0.8 in float64; Keras's float32 comparison sees 0.8 == 0.8
+    assert 0.7 + 0.1 < 0.8
+    s = EarlyStopping(patience=0, min_delta=0.1, start_from_epoch=1)
+    assert _run(s, [0.5, 0.8, 0.7]) == [False, False, True]
+    assert (s.best_epoch, s.best_score, s.stopped_epoch) == (1, 0.8, 2)
+
+
 def test_early_stopping_errors():
     with pytest.raises(ValueError, match="mode must be 'min' or 'max', got 'minimum'"):
         EarlyStopping(2, mode="minimum")

@@ -145,7 +145,7 @@ def test_a_corrupt_database_is_exit_1_and_untouched(tmp_path, capsys, command):
 
 def test_a_directory_as_database_is_exit_1(tmp_path, capsys):
     assert main(["--db", str(tmp_path), "stats"]) == 1
-    assert "is a directory" in capsys.readouterr().err
+    assert "is a folder, not a database file" in capsys.readouterr().err
 
 
 def test_stats_command_prints_every_section(tmp_path, capsys, monkeypatch):
@@ -198,7 +198,7 @@ def test_exercise_matrix_on_one_line_and_a_short_answer(store, clock, generators
 
 
 def test_code_card_in_plain_mode(store, clock):
-    from quizapp.session import Check
+    from quizapp.grading import Check
 
     def checker(presented, text):
         return Check("return" in text, "2 of 2 cases pass" if "return" in text else "case 1 fails", "", text)

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.grading import AnswerError, Check
 from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Rating
-from quizapp.session import AnswerError, Check, SessionError, interleave
+from quizapp.session import SessionError
+from quizapp.study_queue import interleave
 
 from .store_helpers import (
     T0,
@@ -355,10 +357,7 @@ def test_preview_matches_the_recorded_interval(make_session):
 # -- code cards and pluggable checkers -----------------------------------------------------------
 
 
-def test_code_cards_wait_for_a_checker(make_session, store, monkeypatch):
-    import quizapp.session as session_module
-
-    monkeypatch.setattr(session_module, "default_checkers", lambda: dict(session_module.DEFAULT_CHECKERS))
+def test_code_cards_wait_for_a_checker(make_session, store):
     lib = library(topic("alpha", [code("drill"), flash("f")]))
     assert drain(make_session(lib), Rating.Easy) == ["f"]
 
@@ -372,7 +371,7 @@ def test_code_cards_wait_for_a_checker(make_session, store, monkeypatch):
     outcome = session.submit("def f(x):\n    return x")
     assert outcome.correct and outcome.rating == Rating.Good and outcome.message == "passes"
     assert store.reviews("drill")[0].answer.startswith("def f")
-    assert session.last_code("drill") == "def f(x):\n    return x"  # kept for the next visit
+    assert store.load_code("drill") == "def f(x):\n    return x"  # kept for the next visit
 
 
 # -- undo, skip, bury -------------------------------------------------------------------------
@@ -436,6 +435,80 @@ def test_suspend_takes_a_card_out(make_session, clock, store):
     assert drain(make_session(lib), Rating.Easy) == ["alpha-001"]
 
 
+def test_undo_takes_back_a_bury_before_the_grade_before_it(make_session, store, clock):
+    """Grade a1 Again, grade a2 Again, a1 returns, bury a1, undo twice: the bury is undone (a1
+    shown again, not buried), then a2's grade; the log and buried_until right at every step."""
+    lib = library(topic("alpha", [flash("a1"), flash("a2")]))
+    session = make_session(lib)
+    tomorrow = T0.replace(hour=4) + timedelta(days=1)
+    assert session.next().card.id == "a1"
+    session.grade(Rating.Again)
+    assert session.next().card.id == "a2"
+    session.grade(Rating.Again)
+    clock.advance(minutes=2)
+    assert session.next().card.id == "a1"  # back after its one-minute step
+    session.bury()
+    assert store.state("a1").buried_until == tomorrow and session.current is None
+
+    again = session.undo()
+    assert again.card.id == "a1" and session.current is again
+    assert store.state("a1").buried_until is None
+    assert [r.card_id for r in store.reviews()] == ["a2", "a1"]  # both grades still stand
+
+    again = session.undo()
+    assert again.card.id == "a2" and again.state.is_new
+    assert [r.card_id for r in store.reviews()] == ["a1"]
+    assert store.state("a2").is_new and store.state("a1").buried_until is None
+    assert session.undo().card.id == "a1" and store.review_count() == 0
+    assert session.undo() is None
+
+
+def test_undo_takes_back_a_suspend(make_session, store):
+    session = make_session(flash_library(2))
+    first = session.next().card.id
+    session.suspend()
+    assert store.state(first).suspended and session.next().card.id != first
+    assert session.undo().card.id == first
+    assert not store.state(first).suspended
+    assert session.remaining().total == 2  # both cards to come again
+
+
+def test_undo_of_a_bury_by_id_keeps_the_card_shown(make_session, store):
+    session = make_session(flash_library(3))
+    shown = session.next().card.id
+    session.bury("alpha-002")  # another card, e.g. from a list
+    assert session.current.card.id == shown and store.state("alpha-002").buried_until is not None
+    assert session.undo().card.id == shown
+    assert store.state("alpha-002").buried_until is None
+    assert drain(session, Rating.Easy) == ["alpha-000", "alpha-001", "alpha-002"]
+
+
+def test_a_skipped_learning_card_still_counts_as_learning(make_session, store):
+    store.put_state(CardState("alpha-000", state=LEARNING, step=0, stability=2.0, difficulty=5.0,
+                              due=T0 - timedelta(minutes=1), last_review=T0 - timedelta(minutes=2), reps=1))
+    session = make_session(flash_library(3))
+    assert session.remaining() == session.remaining().__class__(new=2, learning=1, review=0)
+    assert session.next().card.id == "alpha-000"
+    session.skip()
+    assert session.remaining() == session.remaining().__class__(new=2, learning=1, review=0)
+    assert session.next().card.id == "alpha-001"
+    assert session.remaining() == session.remaining().__class__(new=2, learning=1, review=0)
+
+
+def test_chosen_cards_are_counted_by_their_state(make_session, store):
+    lib = library(topic("alpha", [flash("new"), flash("learning"), flash("review")]))
+    store.put_state(CardState("learning", state=LEARNING, step=0, stability=2.0, difficulty=5.0,
+                              due=T0 + timedelta(minutes=5), last_review=T0, reps=1))
+    store.put_state(review_state("review", T0 + timedelta(days=9)))
+    session = make_session(lib, cards=["new", "learning", "review"])
+    left = session.remaining()
+    assert (left.new, left.learning, left.review) == (1, 1, 1)
+    session.next()
+    session.grade(Rating.Again)  # the new card goes to learning
+    left = session.remaining()
+    assert (left.new, left.learning, left.review) == (0, 2, 1)
+
+
 # -- content changes --------------------------------------------------------------------------
 
 
@@ -491,16 +564,25 @@ def test_summary_counts_time_and_next_due(make_session, clock):
     assert summary.next_due == T0 + timedelta(seconds=20, minutes=10)
 
 
-def test_a_drills_module_with_check_code_is_picked_up(make_session, monkeypatch):
-    import sys
-    import types
+# -- the one session factory --------------------------------------------------------------------
 
-    import quizapp
 
-    fake = types.ModuleType("quizapp.drills")
-    fake.check_code = lambda presented, text: Check(text == "ok", "checked", "ok", text)
-    monkeypatch.setitem(sys.modules, "quizapp.drills", fake)
-    monkeypatch.setattr(quizapp, "drills", fake, raising=False)
-    session = make_session(library(topic("alpha", [code("drill")])))
-    assert session.next().card.id == "drill"
-    assert session.submit("ok").rating == Rating.Good
+def test_the_session_factory_plugs_in_the_code_checker(store, clock):
+    from quizapp.drills import session_checker
+    from quizapp.study import open_session
+
+    session = open_session(library(topic("alpha", [code("drill"), flash("f")])), store, now=clock)
+    assert session.checkers["code"] is session_checker
+    assert session.next().card.id == "drill"  # code cards are in the queue, not left out
+
+
+def test_the_session_factory_passes_every_choice_on(store, clock):
+    from quizapp.study import open_session
+
+    lib = lib_two_topics()
+    assert open_session(lib, store, now=clock, limit=2).remaining().total == 2
+    assert open_session(lib, store, now=clock, topics=["beta"]).remaining().total == 2
+    assert open_session(lib, store, now=clock, tags=["eval"]).remaining().total == 2
+    assert open_session(lib, store, now=clock, cards=["b2"]).next().card.id == "b2"
+    assert open_session(lib, store, now=clock, cards=[]).next() is None  # chose nothing: nothing
+    assert open_session(lib, store, now=clock, topics=[], tags=[]).remaining().total == 5  # no filter

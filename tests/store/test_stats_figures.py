@@ -1,14 +1,19 @@
-"""quizapp.stats on a hand-made history: every figure checked against counts done by hand."""
+"""quizapp.stats on a hand-made history: every figure checked against counts done by hand, and the
+per-topic figures (one function for the home screen, ``quizapp stats`` and the stats screen)
+checked against FSRS's own recall prediction card by card."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta, timezone
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from quizapp.content.model import Flashcard
-from quizapp.scheduler import LEARNING, RELEARNING, REVIEW, CardState
-from quizapp.stats import compute, topic_overview
+from quizapp.figures import home_figures
+from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler, Settings
+from quizapp.stats import compute
 from quizapp.store import Review
 
 from .store_helpers import T0, flash, library, topic, truefalse
@@ -87,7 +92,7 @@ def test_mastery_counts_review_cards_recalled_with_90_percent(store, lib):
                               due=T0, last_review=T0 - timedelta(days=30)))  # R < 0.9: forgotten-ish
     store.put_state(CardState("a3", state=LEARNING, step=0, stability=3.0, difficulty=5.0,
                               due=T0, last_review=T0))  # fresh but still learning
-    [alpha, beta] = topic_overview(lib, store, T0, tz=UTC)
+    [alpha, beta], _ = home_figures(lib.topics, store, T0, tz=UTC)
     assert (alpha.topic_id, alpha.cards, alpha.mastered, alpha.new) == ("alpha", 4, 1, 1)
     assert alpha.mastery == pytest.approx(0.25)
     assert alpha.due == 2  # a2 and a3 due now; a1 in 5 days
@@ -104,3 +109,106 @@ def test_most_frequent_misconceptions_with_teaching_cards(store, lib):
     assert stats.misconceptions[0].teaching_cards == ("b2",)
     assert stats.misconceptions[0].last_seen == T0
     assert stats.misconceptions[1].teaching_cards == ()
+
+
+def test_the_stats_screen_and_the_home_screen_show_the_same_topic_figures(store, lib):
+    store.put_state(CardState("a1", state=REVIEW, stability=10.0, difficulty=5.0,
+                              due=T0 + timedelta(days=5), last_review=T0 - timedelta(days=5)))
+    store.put_state(CardState("b1", state=LEARNING, step=0, stability=1.0, difficulty=5.0,
+                              due=T0, last_review=T0, suspended=True))
+    assert compute(lib, store, T0, tz=UTC).topics == home_figures(lib.topics, store, T0, tz=UTC)[0]
+
+
+# -- per-topic figures on any mix of card states ------------------------------------------------
+
+CARD_STATES = st.fixed_dictionaries(
+    {
+        "state": st.sampled_from([NEW, LEARNING, REVIEW, RELEARNING]),
+        "stability": st.floats(0.1, 400),
+        "days_since": st.integers(0, 500),
+        "due_in_hours": st.integers(-24 * 30, 24 * 30),
+        "buried": st.booleans(),
+        "suspended": st.integers(0, 5).map(lambda n: n == 0),
+    }
+)
+EIGHT = library(
+    topic("alpha", [flash(f"a{i}") for i in range(5)]),
+    topic("beta", [flash(f"b{i}", "beta") for i in range(3)]),
+)
+
+
+@given(states=st.lists(CARD_STATES, min_size=8, max_size=8))
+def test_per_topic_figures_count_each_card_by_its_state_and_fsrs_recall(tmp_path_factory, states):
+    from quizapp.store import Store
+
+    scheduler = Scheduler(Settings())
+    expected = {"alpha": [0, 0, 0], "beta": [0, 0, 0]}  # new, due, mastered, counted card by card
+    tomorrow = T0.replace(hour=4) + timedelta(days=1)  # days start at 04:00 (UTC in these tests)
+    with Store.open(tmp_path_factory.mktemp("figures") / "reviews.db") as store:
+        for card, s in zip((c for t in EIGHT.topics for c in t.cards), states):
+            started = s["state"] != NEW
+            state = CardState(
+                card.id,
+                state=s["state"],
+                step=0 if s["state"] in (LEARNING, RELEARNING) else None,
+                stability=s["stability"] if started else None,
+                difficulty=5.0 if started else None,
+                due=T0 + timedelta(hours=s["due_in_hours"]) if started else None,
+                last_review=T0 - timedelta(days=s["days_since"]) if started else None,
+                reps=3 if started else 0,
+                buried_until=T0 + timedelta(hours=5) if s["buried"] else None,
+                suspended=s["suspended"],
+            )
+            store.put_state(state)
+            if s["buried"] or s["suspended"]:
+                continue  # hidden cards count in neither new nor due nor mastered
+            counts = expected[card.topic]
+            if not started:
+                counts[0] += 1
+                continue
+            counts[1] += state.due < tomorrow
+            if s["state"] == REVIEW:
+                recall = scheduler.recall_probability(state.stability, state.last_review, T0)
+                assume(abs(recall - 0.9) > 1e-9)  # exactly at the target, rounding may go either way
+                counts[2] += recall >= 0.9
+        figures, today = home_figures(EIGHT.topics, store, T0, tz=UTC)
+    assert [(t.topic_id, t.cards, t.new, t.due, t.mastered) for t in figures] == [
+        ("alpha", 5, *expected["alpha"]), ("beta", 3, *expected["beta"])
+    ]
+    assert today.due == expected["alpha"][1] + expected["beta"][1]
+
+
+def test_the_mastery_ratio_inverts_fsrs_recall():
+    """Days <= stability * ratio exactly when FSRS predicts at least the desired retention."""
+    for retention in (0.7, 0.85, 0.9, 0.95):
+        scheduler = Scheduler(Settings(desired_retention=retention))
+        ratio = scheduler.mastery_ratio()
+        for stability in (0.5, 1.0, 3.7, 10.0, 120.0):
+            for days in range(0, 400, 3):
+                recall = scheduler.recall_probability(stability, T0 - timedelta(days=days), T0)
+                if abs(recall - retention) > 1e-9:
+                    assert (days <= stability * ratio) == (recall >= retention), (retention, stability, days)
+    assert Scheduler(Settings()).mastery_ratio() == pytest.approx(1.0)  # FSRS: R = 0.9 after S days
+
+
+def test_today_counts_reviews_since_the_day_began_and_new_cards_left(store, lib):
+    # the study day began at 04:00 UTC; one review before it
+    for cid, hours_ago in (("a1", 2), ("a2", 3), ("a3", 9)):
+        store.apply_review(
+            cid,
+            lambda s, h=hours_ago: CardState(s.card_id, state=REVIEW, stability=5.0, difficulty=5.0,
+                                             due=T0 + timedelta(days=3), last_review=T0 - timedelta(hours=h), reps=1),
+            Review(cid, T0 - timedelta(hours=hours_ago), 3, "flashcard"),
+        )
+    _, today = home_figures(lib.topics, store, T0, tz=UTC)
+    assert (today.reviewed, today.due, today.first_run) == (2, 0, False)
+    # 6 cards, 3 started: 3 new; the daily limit (20) has room for 18 more today
+    assert today.new_available == 3
+    store.save_settings(new_per_day=3)
+    assert home_figures(lib.topics, store, T0, tz=UTC)[1].new_available == 1  # 2 new ones taken today
+
+
+def test_a_first_run_is_a_log_without_reviews(store, lib):
+    assert home_figures(lib.topics, store, T0, tz=UTC)[1].first_run
+    store.bury("a1", T0 + timedelta(hours=1))  # hiding a card is not a review
+    assert home_figures(lib.topics, store, T0, tz=UTC)[1].first_run

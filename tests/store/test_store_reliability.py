@@ -43,11 +43,12 @@ def check_database(db: Path, must_have: list[int]) -> int:
     """Integrity, every acknowledged review present, and each card's state written with its rows."""
     with Store.open(db) as store:
         assert store.integrity_check() == "ok"
-        ids = {row[0] for row in store.query("SELECT id FROM review_log")}
+        reviews = store.reviews()
+        ids = {review.id for review in reviews}
         missing = [rid for rid in must_have if rid not in ids]
         assert not missing, f"{len(missing)} acknowledged reviews lost, e.g. {missing[:5]}"
-        per_card = Counter(card for (card,) in store.query("SELECT card_id FROM review_log"))
-        reps = dict(store.query("SELECT card_id, reps FROM card_state WHERE state != 0"))
+        per_card = Counter(review.card_id for review in reviews)
+        reps = {cid: store.state(cid).reps for cid, row in store.state_rows().items() if row.started}
         assert reps == dict(per_card)  # state and log row were written in one transaction
         return len(ids)
 

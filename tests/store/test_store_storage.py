@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.migrations import MIGRATIONS, V1, Migration
+from quizapp.migrations import MIGRATIONS, V1, V2, Migration
 from quizapp.scheduler import NEW, REVIEW, CardState, Rating, Scheduler, Settings
-from quizapp.store import Review, Store, StoreError
+from quizapp.store import Review, Store, StoreError, to_ms
 
 from .store_helpers import T0
 
@@ -37,16 +37,18 @@ def files_in(folder: Path) -> set[str]:
 def test_new_database_is_created_with_schema_and_pragmas(tmp_path):
     path = tmp_path / "deep" / "er" / "q.db"
     with Store.open(path) as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == 2
         conn = store._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"card_state", "review_log", "settings", "code_attempts", "schema_version"} <= tables
+        assert {"card_state", "review_log", "settings", "code_attempts", "schema_version",
+                "review_tombstone", "meta"} <= tables
     with Store.open(path) as again:  # reopening changes nothing
-        assert again.schema_version() == 1
+        assert again.schema_version() == 2
+    assert not (tmp_path / "deep" / "er" / "backups").exists()  # nothing to back up in a new file
 
 
 def test_an_empty_file_is_initialised(tmp_path):
@@ -56,17 +58,21 @@ def test_an_empty_file_is_initialised(tmp_path):
         assert store.review_count() == 0
 
 
-def test_the_queries_we_run_use_indexes(store):
-    plans = {
-        "due": "SELECT card_id, state, due FROM card_state WHERE state != 0 AND due < 5 ORDER BY due",
-        "today": "SELECT prev_state, count(*) FROM review_log WHERE reviewed_at >= 5 GROUP BY prev_state",
-        "history": "SELECT * FROM review_log WHERE card_id = 'x' ORDER BY reviewed_at DESC",
-        "misconceptions": "SELECT misconception, count(*) FROM review_log WHERE misconception IS NOT NULL "
-        "GROUP BY misconception",
-    }
-    for name, sql in plans.items():
+def test_the_queries_on_the_review_log_use_indexes(store):
+    """The log grows without end: every query on it but the total count reads through an index."""
+    run: list[str] = []
+    store._conn.set_trace_callback(run.append)  # the statements as SQLite runs them
+    store.done_since(T0)
+    store.reviews_since(T0)
+    store.daily_counts(T0, 30)
+    store.reviews("x")
+    store.misconception_counts(5)
+    store._conn.set_trace_callback(None)
+    queries = [sql for sql in run if sql.lstrip().startswith("SELECT") and "review_log" in sql]
+    assert len(queries) >= 5
+    for sql in queries:
         plan = " ".join(str(row[-1]) for row in store._conn.execute("EXPLAIN QUERY PLAN " + sql))
-        assert "USING" in plan and "INDEX" in plan, (name, plan)
+        assert "USING" in plan and "INDEX" in plan, (sql, plan)
 
 
 # -- refusing what is not ours ----------------------------------------------------------------
@@ -100,7 +106,7 @@ def test_a_short_binary_file_is_refused(tmp_path):
     assert_refused(path, "is not a quizapp database")
 
 
-def test_a_damaged_sqlite_file_is_refused_untouched(tmp_path):
+def test_a_damaged_sqlite_file_is_called_damaged_and_left_untouched(tmp_path):
     path = tmp_path / "damaged.db"
     with Store.open(path) as store:
         grade(store, "a")
@@ -111,7 +117,7 @@ def test_a_damaged_sqlite_file_is_refused_untouched(tmp_path):
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     path.write_bytes(bytes(data))
-    assert_refused(path, "is not a quizapp database")
+    assert_refused(path, "looks damaged (", "restore a backup or pass --db")
 
 
 def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path):
@@ -131,7 +137,7 @@ def test_a_directory_is_refused(tmp_path):
     path = tmp_path / "folder.db"
     path.mkdir()
     (path / "keep.txt").write_text("x")
-    assert_refused(path, "is a directory")
+    assert_refused(path, "is a folder, not a database file")
     assert files_in(path) == {"keep.txt"}
 
 
@@ -192,11 +198,13 @@ def test_undo_restores_the_state_and_deletes_the_row(store):
     _, first, _ = grade(store, "c", Rating.Good)
     before, _, rid = grade(store, "c", Rating.Again, at=T0 + timedelta(minutes=10))
     assert before == first
-    assert store.undo_review(rid, before)
+    uid = store.reviews("c")[0].uid
+    assert store.undo_review(rid, before, T0 + timedelta(minutes=11))
     assert store.get_state("c") == first
     assert store.review_count() == 1
-    assert not store.undo_review(rid, before)  # already gone: nothing changes
-    assert store.review_count() == 1
+    assert store.undone_uids() == {uid}  # the tombstone: a merge must not bring it back
+    assert not store.undo_review(rid, before, T0 + timedelta(minutes=12))  # already gone: nothing changes
+    assert store.review_count() == 1 and store.undone_uids() == {uid}
 
 
 def test_done_since_counts_by_previous_state(store):
@@ -223,8 +231,22 @@ def test_state_round_trips_every_field(store):
                       buried_until=T0 + timedelta(hours=16), suspended=True)
     store.put_state(state)
     assert store.get_state("full") == state
-    assert store.hidden_ids(T0) == {"full"}
-    assert store.due_before(T0 + timedelta(days=4)) == [("full", REVIEW, state.due)]
+    [(card_id, row)] = store.state_rows().items()
+    assert card_id == "full"
+    assert row == (REVIEW, to_ms(state.due), 12.5, to_ms(T0), 2, 1, to_ms(T0 + timedelta(hours=16)))
+    assert row.hidden(to_ms(T0)) and row.buried(to_ms(T0)) and row.started
+
+
+def test_bury_and_suspend_return_the_state_before_and_change_only_their_flag(store):
+    state = CardState("c", state=REVIEW, stability=3.0, difficulty=5.0, due=T0, last_review=T0, reps=2)
+    store.put_state(state)
+    assert store.bury("c", T0 + timedelta(hours=5)) == state
+    assert store.set_suspended("c", True) == replace(state, buried_until=T0 + timedelta(hours=5))
+    assert store.get_state("c") == replace(state, buried_until=T0 + timedelta(hours=5), suspended=True)
+    store.bury("c", None)
+    store.set_suspended("c", False)
+    assert store.get_state("c") == state
+    assert store.bury("never-seen", T0) == CardState("never-seen")  # a new card can be buried too
 
 
 # -- settings, code -----------------------------------------------------------------------------
@@ -232,11 +254,15 @@ def test_state_round_trips_every_field(store):
 
 def test_settings_default_then_saved(store, db_path):
     assert store.settings() == Settings()
-    saved = store.save_settings(new_per_day=5, learning_steps=[60, 600, 3600])
-    assert saved.new_per_day == 5 and len(saved.learning_steps) == 3
+    saved = store.save_settings(new_per_day=5, learning_steps=[60, 600, timedelta(hours=1)])
+    assert saved.new_per_day == 5
+    assert saved.learning_steps == (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
+    assert saved == replace(Settings(), new_per_day=5, learning_steps=saved.learning_steps)
+    assert store.save_settings(desired_retention=0.85).new_per_day == 5  # earlier changes kept
     store.close()
     with Store.open(db_path) as again:
-        assert again.settings() == saved
+        assert again.settings() == replace(saved, desired_retention=0.85)
+        assert set(again.raw_settings()) == {"new_per_day", "learning_steps", "desired_retention"}
 
 
 def test_bad_settings_are_rejected_before_writing(store):
@@ -244,6 +270,10 @@ def test_bad_settings_are_rejected_before_writing(store):
         store.save_settings(desired_retention=2.0)
     with pytest.raises(ValueError, match="unknown"):
         store.save_settings(colour="red")
+    with pytest.raises(ValueError, match="new_per_day"):
+        store.save_settings(reviews_per_day=50, new_per_day=-1)  # one bad value: nothing written
+    with pytest.raises(ValueError, match="learning_steps"):
+        store.save_settings(learning_steps=["soon"])
     assert store.raw_settings() == {}
 
 
@@ -260,58 +290,64 @@ def test_code_attempts_keep_the_last_text(store):
     assert store.load_code("drill").endswith("2 * x\n")
 
 
-def test_query_is_read_only(store):
-    with pytest.raises(ValueError):
-        store.query("DELETE FROM review_log")
+def test_the_store_offers_no_raw_sql(store):
+    assert not hasattr(store, "query")  # every query is a named method (tests/test_architecture.py)
 
 
-# -- migrations -------------------------------------------------------------------------------
+# -- migrations ---------------------------------------------------------------------------
 
-V2 = Migration(
-    version=2,
+V3 = Migration(
+    version=3,
     description="fake: a note per review",
-    statements=("ALTER TABLE review_log ADD COLUMN note TEXT",
-                "CREATE TABLE tags (card_id TEXT, tag TEXT)"),
+    tables=("tags",),
+    steps=("ALTER TABLE review_log ADD COLUMN note TEXT",
+           "CREATE TABLE tags (card_id TEXT, tag TEXT)"),
 )
 
 
-def columns(store: Store, table: str) -> list[str]:
-    return [row[1] for row in store._conn.execute(f"PRAGMA table_info({table})")]
+def columns(path: Path, table: str) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def table_names(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def test_migrations_upgrade_an_old_database_in_order(db_path):
-    with Store.open(db_path, migrations=(V1,)) as old:
+    with Store.open(db_path) as old:
         grade(old, "kept")
-    with Store.open(db_path, migrations=(V1, V2)) as new:
-        assert new.schema_version() == 2
-        assert "note" in columns(new, "review_log")
+    with Store.open(db_path, migrations=(*MIGRATIONS, V3)) as new:
+        assert new.schema_version() == 3
         assert [r.card_id for r in new.reviews()] == ["kept"]  # data survives
-    with Store.open(db_path, migrations=(V1, V2)) as again:  # idempotent
-        assert again.schema_version() == 2
+    assert "note" in columns(db_path, "review_log")
+    with Store.open(db_path, migrations=(*MIGRATIONS, V3)) as again:  # idempotent
+        assert again.schema_version() == 3
 
 
 def test_a_newer_database_is_refused(db_path):
-    Store.open(db_path, migrations=(V1, V2)).close()
+    Store.open(db_path, migrations=(*MIGRATIONS, V3)).close()
     before = db_path.read_bytes()
     with pytest.raises(StoreError, match="newer quizapp"):
-        Store.open(db_path, migrations=(V1,))
+        Store.open(db_path)
     assert db_path.read_bytes() == before
 
 
 def test_a_failing_migration_is_rolled_back_whole(db_path):
-    broken = Migration(2, "half good", ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
-    Store.open(db_path, migrations=(V1,)).close()
+    broken = Migration(3, "half good", ("half",), ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
+    Store.open(db_path).close()
     with pytest.raises(StoreError):
-        Store.open(db_path, migrations=(V1, broken))
-    with Store.open(db_path, migrations=(V1,)) as store:
-        assert store.schema_version() == 1
-        assert not store.query("SELECT name FROM sqlite_master WHERE name = 'half'")
+        Store.open(db_path, migrations=(*MIGRATIONS, broken))
+    with Store.open(db_path) as store:
+        assert store.schema_version() == 2
+    assert "half" not in table_names(db_path)
 
 
 def test_migration_versions_must_be_consecutive(db_path):
     with pytest.raises(ValueError, match="1, 2, 3"):
-        Store.open(db_path, migrations=(V1, replace(V2, version=3)))
-    assert MIGRATIONS[0] is V1
+        Store.open(db_path, migrations=(V1, replace(V3, version=4)))
+    assert MIGRATIONS == (V1, V2)
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")

@@ -132,7 +132,7 @@ def seed_history(store: Store, library: Library, now: datetime = NOW, seed: int 
         t = (start + timedelta(days=day)).replace(hour=9, minute=0) + timedelta(minutes=rng.randrange(60))
         if t >= now:
             t = now - timedelta(hours=2)
-        states = store.states()
+        states = {card.id: state for card in cards if (state := store.get_state(card.id)) is not None}
         due = [c for c in cards if c.id in states and states[c.id].due <= t]
         fresh = [c for c in cards if c.id not in states][:NEW_PER_DAY] if rng.random() < 0.6 else []
         for card in due + fresh:

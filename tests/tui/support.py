@@ -76,4 +76,11 @@ async def settle(pilot: Any) -> None:
 
 def reviews(store: Any) -> list[tuple]:
     """(card id, rating, correct, misconception) of every logged review, oldest first."""
-    return store.query("SELECT card_id, rating, correct, misconception FROM review_log ORDER BY id")
+    rows = sorted(store.reviews(), key=lambda r: r.id)
+    return [(r.card_id, r.rating, None if r.correct is None else int(r.correct), r.misconception) for r in rows]
+
+
+def drawn_rows(table: Any) -> list[str]:
+    """The rows a table (TopicTable, CardTable) draws under its header, as plain text."""
+    shown = min(table.row_count - int(table.scroll_offset.y), table.size.height - 1)
+    return [table.render_line(y).text for y in range(1, 1 + max(0, shown))]

@@ -104,8 +104,7 @@ def teaching_cards(library, name: str) -> list[str]:
 
 
 async def test_enter_on_a_misconception_studies_the_cards_that_teach_it(stats_library, history_store):
-    logged = Counter(name for (name,) in history_store.query(
-        "SELECT misconception FROM review_log WHERE misconception IS NOT NULL"))
+    logged = Counter(r.misconception for r in history_store.reviews() if r.misconception is not None)
     app = stats_app(stats_library, history_store)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -8,9 +8,11 @@ from textual.command import CommandList, CommandPalette
 
 from quizapp.cli import main
 from quizapp.store import StoreError
-from quizapp.tui.app import DARK_THEME, LIGHT_THEME, QuizApp, optional_screen
+from quizapp.tui.app import DARK_THEME, LIGHT_THEME, QuizApp
+from quizapp.tui.screens.browser import BrowserScreen
 from quizapp.tui.screens.help import HelpScreen
 from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
@@ -164,12 +166,8 @@ async def test_resizing_keeps_the_home_screen_usable(make_app):
 # -- stats and browser ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key, module, name", [("s", "stats", "StatsScreen"), ("slash", "browser", "BrowserScreen"),
-                                               ("b", "browser", "BrowserScreen")])
-async def test_home_keys_open_stats_and_browser(make_app, key, module, name):
-    cls = optional_screen(module, name)
-    if cls is None:
-        pytest.skip(f"quizapp.tui.screens.{module} is not there yet")
+@pytest.mark.parametrize("key, cls", [("s", StatsScreen), ("slash", BrowserScreen), ("b", BrowserScreen)])
+async def test_home_keys_open_stats_and_browser(make_app, key, cls):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -92,4 +92,4 @@ def test_study_one_card_in_a_real_terminal(tmp_path):
         print(f"The last screen seen:\n{term.last_screen}")  # shown by pytest if the test failed
         term.close()
     with Store.open(db) as store:
-        assert store.query("SELECT card_id, rating FROM review_log") == [("tui-drop-flash", 3)]
+        assert [(r.card_id, r.rating) for r in store.reviews()] == [("tui-drop-flash", 3)]

@@ -13,6 +13,19 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from quizapp.tui.screens.browser import BrowserScreen
+from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.stats import StatsScreen
+from quizapp.tui.screens.study import StudyScreen
+from quizapp.tui.screens.summary import SummaryScreen
+from quizapp.tui.widgets.choice import ChoiceView
+from quizapp.tui.widgets.code import CodeView
+from quizapp.tui.widgets.exercise import AnswerInput, ExerciseView
+from quizapp.tui.widgets.feedback import FeedbackView
+from quizapp.tui.widgets.flashcard import FlashcardView
+from quizapp.tui.widgets.topic_table import TopicTable
+from quizapp.tui.widgets.truefalse import TrueFalseView
+
 #: Longer words for grouped bindings (the footer keeps its short labels).
 KEY_WIDTH = 12
 GROUP_HELP = {"pick": "Pick an option (toggles when several are right)"}
@@ -24,22 +37,11 @@ NOTES = (
 )
 
 
-def sections() -> list[tuple[str, type]]:
-    """(title, class with BINDINGS), in the order a user meets them."""
-    from quizapp.tui.app import QuizApp
-    from quizapp.tui.screens.home import HomeScreen
-    from quizapp.tui.screens.study import StudyScreen
-    from quizapp.tui.screens.summary import SummaryScreen
-    from quizapp.tui.widgets.choice import ChoiceView
-    from quizapp.tui.widgets.code import CodeView
-    from quizapp.tui.widgets.exercise import AnswerInput, ExerciseView
-    from quizapp.tui.widgets.feedback import FeedbackView
-    from quizapp.tui.widgets.flashcard import FlashcardView
-    from quizapp.tui.widgets.topic_table import TopicTable
-    from quizapp.tui.widgets.truefalse import TrueFalseView
-
-    out: list[tuple[str, type]] = [
-        ("Everywhere", QuizApp),
+def sections(app_class: type) -> list[tuple[str, type]]:
+    """(title, class with BINDINGS), in the order a user meets them; ``app_class`` holds the keys
+    that work everywhere (the running app's class, so this module need not import it)."""
+    return [
+        ("Everywhere", app_class),
         ("Home", HomeScreen),
         ("Topic list", TopicTable),
         ("While studying", StudyScreen),
@@ -51,14 +53,9 @@ def sections() -> list[tuple[str, type]]:
         ("Code drill", CodeView),
         ("After an answer", FeedbackView),
         ("Session summary", SummaryScreen),
+        ("Stats", StatsScreen),
+        ("Browser", BrowserScreen),
     ]
-    from quizapp.tui.app import optional_screen
-
-    for title, module, name in (("Stats", "stats", "StatsScreen"), ("Browser", "browser", "BrowserScreen")):
-        cls = optional_screen(module, name)
-        if cls is not None:
-            out.append((title, cls))
-    return out
 
 
 def _bindings(cls: type) -> list[Binding]:
@@ -152,7 +149,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 for note in NOTES:
                     yield Static(Content.styled(note, "dim"), classes="help-note")
-                for title, cls in sections():
+                for title, cls in sections(type(self.app)):
                     rows = key_rows(cls, self.app.get_key_display)
                     if not rows:
                         continue

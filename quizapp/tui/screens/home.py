@@ -1,8 +1,9 @@
 """The home screen: every topic with its due, new and total cards and mastery; today's totals.
 
 Enter studies the highlighted topic, ``a`` everything due plus today's new cards, ``e`` the
-highlighted topic's exercises right now.  The figures come from a few cheap queries
-(:mod:`quizapp.tui.overview`) and are refreshed whenever the screen comes back into view.
+highlighted topic's exercises right now.  The figures come from :func:`quizapp.figures.home_figures`
+(the same per-topic figures as the stats screen) and are refreshed whenever the screen comes back
+into view.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from quizapp.figures import Today, TopicStats, home_figures
+from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
-from quizapp.tui.overview import Overview, TopicRow, overview
 from quizapp.tui.widgets.topic_table import TopicTable
 from quizapp.tui.widgets.key_bar import KeyBar
 
@@ -33,8 +35,7 @@ def topic_outlines(library: Any) -> Sequence[Any]:
     return outlines if outlines is not None else library.topics
 
 
-def today_line(view: Overview) -> Content:
-    today = view.today
+def today_line(today: Today) -> Content:
     return Content.assemble(
         ("Today: ", "bold"),
         (str(today.reviewed), "bold $text-accent"), " reviewed   ",
@@ -58,19 +59,18 @@ class HomeScreen(Screen):
         super().__init__(id="home")
         self.ctx = ctx
         self.sub_title = "Normalization and regularization for ML interviews"
-        self.rows: tuple[TopicRow, ...] = ()
+        # Counted now, before the first layout, so the first frame already shows the figures (and
+        # a StoreError reaches the command before the terminal is taken).
+        self.rows, self.today = home_figures(topic_outlines(ctx.library), ctx.store, ctx.now())
         self._counted_on_mount = False
 
     def compose(self) -> ComposeResult:
-        # Counted before the first layout, so the first frame already shows the figures.
-        view = overview(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
-        self.rows = view.topics
-        notes = self._notes(view)
+        notes = self._notes(self.today)
         yield Header()
-        yield Static(today_line(view), id="today")
+        yield Static(today_line(self.today), id="today")
         yield Static(Content("\n").join(notes), id="notes").set_styles(f"display: {'block' if notes else 'none'};")
         table = TopicTable(id="topics")
-        table.set_rows(view.topics)
+        table.set_rows(self.rows)
         yield table
         yield KeyBar()
 
@@ -93,19 +93,22 @@ class HomeScreen(Screen):
 
     def refresh_figures(self) -> None:
         """Recount everything (after a session, or when the screen comes back)."""
-        view = overview(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
-        self.rows = view.topics
-        self.query_one("#today", Static).update(today_line(view))
-        lines = self._notes(view)
+        try:
+            self.rows, self.today = home_figures(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
+        except StoreError as problem:
+            self.app.fail(problem)  # type: ignore[attr-defined]
+            return
+        self.query_one("#today", Static).update(today_line(self.today))
+        lines = self._notes(self.today)
         notes = self.query_one("#notes", Static)
         notes.update(Content("\n").join(lines))
         notes.display = bool(lines)
-        self.query_one(TopicTable).set_rows(view.topics)
+        self.query_one(TopicTable).set_rows(self.rows)
 
-    def _notes(self, view: Overview) -> list[Content]:
+    def _notes(self, today: Today) -> list[Content]:
         """The lines above the table: a first-run welcome, skipped content, no decks at all."""
         lines: list[Content] = []
-        if view.today.first_run:
+        if today.first_run:
             lines.extend(Content.styled(line, "dim") for line in FIRST_RUN)
         problems = self.ctx.library.problems
         if problems:
@@ -118,13 +121,13 @@ class HomeScreen(Screen):
                     ("  - `quizapp validate` lists them", "dim"),
                 )
             )
-        if not view.topics:
+        if not self.rows:
             lines.append(Content.styled("No decks were found. Pass --content DIR with your YAML decks.", "$text-error"))
         return lines
 
     # -- actions ---------------------------------------------------------------------------------
 
-    def selected_topic(self) -> TopicRow | None:
+    def selected_topic(self) -> TopicStats | None:
         table = self.query_one(TopicTable)
         if not self.rows:
             return None

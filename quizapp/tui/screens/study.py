@@ -13,6 +13,8 @@ leaves a field.  ctrl+b buries from anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Any
 
 from textual import work
@@ -22,11 +24,28 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Header
 
+from quizapp.grading import AnswerError
+from quizapp.session import SessionError
+from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.card_header import CardHeader, card_facts
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.feedback import FeedbackView
 from quizapp.tui.widgets.key_bar import KeyBar
+
+
+def _leave_on_store_error(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """A database problem while studying (say the file was removed: the grade was not saved)
+    ends the app with its one-line message instead of a traceback."""
+
+    @wraps(handler)
+    async def guarded(self: StudyScreen, *args: Any) -> None:
+        try:
+            await handler(self, *args)
+        except StoreError as problem:
+            self.app.fail(problem)  # type: ignore[attr-defined]
+
+    return guarded
 
 
 class StudyScreen(Screen):
@@ -220,6 +239,7 @@ class StudyScreen(Screen):
 
     # -- moving between cards --------------------------------------------------------------------
 
+    @_leave_on_store_error
     async def advance(self) -> None:
         presented = self.session.next()
         if presented is None:
@@ -246,7 +266,11 @@ class StudyScreen(Screen):
         await self._display(view)
         view.focus()
         if outcome.leech:
-            self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
+            self.notify_leech(outcome)
+
+    def notify_leech(self, outcome: Any) -> None:
+        lapses = self.session.settings.leech_lapses
+        self.notify(f"{outcome.card.id} is a leech: failed {lapses}+ times. Consider rewording it.", severity="warning")
 
     async def _display(self, view: CardView | FeedbackView) -> None:
         """Show ``view`` in the body: card views are hidden and kept, feedback is thrown away."""
@@ -318,13 +342,14 @@ class StudyScreen(Screen):
 
     # -- answers ---------------------------------------------------------------------------------
 
+    @_leave_on_store_error
     async def on_card_view_rated(self, message: CardView.Rated) -> None:
         message.stop()
         if self.busy or not isinstance(self.view, CardView):
             return
         outcome = self.session.grade(message.rating)
         if outcome.leech:
-            self.notify(f"{outcome.card.id} is a leech: failed 8+ times. Consider rewording it.", severity="warning")
+            self.notify_leech(outcome)
         await self.advance()
 
     async def on_card_view_answered(self, message: CardView.Answered) -> None:
@@ -340,9 +365,8 @@ class StudyScreen(Screen):
             return
         await self._submit(message.answer, message.shown)
 
+    @_leave_on_store_error
     async def _submit(self, answer: Any, shown: Any) -> None:
-        from quizapp.session import AnswerError
-
         view = self.view
         try:
             outcome = self.session.submit(answer)
@@ -354,12 +378,13 @@ class StudyScreen(Screen):
 
     @work(thread=True, exclusive=True, group="submit")
     def _submit_in_thread(self, answer: Any, shown: Any) -> None:
-        from quizapp.session import AnswerError
-
         try:
             outcome = self.session.submit(answer)
         except AnswerError as exc:
             self.app.call_from_thread(self._submit_failed, str(exc))
+            return
+        except StoreError as problem:  # e.g. the solution removed the database: nothing saved
+            self.app.call_from_thread(self.app.fail, problem)  # type: ignore[attr-defined]
             return
         except Exception as exc:  # the checker broke: keep the card, say what happened
             self.app.call_from_thread(self._submit_failed, f"could not check the code: {exc}")
@@ -391,9 +416,8 @@ class StudyScreen(Screen):
             return not self.busy
         return True
 
+    @_leave_on_store_error
     async def action_undo(self) -> None:
-        from quizapp.session import SessionError
-
         if self.busy:
             return
         try:
@@ -404,7 +428,7 @@ class StudyScreen(Screen):
         if presented is None:
             self.notify("Nothing to undo yet.")
             return
-        self.notify(f"Undone: {presented.card.id} is back, its grade taken off the record.")
+        self.notify(f"Undone: {presented.card.id} is back.")
         await self.show_card(presented)
 
     async def action_skip(self) -> None:
@@ -414,6 +438,7 @@ class StudyScreen(Screen):
         self.session.skip()
         await self.advance()
 
+    @_leave_on_store_error
     async def action_bury(self) -> None:
         if self.busy or not isinstance(self.view, CardView):
             return

@@ -42,7 +42,9 @@ def summary_lines(summary: Any, now: datetime) -> list[Content]:
         lines.append(Content.assemble(("Next due: ", "dim"), (when, "bold")))
     if summary.leeches:
         lines.append(
-            Content.assemble(("Leeches (failed 8+ times): ", "bold $text-warning"), ", ".join(summary.leeches))
+            Content.assemble(
+                (f"Leeches (failed {summary.leech_lapses}+ times): ", "bold $text-warning"), ", ".join(summary.leeches)
+            )
         )
     left = summary.remaining
     if left.total:

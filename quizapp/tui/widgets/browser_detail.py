@@ -68,7 +68,7 @@ def _when(moment: datetime | None, tz: Any) -> str:
     return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
 
 
-def state_text(state: CardState, now: datetime, tz: Any = None, leech_lapses: int = 8) -> Text:
+def state_text(state: CardState, now: datetime, tz: Any, leech_lapses: int) -> Text:
     """One card's scheduling state in a few lines."""
     out = Text()
     if state.is_new:

@@ -231,14 +231,9 @@ class CardIndex:
 
     @classmethod
     def build(cls, library: Any, store: Any, now: datetime, tz: Any = None) -> "CardIndex":
-        """Read every card and its stored state (one query, no per-card objects beyond the entry)."""
+        """Read every card and its stored state (:meth:`Store.state_rows`: one query)."""
         settings = store.settings()
-        rows = {
-            row[0]: row[1:]
-            for row in store.query(
-                "SELECT card_id, state, due, lapses, suspended, buried_until FROM card_state"
-            )
-        }
+        rows = store.state_rows()
         now_ms = to_ms(now)
         tomorrow_ms = to_ms(day_start(now, settings.day_starts_at, tz) + timedelta(days=1))
         entries = []
@@ -248,14 +243,14 @@ class CardIndex:
                 if card.id in seen:
                     continue
                 seen.add(card.id)
-                state, due, lapses, suspended, buried_until = rows.get(card.id, (NEW, None, 0, 0, None))
-                started = state != NEW
-                name = STATE_NAMES.get(state, str(state))
+                row = rows.get(card.id)
+                name = STATE_NAMES[row.state if row else NEW]
+                started = row is not None and row.started
                 flags = {
-                    "leech": int(lapses or 0) >= settings.leech_lapses,
-                    "suspended": bool(suspended),
-                    "buried": bool(buried_until and buried_until > now_ms),
-                    "due": bool(started and not suspended and due is not None and due < tomorrow_ms),
+                    "leech": row is not None and row.lapses >= settings.leech_lapses,
+                    "suspended": row is not None and bool(row.suspended),
+                    "buried": row is not None and row.buried(now_ms),
+                    "due": started and not row.suspended and row.due is not None and row.due < tomorrow_ms,
                 }
                 entries.append(
                     CardEntry(
@@ -263,9 +258,9 @@ class CardIndex:
                         topic_id=topic.id,
                         topic_title=topic.title,
                         state=name,
-                        due=from_ms(due) if started else None,
+                        due=from_ms(row.due) if started else None,
                         due_today=flags["due"],
-                        lapses=int(lapses or 0),
+                        lapses=row.lapses if row else 0,
                         leech=flags["leech"],
                         suspended=flags["suspended"],
                         buried=flags["buried"],

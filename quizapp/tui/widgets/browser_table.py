@@ -163,12 +163,6 @@ class CardTable(LineTable):
             return self._keys[self.cursor_row]
         return None
 
-    def visible_rows(self) -> list[list[str]]:
-        """The cells of the rows on screen, as drawn (for tests and screen readers)."""
-        top = int(self.scroll_offset.y)
-        count = max(0, self.scrollable_size.height - 1)
-        return [list(self.row(i)) for i in range(top, min(len(self._keys), top + count))]
-
     def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor_key))
 

@@ -36,7 +36,7 @@ def title_width(total_width: int, longest: int = 1_000) -> int:
 
 
 class TopicTable(LineTable):
-    """Rows of :class:`quizapp.tui.overview.TopicRow` with a cursor row and a fixed header."""
+    """Rows of :class:`quizapp.figures.TopicStats` with a cursor row and a fixed header."""
 
     COMPONENT_PREFIX = "topic-table"
 
@@ -93,7 +93,7 @@ class TopicTable(LineTable):
     # -- data ------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """Show ``rows`` (TopicRow), keeping the cursor where it was when it still fits."""
+        """Show ``rows`` (TopicStats), keeping the cursor where it was when it still fits."""
         self.rows = list(rows)
         self._longest = max((cell_len(row.title) for row in self.rows), default=MIN_TITLE)
         self.rows_changed()
@@ -102,16 +102,6 @@ class TopicTable(LineTable):
     @property
     def row_count(self) -> int:
         return len(self.rows)
-
-    def visible_rows(self) -> list[str]:
-        """The rows on screen as plain text, as drawn (for tests and screen readers)."""
-        top = int(self.scroll_offset.y)
-        count = max(0, self.scrollable_size.height - 1)
-        width = self.scrollable_size.width or 80
-        return [
-            "".join(segment.text for segment in self._row_segments(i, width, Style()))
-            for i in range(top, min(len(self.rows), top + count))
-        ]
 
     def action_select(self) -> None:
         if self.rows:
@@ -140,7 +130,7 @@ class TopicTable(LineTable):
         segments = [Segment(" " + fit(row.title, title_width(width, self._longest)), style)]
         for value, name, (_, col_width) in zip((row.due, row.new), ("due", "new"), NUMBER_COLUMNS):
             segments.append(Segment(" " + fit(str(value), col_width), count(value, name)))
-        segments.append(Segment(" " + fit(str(row.total), NUMBER_COLUMNS[2][1]), style))
+        segments.append(Segment(" " + fit(str(row.cards), NUMBER_COLUMNS[2][1]), style))
         filled = round(row.mastery * BAR_WIDTH)
         segments.append(Segment(" ", style))
         segments.append(Segment("█" * filled, style if on_cursor else style + self.component_style("bar")))

@@ -1,0 +1,108 @@
+"""The per-topic figures (one function, for the home screen, ``quizapp stats`` and the stats
+screen) and the home screen's line about today.
+
+:func:`topic_stats` counts over the store's :class:`~quizapp.store.CardSets` (the ids of the
+hidden, started, due and mastered cards, sorted out in one SQL pass), so 10,000 cards take
+milliseconds and the home screen opens in a blink.  Per topic:
+
+- **due**: started cards falling due before the next study day begins (overdue included);
+- **new**: cards never reviewed; suspended and buried cards count in neither;
+- **mastered**: cards that FSRS has in the Review state *and* predicts the user would recall right
+  now with at least the desired retention (0.9 by default), that is whose whole days since the
+  last review are at most ``stability * Scheduler.mastery_ratio()``.  A card learned last week
+  and still fresh counts; one overdue long enough to be probably forgotten does not, so mastery
+  falls when reviews are skipped, as knowledge does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, Protocol
+
+from quizapp.cardstate import NEW, Settings, day_start
+from quizapp.scheduler import Scheduler
+from quizapp.store import CardSets, Store
+
+__all__ = ["Today", "TopicLike", "TopicStats", "home_figures", "topic_figures", "topic_stats"]
+
+
+class TopicLike(Protocol):
+    """A topic, or anything with its id, title and cards (or just ``card_ids``)."""
+
+    id: str
+    title: str
+
+
+class TopicStats(NamedTuple):
+    topic_id: str
+    title: str
+    cards: int
+    new: int  # never reviewed, not suspended or buried
+    due: int  # started cards due today (learning and reviews, overdue included)
+    mastered: int
+
+    @property
+    def mastery(self) -> float:
+        """Share of the topic's cards mastered (see the module docstring), 0..1."""
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+class Today(NamedTuple):
+    """The home screen's line about today."""
+
+    reviewed: int  # grades given since the study day began
+    due: int  # started cards due today, all topics
+    new_available: int  # new cards today's limit still lets in
+    first_run: bool  # the review log is empty
+
+
+def _card_ids(topic: Any) -> set[str]:
+    """A topic's card ids (``topic.card_ids`` when it has them)."""
+    ids = getattr(topic, "card_ids", None)
+    return set(ids if ids is not None else (card.id for card in topic.cards))
+
+
+def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats, ...]:
+    """Per topic, in order: its cards, and how many are new, due and mastered (see the module
+    docstring) by the store's :class:`~quizapp.store.CardSets`."""
+    out = []
+    for topic in topics:
+        ids = _card_ids(topic)
+        shown = ids - sets.hidden
+        out.append(
+            TopicStats(
+                topic_id=topic.id,
+                title=topic.title,
+                cards=len(ids),
+                new=len(shown - sets.started),
+                due=len(shown & sets.due),
+                mastered=len(shown & sets.mastered),
+            )
+        )
+    return tuple(out)
+
+
+def topic_figures(
+    topics: Iterable[TopicLike], store: Store, settings: Settings, now: datetime, today: datetime
+) -> tuple[TopicStats, ...]:
+    """:func:`topic_stats` at ``now``, in the study day that began at ``today``."""
+    sets = store.card_sets(now, today + timedelta(days=1), Scheduler(settings).mastery_ratio())
+    return topic_stats(topics, sets)
+
+
+def home_figures(
+    topics: Iterable[TopicLike], store: Store, now: datetime, tz: Any = None
+) -> tuple[tuple[TopicStats, ...], Today]:
+    """The home screen's figures: each topic's, and today's totals (reviews since the study day
+    began, cards due, new cards the daily limit still lets in, whether this is a first run)."""
+    settings = store.settings()
+    today = day_start(now, settings.day_starts_at, tz)
+    figures = topic_figures(topics, store, settings, now, today)
+    new_room = max(0, settings.new_per_day - store.done_since(today).get(NEW, 0))
+    return figures, Today(
+        reviewed=store.reviews_since(today),
+        due=sum(t.due for t in figures),
+        new_available=min(sum(t.new for t in figures), new_room),
+        first_run=not store.has_reviews(),
+    )
