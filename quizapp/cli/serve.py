@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from quizapp.cli.common import open_store
+from quizapp.paths import db_path
 
 PROG = "quizapp serve"
 DEFAULT_PORT = 8000
@@ -50,7 +51,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: --token must be at least 16 letters, digits, - or _", file=sys.stderr)
         return 2
     # aiohttp and textual-serve take about 0.25 s to import: only this command pays for them.
-    from quizapp.paths import db_path
     from quizapp.web.guard import new_token
     from quizapp.web.server import QuizServer, listen
 

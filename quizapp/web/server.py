@@ -27,6 +27,7 @@ from textual_serve.server import Server
 
 from quizapp.web.guard import WEBSOCKET, guard
 
+HERE = Path(__file__).parent
 PAGE = "page.html"
 #: How long an app may take to quit (saving nothing: every grade is already committed) before
 #: the server kills its process group.
@@ -81,11 +82,12 @@ class QuizServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[guard(self.token)])
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(Path(__file__).parent))
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE))
         base = f"/{self.token}"
         app.add_routes(
             [
                 web.get(f"{base}/", self.handle_index),
+                web.get(f"{base}/page.js", self.handle_script),
                 web.get(f"{base}/{WEBSOCKET}", self.handle_websocket),
                 web.static(f"{base}/static", self.statics_path),
             ]
@@ -106,6 +108,9 @@ class QuizServer(Server):
         )
         response.headers.update(page_headers(f"{scheme}://{request.host}"))
         return response
+
+    async def handle_script(self, _request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(HERE / "page.js", headers={"Content-Type": "text/javascript"})
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=15)
@@ -157,7 +162,7 @@ def page_headers(websocket_origin: str) -> dict[str, str]:
     policy = (
         "default-src 'self'; "
         f"connect-src 'self' {websocket_origin}; "
-        "script-src 'self' 'unsafe-inline'; "  # the page's restart button
+        "script-src 'self'; "
         "style-src 'self' 'unsafe-inline'; "  # xterm.js styles its own elements
         "img-src 'self' data: blob:; font-src 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
