@@ -108,7 +108,8 @@ async def test_a_websocket_without_the_token_or_from_another_site_starts_nothing
             assert served.descendants() == {}, (url, origin)
 
 
-async def test_sigterm_ends_the_server_and_every_app_it_started(served):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "ctrl+c"])
+async def test_a_stop_signal_ends_the_server_and_every_app_it_started(served, signum):
     titles = shipped_topic_titles()[:3]
     async with aiohttp.ClientSession() as http:
         tabs = [await open_tab(http, served) for _ in range(2)]
@@ -116,7 +117,7 @@ async def test_sigterm_ends_the_server_and_every_app_it_started(served):
             await read_until(tab, all_shown(titles))
         apps = served.descendants()
         assert len(apps) >= 2, apps  # one app process per tab
-        served.process.send_signal(signal.SIGTERM)
+        served.process.send_signal(signum)
         for tab in tabs:  # the server closes each tab
             while not tab.closed:
                 await tab.receive()
