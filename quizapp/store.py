@@ -37,7 +37,7 @@ import json
 import math
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -503,6 +503,12 @@ class Store:
         """Write one card's state as given (a state replayed or imported, a test's setup)."""
         with self._writing():
             self._conn.execute(_UPSERT_STATE, _state_params(state))
+
+    @_guarded
+    def put_states(self, states: Iterable[CardState]) -> None:
+        """Write many cards' states in ONE transaction (a whole replay lands, or nothing)."""
+        with self._writing():
+            self._conn.executemany(_UPSERT_STATE, [_state_params(state) for state in states])
 
     def bury(self, card_id: str, until: datetime | None) -> CardState:
         """Hide a card until ``until`` (None: unbury it); returns its state before."""
