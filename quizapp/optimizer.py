@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from quizapp.cardstate import Settings
+from quizapp.cardstate import RETENTION_RANGE, Settings
 from quizapp.scheduler import DEFAULT_PARAMETERS, Scheduler
 from quizapp.store import Review
 
@@ -42,8 +42,8 @@ __all__ = [
 #: fsrs-rs fits every parameter only from this many predictions left after it sets outliers
 #: aside (fewer: only the first four, fewer than 8: none), so below it quizapp fits nothing.
 MIN_ITEMS = 64
-#: The retention ``recommend_retention`` may suggest: the band ``quizapp settings`` allows.
-RETENTION_BOUNDS = (0.70, 0.99)
+#: The retention ``recommend_retention`` may return: the band ``quizapp settings`` allows.
+RETENTION_BOUNDS = RETENTION_RANGE
 #: The simulated span over which a retention's cost is weighed (fsrs-rs's default).
 LEARN_SPAN_DAYS = 365
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from quizapp.cardstate import FittedParameters
+from quizapp.cardstate import RECOMMENDED_RETENTION, FittedParameters
 from quizapp.cli.common import load_library, open_store
 from quizapp.optimizer import (
     Evaluation,
@@ -37,12 +37,8 @@ def optimize(args: argparse.Namespace, prog: str) -> int:
             elif not refit(store):
                 return 1
             if args.retention:
-                retention = recommend_retention(scheduler_for(store).parameters, store.settings(), deck_size(args))
-                now = store.settings().desired_retention
-                print(
-                    f"Recommended desired retention: {retention:.2f} (now {now:.2f}): the least study time per card "
-                    f"remembered; set it with `quizapp settings desired_retention {retention:.2f}`."
-                )
+                cheapest = recommend_retention(scheduler_for(store).parameters, store.settings(), deck_size(args))
+                print(retention_advice(cheapest, store.settings().desired_retention))
             if args.reschedule:
                 count = reschedule(store)
                 print(f"Rescheduled {count} cards from their reviews.")
@@ -75,6 +71,18 @@ def refit(store: Store) -> bool:
         "due dates until then (--reschedule recomputes them now)."
     )
     return True
+
+
+def retention_advice(cheapest: float, now: float) -> str:
+    """The retention to set: the simulator's cheapest, brought into FSRS's recommended band."""
+    low, high = RECOMMENDED_RETENTION
+    advised = min(max(cheapest, low), high)
+    why = (
+        "the least study time per card remembered, by FSRS's simulator"
+        if advised == cheapest
+        else f"FSRS's simulator finds {cheapest:.2f} cheapest per card remembered, outside FSRS's recommended {low:.2f}-{high:.2f}"
+    )
+    return f"Recommended desired retention: {advised:.2f} (now {now:.2f}): {why}; set it with `quizapp settings desired_retention {advised:.2f}`."
 
 
 def evaluation_table(rows: Sequence[tuple[str, Evaluation]]) -> list[str]:

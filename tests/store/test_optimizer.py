@@ -173,7 +173,19 @@ def test_retention_is_recommended_within_the_allowed_band(tmp_path, capsys, medi
     assert optimize(db, "--retention") == 0
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Recommended"))
     value = float(line.split()[3])
-    assert 0.70 <= value <= 0.99 and f"quizapp settings desired_retention {value:.2f}" in line
+    assert 0.80 <= value <= 0.95 and f"quizapp settings desired_retention {value:.2f}" in line
+
+
+@pytest.mark.parametrize("cheapest, says", [
+    (0.86, "Recommended desired retention: 0.86 (now 0.90): the least study time per card remembered"),
+    (0.70, "Recommended desired retention: 0.80 (now 0.90): FSRS's simulator finds 0.70 cheapest per card "
+           "remembered, outside FSRS's recommended 0.80-0.95"),
+    (0.99, "Recommended desired retention: 0.95 (now 0.90)"),
+])
+def test_the_advice_stays_within_fsrs_recommended_band(cheapest, says):
+    from quizapp.cli.fitting import retention_advice
+
+    assert retention_advice(cheapest, 0.9).startswith(says)
 
 
 def test_reset_goes_back_to_the_defaults(tmp_path, capsys, medium_log):
