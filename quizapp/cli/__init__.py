@@ -17,7 +17,7 @@ import sys
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "serve"]
+COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "settings", "optimize", "serve"]
 
 
 def common_options() -> argparse.ArgumentParser:

@@ -152,6 +152,12 @@ class QuizApp(App):
         if not isinstance(self.screen, BrowserScreen):
             self.push_screen(BrowserScreen(self.ctx))
 
+    def action_open_settings(self) -> None:
+        from quizapp.tui.screens.settings import SettingsScreen  # here, not at the top: ~5 ms of start-up
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.ctx))
+
     def action_help(self) -> None:
         # Here, not at the top: help lists every screen's keys, so it imports them all, the study
         # loop included (~140 ms of start-up).
