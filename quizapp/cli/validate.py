@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"quizapp validate: no such file or folder: {path}", file=sys.stderr)
         return 2
     library = load_library(extra_dirs=paths + content)
-    problems = library.problems + exercise_problems(library)
+    problems = library.problems + library.unrendered + exercise_problems(library)
     for problem in problems:
         print(problem)
     checked = _checked(library, paths + content if paths else [])
