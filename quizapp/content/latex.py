@@ -41,8 +41,13 @@ _PLACEHOLDERS = {cmd: chr(0xE000 + i) for i, cmd in enumerate(_LITERALS)}
 _FROM_PLACEHOLDER = str.maketrans({_PLACEHOLDERS[cmd]: char for cmd, char in _LITERALS.items()})
 # Around an operator name, a space that goes away next to a bracket: ``q log p`` but ``log(x)``.
 _NAME_SPACE = "\ue010"
-# A space between words in \text{...}, which flatlatex would drop as it drops spaces in math.
-_WORD_SPACE = "\ue011"
+# In a \text{...} argument, what flatlatex would read as math (its definitions convert their
+# argument twice): spaces it would drop, a hyphen that is no minus sign, an underscore that is no
+# subscript.  Held as placeholders, put back at the end.
+_TEXT_HELD = {" ": "\ue011", "-": "\ue012", "\\_": "\ue013"}
+_TEXT_RESTORED = str.maketrans({"\ue011": " ", "\ue012": "-", "\ue013": "_"})
+_TEXT_ARGUMENT = re.compile(r"(\\(?:text|textrm|textit|mathrm|operatorname)\s*\{)([^{}]*)\}")
+_RESERVED = re.compile("[\ue000-\ue0ff]")
 _OPERATOR_NAMES = ("arg", "cos", "det", "exp", "inf", "lim", "ln", "log", "max", "min", "Pr", "sin", "sup", "tanh")
 _NEW_COMMANDS = (
     # Text and upright names: the letters themselves.
@@ -103,6 +108,8 @@ def to_unicode(latex: str) -> str:
         raise LatexError(f"longer than {MAX_LENGTH} characters")
     if not latex.strip():
         raise LatexError("the formula is empty")
+    if _RESERVED.search(latex):
+        raise LatexError("it holds a private-use character (U+E000 to U+E0FF), which the renderer reserves")
     unknown = sorted({cmd for cmd in _COMMAND.findall(latex) if cmd not in KNOWN_COMMANDS})
     if unknown:
         raise LatexError(f"unknown command{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
@@ -110,20 +117,19 @@ def to_unicode(latex: str) -> str:
     if braces:
         raise LatexError(braces)
     try:
-        flat = _CONVERTER.convert(_TEXT_ARGUMENT.sub(_keep_spaces, latex))
+        flat = _CONVERTER.convert(_TEXT_ARGUMENT.sub(_hold_text, latex))
     except LatexSyntaxError:
         raise LatexError("a command, ^ or _ is missing what follows it") from None
     except Exception as err:  # a converter bug on odd input (a backslash in \text{}) is a problem
         raise LatexError(f"the converter failed on it ({type(err).__name__})") from None
-    return _spaced(_spoken(flat.translate(_FROM_PLACEHOLDER).replace(_WORD_SPACE, " ")))
+    return _spaced(_spoken(flat.translate(_FROM_PLACEHOLDER))).translate(_TEXT_RESTORED)
 
 
-# A text argument, whose spaces are words' spaces (flatlatex, like TeX math, drops the others).
-_TEXT_ARGUMENT = re.compile(r"(\\(?:text|textrm|textit|mathrm|operatorname)\s*\{)([^{}]*)\}")
-
-
-def _keep_spaces(match: re.Match[str]) -> str:
-    return match.group(1) + match.group(2).replace(" ", _WORD_SPACE) + "}"
+def _hold_text(match: re.Match[str]) -> str:
+    argument = match.group(2)
+    for held, placeholder in _TEXT_HELD.items():
+        argument = argument.replace(held, placeholder)
+    return match.group(1) + argument + "}"
 
 
 def _unbalanced(latex: str) -> str:
@@ -148,9 +154,13 @@ _SUPERSCRIPT_OF = {sup: plain for plain, sup in flat_data.superscript.items()}
 _SCRIPT_RUN = re.compile(f"[{''.join(_SUBSCRIPT_OF)}]+|[{''.join(_SUPERSCRIPT_OF)}]+")
 
 
+# flatlatex brackets a base with an index before an exponent, (x₁)²: x₁² and x[i]² read as well.
+_INDEXED_BASE = re.compile(r"\((\w)(\[[^\[\]()]*\]|[₀-₉]+)\)(?=[⁰¹²³⁴-⁹⁺⁻⁽^])")
+
+
 def _spoken(flat: str) -> str:
     """flatlatex's output with only characters a screen reader names (see the module docstring)."""
-    flat = _SCRIPT_RUN.sub(_plain_script, flat)
+    flat = _INDEXED_BASE.sub(r"\1\2", _SCRIPT_RUN.sub(_plain_script, flat))
     return flat.replace("-", "−")
 
 
@@ -203,7 +213,7 @@ def _spaced(flat: str) -> str:
             while out and out[-1] == " ":
                 out.pop()
             out += [" ", ch, " "]
-        elif space_next and (ch.isalnum() or ch in "(√"):
+        elif space_next and (ch.isalpha() or ch.isdecimal() or ch in "(√"):
             gap()
             out.append(ch)
         elif (ch in _LARGE and operand) or (ch == "(" and prev == "]"):  # x[i](t) would be a Markdown link
