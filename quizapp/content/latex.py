@@ -45,7 +45,10 @@ _NAME_SPACE = "\ue010"
 # argument twice): spaces it would drop, a hyphen that is no minus sign, an underscore that is no
 # subscript.  Held as placeholders, put back at the end.
 _TEXT_HELD = {" ": "\ue011", "-": "\ue012", "\\_": "\ue013"}
-_TEXT_RESTORED = str.maketrans({"\ue011": " ", "\ue012": "-", "\ue013": "_"})
+# The author's own square brackets (E[y], [0, 1]), told apart from those of an index, x[i].
+_OPEN, _CLOSE = "\ue020", "\ue021"
+_HOLD_BRACKETS = str.maketrans({"[": _OPEN, "]": _CLOSE})
+_RESTORED = str.maketrans({"\ue011": " ", "\ue012": "-", "\ue013": "_", _OPEN: "[", _CLOSE: "]"})
 _TEXT_ARGUMENT = re.compile(r"(\\(?:text|textrm|textit|mathrm|operatorname)\s*\{)([^{}]*)\}")
 _RESERVED = re.compile("[\ue000-\ue0ff]")
 _OPERATOR_NAMES = ("arg", "cos", "det", "exp", "inf", "lim", "ln", "log", "max", "min", "Pr", "sin", "sup", "tanh")
@@ -117,12 +120,12 @@ def to_unicode(latex: str) -> str:
     if braces:
         raise LatexError(braces)
     try:
-        flat = _CONVERTER.convert(_TEXT_ARGUMENT.sub(_hold_text, latex))
+        flat = _CONVERTER.convert(_TEXT_ARGUMENT.sub(_hold_text, latex).translate(_HOLD_BRACKETS))
     except LatexSyntaxError:
         raise LatexError("a command, ^ or _ is missing what follows it") from None
     except Exception as err:  # a converter bug on odd input (a backslash in \text{}) is a problem
         raise LatexError(f"the converter failed on it ({type(err).__name__})") from None
-    return _spaced(_spoken(flat.translate(_FROM_PLACEHOLDER))).translate(_TEXT_RESTORED)
+    return _spaced(_spoken(flat.translate(_FROM_PLACEHOLDER))).translate(_RESTORED)
 
 
 def _hold_text(match: re.Match[str]) -> str:
@@ -154,13 +157,21 @@ _SUPERSCRIPT_OF = {sup: plain for plain, sup in flat_data.superscript.items()}
 _SCRIPT_RUN = re.compile(f"[{''.join(_SUBSCRIPT_OF)}]+|[{''.join(_SUPERSCRIPT_OF)}]+")
 
 
-# flatlatex brackets a base with an index before an exponent, (x₁)²: x₁² and x[i]² read as well.
+# flatlatex brackets a base of more than one character before an index or exponent, (x₁)² and
+# (max)[i], and a fraction's numerator or denominator that is a root or a call, a/(√(b + c)):
+# x₁², max[i], hat(v)[t] and a/√(b + c) read as well (a denominator followed by a factor keeps them).
 _INDEXED_BASE = re.compile(r"\((\w)(\[[^\[\]()]*\]|[₀-₉]+)\)(?=[⁰¹²³⁴-⁹⁺⁻⁽^])")
+_NAME_BASE = re.compile(f"\\(({_NAME_SPACE}\\w+){_NAME_SPACE}\\)(?=[\\[₀-₉^⁰¹²³⁴-⁹])")
+_CALL = r"(?:√|[^\W\d]\w*)\([^()]*\)|√\w"
+_REDUNDANT = re.compile(rf"(?<=/)\(({_CALL})\)(?![\w(√])|\(({_CALL})\)(?=[/\[₀-₉])")
 
 
 def _spoken(flat: str) -> str:
-    """flatlatex's output with only characters a screen reader names (see the module docstring)."""
-    flat = _INDEXED_BASE.sub(r"\1\2", _SCRIPT_RUN.sub(_plain_script, flat))
+    """flatlatex's output with only characters a screen reader names (see the module docstring),
+    and without brackets it adds where none are needed."""
+    flat = _SCRIPT_RUN.sub(_plain_script, flat)
+    flat = _INDEXED_BASE.sub(r"\1\2", _NAME_BASE.sub(r"\1", flat))
+    flat = _REDUNDANT.sub(lambda m: m.group(1) or m.group(2), flat)
     return flat.replace("-", "−")
 
 
@@ -181,7 +192,7 @@ def _plain_script(run: re.Match[str]) -> str:
 _RELATIONS = frozenset("=≈≠≤≥←→⇒⇐↦∝≡≃∼<>:")
 _BINARY = frozenset("+−±∓×")
 _LARGE = frozenset("∑∏∫")
-_OPERAND_END = frozenset(")]}|‖!'′∞…")
+_OPERAND_END = frozenset(f")]}}{_CLOSE}|‖!'′∞…")
 
 
 def _spaced(flat: str) -> str:
@@ -198,9 +209,9 @@ def _spaced(flat: str) -> str:
     space_next = False  # after x[i] or W^T, before an operand
     for i, ch in enumerate(flat):
         operand = prev.isalnum() or prev in _OPERAND_END
-        if ch in "([{":
+        if ch in "([{" + _OPEN:
             tight.append(ch == "[" or (ch == "(" and prev == "^") or bool(tight and tight[-1]))
-        elif ch in ")]}" and tight:
+        elif ch in ")]}" + _CLOSE and tight:
             tight.pop()
         inside = bool(tight and tight[-1])
         if inside and ch != "[":
@@ -213,10 +224,10 @@ def _spaced(flat: str) -> str:
             while out and out[-1] == " ":
                 out.pop()
             out += [" ", ch, " "]
-        elif space_next and (ch.isalpha() or ch.isdecimal() or ch in "(√"):
+        elif space_next and (ch.isalpha() or ch.isdecimal() or ch in "(√|‖"):
             gap()
             out.append(ch)
-        elif (ch in _LARGE and operand) or (ch == "(" and prev == "]"):  # x[i](t) would be a Markdown link
+        elif (ch in _LARGE and operand) or (ch == "(" and prev in "]" + _CLOSE):  # [i](t) would be a Markdown link
             gap()
             out.append(ch)
         elif ch == " ":
@@ -225,7 +236,7 @@ def _spaced(flat: str) -> str:
             out.append(ch)
             if ch == ",":
                 out.append(" ")
-        space_next = not inside and (ch == "]" or (prev == "^" and ch.isalpha()))
+        space_next = not inside and (ch in "]" + _CLOSE or (prev == "^" and ch.isalpha()))
         if ch != " ":
             prev = ch
     return "".join(out).strip()
