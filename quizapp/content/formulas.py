@@ -60,6 +60,7 @@ def render(text: str) -> Rendered:
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _INDENTED = re.compile(r"(?: {4}|\t)")
 _BACKTICKS = re.compile(r"`+")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # Markdown's lines end at "\n" only (not at U+2028)
 
 
 def _regions(text: str) -> list[tuple[int, int, bool]]:
@@ -80,7 +81,7 @@ def _block_regions(text: str) -> list[tuple[int, int, bool]]:
     indented = False  # inside an indented block
     after_blank = True  # the previous line was blank (or this is the first line)
     pos = 0
-    for line in text.splitlines(keepends=True):
+    for line in _LINE.findall(text):
         blank = not line.strip()
         if fence:
             is_code = True
