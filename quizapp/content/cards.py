@@ -170,11 +170,13 @@ _DOUBLE_QUOTED_HINT = " (in double quotes a backslash is a YAML escape: use sing
 
 def _line_at(node: Node, value: str, offset: int) -> int:
     """The file line of ``value[offset]``: exact in a literal block (``|``), whose lines are the
-    file's; the value's first line in any other style, which folds lines."""
-    if getattr(node, "style", None) != "|":
+    file's; the first line of the text in any other style, which folds lines."""
+    style = getattr(node, "style", None)
+    if style not in ("|", ">"):
         return line_of(node)
     leading = len(node.value) - len(node.value.lstrip("\n"))  # blank lines text() trimmed
-    return line_of(node) + 1 + leading + value.count("\n", 0, offset)
+    below = value.count("\n", 0, offset) if style == "|" else 0
+    return line_of(node) + 1 + leading + below  # a block's text starts below its | or >
 
 
 class _CardReader(FieldReader):

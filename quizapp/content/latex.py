@@ -224,7 +224,7 @@ def _spaced(flat: str) -> str:
             while out and out[-1] == " ":
                 out.pop()
             out += [" ", ch, " "]
-        elif space_next and (ch.isalpha() or ch.isdecimal() or ch in "(√|‖"):
+        elif space_next and (ch.isalpha() or ch.isdecimal() or ch in "(√"):
             gap()
             out.append(ch)
         elif (ch in _LARGE and operand) or (ch == "(" and prev in "]" + _CLOSE):  # [i](t) would be a Markdown link
