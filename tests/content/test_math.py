@@ -8,6 +8,7 @@ and signs are Unicode sub/superscripts, relations and binary operators are space
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -62,7 +63,7 @@ KEY_FORMULAS = {
         r"\tilde{x} = \lambda x_i + (1 - \lambda) x_j",
         "tilde(x) = λx[i] + (1 − λ)x[j]",
     ),
-    "spectral norm": (r"\sigma(W) = \max_{x \ne 0} \|W x\|/\|x\|", "σ(W) = max[x≠0] ‖Wx‖/‖x‖"),
+    "spectral norm": (r"\sigma(W) = \max_{x \ne 0} \|W x\|/\|x\|", "σ(W) = max[x≠0]‖Wx‖/‖x‖"),
     "a Beta draw, with a comma": (r"\lambda \sim \mathrm{Beta}(\alpha, \alpha)", "λ ∼ Beta(α, α)"),
 }
 
@@ -233,3 +234,12 @@ def test_text_inside_backticks_on_one_line_is_never_touched(inner):
 def test_backticks_without_a_partner_of_their_length_are_literal():
     assert render("`a `` b ``` $x$").text == "`a `` b ``` x"
     assert render("``a`` $x$ `b").text == "``a`` x `b"
+
+
+def test_the_examples_in_the_deck_format_guide_are_what_is_shown():
+    guide = (Path(__file__).parents[2] / "docs" / "content-format.md").read_text(encoding="utf-8")
+    table = guide.split("| written | shown |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    rows = [line.strip("|").split("|") for line in table.splitlines()]
+    assert len(rows) >= 5
+    for written, shown in rows:
+        assert render(written.strip().strip("`")).text == shown.strip().strip("`")
