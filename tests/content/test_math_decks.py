@@ -4,10 +4,7 @@ with its file and line."""
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from quizapp.tui.context import AppContext
 
 from ..tui.support import screen_text
 from .conftest import FIXTURES
+from .test_deck_files import run_quizapp
 
 DECK = r"""topic: formulas
 title: Formulas $\mu$ and $\sigma$
@@ -191,12 +189,7 @@ def test_no_shipped_text_still_holds_a_dollar():
 
 @pytest.mark.timeout(120)
 def test_plain_mode_prints_the_unicode(decks, tmp_path):
-    env = dict(os.environ, QUIZAPP_CACHE_DIR="")
-    run = subprocess.run(
-        [sys.executable, "-m", "quizapp", "--db", str(tmp_path / "r.db"), "--content", str(decks),
-         "drill", "f-dropout", "--plain"],
-        input="\nq\n", capture_output=True, text=True, env=env, timeout=120,
-    )
+    run = run_quizapp(tmp_path, "--content", str(decks), "drill", "f-dropout", "--plain", stdin="\nq\n")
     assert run.returncode == 0, run.stderr
     assert "A: By 1/(1 − p) in training." in run.stdout
     assert "Why: So E[y] = x" in run.stdout
