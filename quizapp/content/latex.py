@@ -214,12 +214,12 @@ def _spaced(flat: str) -> str:
         elif ch in ")]}" + _CLOSE and tight:
             tight.pop()
         inside = bool(tight and tight[-1])
-        if inside and ch != "[":
-            out.append(ch)
-        elif ch == _NAME_SPACE:
-            if operand and flat[i + 1 : i + 2] not in ("", "(", "[", ")"):
+        if ch == _NAME_SPACE:
+            if operand and flat[i + 1 : i + 2] not in ("", "(", "[", ")", "]"):
                 gap()
             continue
+        if inside and ch != "[":
+            out.append(ch)
         elif ch in _RELATIONS or (ch in _BINARY and operand):
             while out and out[-1] == " ":
                 out.pop()

@@ -84,6 +84,7 @@ def test_each_key_formula_reads_as_written_by_hand(latex, shown):
         (r"\log p_k", "log p[k]"),
         (r"-\sum_k q_k \log p_k", "−∑[k] q[k] log p[k]"),
         (r"\log(x)", "log(x)"),
+        (r"x_{\log n}", "x[log n]"),
         (r"\{k : k_N = i_N\}", "{k : k[N] = i[N]}"),
         (r"\text{drawn from } \mathrm{one-hot}", "drawn from one-hot"),  # words keep spaces and hyphens
         (r"f_i(x)", "f[i] (x)"),  # f[i](x) would be a Markdown link
@@ -122,13 +123,14 @@ def test_a_formula_that_cannot_be_rendered_says_why(latex, reason):
 #: ``espeak-ng -x``): modifier-letter and Latin-subscript letters, styled math letters, the
 #: lunate epsilon and the variant phi, the transpose sign, the fraction slash.
 UNSPEAKABLE_BLOCKS = [(0x1D00, 0x1DBF), (0x2C7C, 0x2C7D), (0x1D400, 0x1D7FF), (0x02B0, 0x02B2)]
-UNSPEAKABLE = set("ϵϕℓℝ⊺⁄-")
+UNSPEAKABLE = set("ϵϕℓℝ⊺⁄")
 
 LATEX_PIECES = [
     r"\frac{a}{b}", r"\sqrt{x}", "x_i", "x_k", "y_j", "W^T", r"x^{ij}", "x^2", "x_1", r"\epsilon",
     r"\varphi", r"\ell", r"\mathbb{R}", r"\mathbf{x}", r"\mathcal{L}", r"\hat{m}", r"\bar{x}",
     r"\top", r"\frac{1}{2}", "-", "+", "=", r"\sum_{k}", r"\theta_{t-1}", r"\sigma^2", " ", "(", ")",
-    r"\cdot", r"\alpha", r"\tilde{y}", r"\vec{v}", "a", "1",
+    r"\cdot", r"\alpha", r"\tilde{y}", r"\vec{v}", "a", "1", r"\log", r"\max_", "[", "]", r"\text{a-b c}",
+    r"\{", r"\}", r"\$", ",", "/",
 ]
 
 
@@ -142,6 +144,8 @@ def test_rendered_math_holds_only_characters_a_screen_reader_names(pieces):
         assert not any(low <= ord(ch) <= high for low, high in UNSPEAKABLE_BLOCKS), (shown, ch)
         assert ch not in UNSPEAKABLE, (shown, ch)
         assert not unicodedata.combining(ch), (shown, ch)  # a combining accent is not read at all
+    if not any(piece.startswith("\\text") for piece in pieces):
+        assert "-" not in shown, shown  # a hyphen for minus is silent; a word's hyphen is fine
 
 
 @given(st.lists(st.sampled_from(list("\\{}^_$ abcxyz12+-=()[]|") + LATEX_PIECES), max_size=30).map("".join))
@@ -152,6 +156,7 @@ def test_any_formula_renders_or_says_why(latex):
         assert str(err)
     else:
         assert "\n" not in shown and shown == shown.strip()
+        assert not any("\ue000" <= ch <= "\ue0ff" for ch in shown)  # no placeholder left behind
 
 
 # -- finding formulas in text -----------------------------------------------------------------
