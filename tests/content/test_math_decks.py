@@ -13,6 +13,7 @@ import quizapp
 from quizapp.cli import main
 from quizapp.content import cache as deck_cache
 from quizapp.content import load_library, load_paths, loader, shipped_content_dir
+from quizapp.content.lint import lint
 from quizapp.store import Store
 from quizapp.tui.app import QuizApp
 from quizapp.tui.context import AppContext
@@ -211,3 +212,16 @@ async def test_the_study_screen_shows_the_unicode(decks, tmp_path):
             assert "By 1/(1 − p) in training." in shown
             assert "So E[y] = x" in shown
             assert "\\frac" not in shown.split("A broken one")[0]
+
+
+def test_lint_measures_options_as_shown_not_as_written(tmp_path):
+    """The right option's LaTeX is four times as long as the others, its rendering is not."""
+    (tmp_path / "lint.yaml").write_text(
+        "topic: lint-math\ntitle: t\nsummary: s\ncards:\n"
+        "  - id: lm-1\n    kind: choice\n    prompt: Which?\n"
+        "    options: ['$\\frac{\\alpha}{\\beta}$', 'a/b', 'c/d']\n    answer: 1\n    explain: e\n",
+        encoding="utf-8",
+    )
+    library = load_paths([tmp_path])
+    assert library.cards["lm-1"].options == ("α/β", "a/b", "c/d")
+    assert not [w for w in lint(library.topics) if "as long as any other" in w.message]
