@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from quizapp.content.files import not_a_file
 
-__all__ = ["StoreError", "SQLITE_MAGIC", "BUSY_TIMEOUT_MS", "FileIdentity", "check_path", "damaged", "describe", "not_ours"]
+__all__ = ["StoreError", "SQLITE_MAGIC", "BUSY_TIMEOUT_MS", "FileIdentity", "check_foreign", "check_path", "damaged", "describe", "not_ours"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How long a writer waits for another process's transaction before giving up.
@@ -75,6 +75,20 @@ def check_path(path: Path) -> None:
         raise not_ours(path, "file is not a database")
     if not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(f"cannot write {path}: permission denied; check its permissions or pass --db")
+
+
+def check_foreign(path: Path) -> None:
+    """Refuse what cannot be another machine's quizapp database, before SQLite opens it: a missing
+    path, anything but a regular file (looked at without a blocking open), a file not SQLite."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    kind = not_a_file(mode)
+    if kind:
+        raise StoreError(f"{path} is {kind}, not a database file")
+    if _read_header(path) != SQLITE_MAGIC:
+        raise StoreError(f"{path} is not a quizapp database (it is not an SQLite file)")
 
 
 def _read_header(path: Path) -> bytes:

@@ -2,7 +2,8 @@
 
 Without PATH the copy goes to ``backups/`` beside the database, named
 ``<db name>-manual-<UTC time>.db``; with a folder, into that folder under the same name; with a
-file name, to that file, which must not exist yet.  ``quizapp where`` lists the backups; the
+file name, to that file, which must not exist yet (``--overwrite`` replaces it, in one rename: the
+copy another machine merges, docs/sync.md).  ``quizapp where`` lists the backups; the
 README says how to restore one.
 """
 
@@ -25,9 +26,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="copy the review database now",
         description="Copy the review database with SQLite's online backup API (safe while the app "
         "runs). Without PATH the copy goes to backups/ beside the database; PATH may be a folder or "
-        "a new file name. Exit 0 when copied, 1 when not.",
+        "a new file name (or any file with --overwrite). Exit 0 when copied, 1 when not.",
     )
     parser.add_argument("path", nargs="?", metavar="PATH", help="a folder, or a file that does not exist yet")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace PATH if it exists (for a copy kept in a synced folder: docs/sync.md)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -46,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.path:
         chosen = Path(args.path).expanduser()
         target = chosen / target.name if chosen.is_dir() else chosen
-        if target.exists() or target.is_symlink():
+        if not args.overwrite and (target.exists() or target.is_symlink()):
             print(f"{PROG}: {target} already exists; nothing was written - give a new file name", file=sys.stderr)
             return 1
     try:
