@@ -18,7 +18,7 @@ from quizapp.session import Outcome, Presented, Session, SessionError, Summary
 
 HELP = (
     "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
-    "option numbers answer a choice, t/f a true/false; "
+    "option numbers answer a choice, t/f a true/false, the hidden text a cloze; "
     "u undoes the last grade, s skips, b buries until tomorrow, q quits (nothing answered is lost)"
 )
 
@@ -111,6 +111,8 @@ class PlainDrill:
             self.study_truefalse(p)
         elif p.kind == "exercise":
             self.study_exercise(p)
+        elif p.kind == "cloze":
+            self.study_cloze(p)
         else:
             self.study_text(p)
 
@@ -196,6 +198,10 @@ class PlainDrill:
 
     def study_truefalse(self, p: Presented) -> None:
         self.say(f"True or false: {p.card.question}", "(t or f)")
+        self.answer_loop(lambda: self.read())
+
+    def study_cloze(self, p: Presented) -> None:
+        self.say(f"Fill in the blank: {p.card.question}", "(type the hidden text)")
         self.answer_loop(lambda: self.read())
 
     def study_exercise(self, p: Presented) -> None:
