@@ -54,6 +54,7 @@ from quizapp.dbfile import (
     check_path,
     describe,
     not_ours,
+    open_untrusted,
 )
 from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version, random_uid, tables_at
 from quizapp.sanitize import short_repr
@@ -987,9 +988,6 @@ def _read_version(conn: sqlite3.Connection) -> int:
 
 # -- another machine's database, read-only and untrusted (quizapp merge) --------------------------
 
-#: All a connection to another machine's file may do: read.  A write, an ATTACH or loading an
-#: extension is refused by SQLite before it runs (and triggers only ever fire on writes).
-_READING = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_PRAGMA})
 #: What a foreign database must have to be read: real tables (not views) with these columns.
 _FOREIGN_TABLES = {
     "schema_version": ("version",),
@@ -1020,14 +1018,10 @@ class ForeignLog(NamedTuple):
     settings_problem: str | None
 
 
-def _only_reading(action: int, *_: object) -> int:
-    return sqlite3.SQLITE_OK if action in _READING else sqlite3.SQLITE_DENY
-
-
 def read_foreign_log(path: Path) -> ForeignLog:
-    """Read another quizapp database's log without trusting or changing it: opened read-only
-    (``mode=ro``, ``immutable``, ``query_only``; refused while a journal is beside it),
-    ``trusted_schema`` off, only reads authorised, its schema
+    """Read another quizapp database's log without trusting or changing it: opened by
+    :func:`quizapp.dbfile.open_untrusted` (read-only, nothing in its schema run; refused while a
+    journal is beside it), its schema
     checked (tables, not views, with our columns; schema v2 or later, not newer than ours) and
     every value checked by the store's own rules.  Raises :class:`StoreError` (one line)."""
     check_foreign(path)
@@ -1038,16 +1032,10 @@ def read_foreign_log(path: Path) -> ForeignLog:
                 "made by `quizapp backup` on that machine instead"
             )
     try:
-        # immutable: with no journal beside it the file is complete, and SQLite then creates no
-        # -shm or -wal file next to it (a read-only WAL connection otherwise would)
-        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        conn = open_untrusted(path)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA query_only = ON")
-        conn.set_authorizer(_only_reading)
         _check_foreign_schema(conn, path)
         reviews = []
         for row in conn.execute(_SELECT_REVIEW):
