@@ -4,7 +4,6 @@ messages, and how leniently a typed answer is matched."""
 from __future__ import annotations
 
 import string
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st

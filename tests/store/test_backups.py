@@ -17,7 +17,7 @@ from quizapp.scheduler import Rating
 from quizapp.store import Store
 from quizapp.study import open_session
 
-from .store_helpers import T0, flash_library
+from .store_helpers import T0, dump, flash_library
 
 
 def study(store, clock, grades: int = 30) -> None:
@@ -30,15 +30,6 @@ def study(store, clock, grades: int = 30) -> None:
         session.grade(rng.choice(list(Rating)))
         if rng.random() < 0.1:
             session.undo()
-
-
-def dump(path: Path) -> list[str]:
-    """Every row of every table, as SQL text (the whole content of the database)."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_a_backup_copied_over_the_database_restores_it_exactly(db_path, clock):

@@ -19,7 +19,7 @@ from quizapp.scheduler import CardState, Rating, Scheduler
 from quizapp.store import Review, Store
 from quizapp.study import open_session
 
-from .store_helpers import Clock, T0, choice, flash, library, topic, truefalse
+from .store_helpers import Clock, T0, choice, dump, flash, library, topic, truefalse
 
 LIB = library(topic("alpha", [flash(f"f{i}") for i in range(8)] + [choice("c0"), truefalse("t0")]))
 
@@ -49,14 +49,6 @@ def schedule(store: Store) -> dict[str, CardState]:
 
 def log(store: Store) -> set[tuple]:
     return {(r.uid, r.card_id, r.reviewed_at, r.rating, r.mode, r.device) for r in store.reviews()}
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
