@@ -189,6 +189,20 @@ def test_a_csv_and_a_tsv_become_decks_with_ids_stable_across_added_rows(tmp_path
     assert validates(tmp_path / "one", capsys) and validates(tmp_path / "three", capsys)
 
 
+def test_notes_that_are_not_as_anki_writes_them_are_left_out_with_why(tmp_path, capsys):
+    collection = schema18_collection(tmp_path / "c18.sqlite")
+    conn = sqlite3.connect(collection)
+    conn.execute("INSERT INTO notes VALUES (102, 'blob-fields', 10, 0, 0, '', x'00ff', '', 0, 0, '')")
+    conn.execute("INSERT INTO notes VALUES (103, 'no-type', 99, 0, 0, '', 'a\x1fb', '', 0, 0, '')")
+    conn.commit()
+    conn.close()
+    source = _zip(tmp_path / "odd.apkg", {"collection.anki21": collection.read_bytes()})
+    code, out, _ = run_import(source, tmp_path / "decks", capsys)
+    assert code == 0 and "converted 2 notes" in out
+    assert "note 'blob-fields': not a note as Anki writes one" in out
+    assert "note 'no-type': its note type is missing from the collection" in out
+
+
 # -- bad files: one line, exit 1, nothing written ---------------------------------------------------
 
 

@@ -114,6 +114,9 @@ def test_quizapp_backup_writes_where_asked_and_never_over_a_file(db_path, clock,
     err = capsys.readouterr().err
     assert taken.read_text() == "precious" and err.count("\n") == 1 and "already exists" in err
 
+    assert main(["--db", str(db_path), "backup", "--overwrite", str(taken)]) == 0  # the synced copy
+    assert dump(taken) == dump(db_path)
+
     named = tmp_path / "named.db"
     assert main(["--db", str(db_path), "backup", str(named)]) == 0
     assert dump(named) == dump(db_path)
