@@ -17,7 +17,10 @@ import sys
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "settings", "optimize", "serve"]
+COMMANDS: list[str] = [
+    "drill", "stats", "exercise", "validate", "where", "settings", "optimize",
+    "backup", "merge", "export", "import_", "serve",
+]
 
 
 def common_options() -> argparse.ArgumentParser:

@@ -18,8 +18,8 @@ from quizapp.session import Outcome, Presented, Session, SessionError, Summary
 
 HELP = (
     "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
-    "option numbers answer a choice, t/f a true/false; after a checked answer Enter keeps the "
-    "suggested grade and 1-4 changes it; "
+    "option numbers answer a choice, t/f a true/false, the hidden text a cloze; after a checked "
+    "answer Enter keeps the suggested grade and 1-4 changes it; "
     "u undoes the last grade, s skips, b buries until tomorrow, q quits (nothing answered is lost)"
 )
 
@@ -125,6 +125,8 @@ class PlainDrill:
             self.study_truefalse(p)
         elif p.kind == "exercise":
             self.study_exercise(p)
+        elif p.kind == "cloze":
+            self.study_cloze(p)
         else:
             self.study_text(p)
 
@@ -207,6 +209,10 @@ class PlainDrill:
 
     def study_truefalse(self, p: Presented) -> None:
         self.say(f"True or false: {p.card.question}", "(t or f)")
+        self.answer_loop(lambda: self.read())
+
+    def study_cloze(self, p: Presented) -> None:
+        self.say(f"Fill in the blank: {p.card.question}", "(type the hidden text)")
         self.answer_loop(lambda: self.read())
 
     def study_exercise(self, p: Presented) -> None:
