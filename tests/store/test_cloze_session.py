@@ -57,7 +57,7 @@ def test_an_accepted_alternative_is_right(store, clock):
 
 def test_plain_mode_asks_with_the_blank_and_shows_the_answer(store, clock):
     out = io.StringIO()
-    PlainDrill(session(store, clock), io.StringIO("feature\neach row\n"), out).run()
+    PlainDrill(session(store, clock), io.StringIO("feature\n\neach row\n"), out).run()  # Enter keeps the grade
     text = out.getvalue()
     assert "Fill in the blank: LayerNorm normalizes over the [...] axes of each sample." in text
     assert "Fill in the blank: LayerNorm normalizes over the feature axes of [which rows?]." in text
