@@ -368,6 +368,15 @@ class Session:
         """The session's clock (injectable for tests)."""
         return self._now()
 
+    def study_day(self) -> tuple[datetime, datetime]:
+        """When today's study day began and when the next one begins (``day_starts_at``)."""
+        return self._today(self._now())
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The ids of the cards this session draws from (its topics and tags), in content order."""
+        return tuple(self._scope)
+
     def teaching_cards(self, misconception: str) -> tuple[str, ...]:
         """Ids of the cards whose ``teaches`` names ``misconception``, in content order."""
         return tuple(cid for cid, card in self._cards.items() if misconception in card.teaches)

@@ -511,6 +511,13 @@ class Store:
         """Take a card out of every queue (or put it back); returns its state before."""
         return self._change_state(card_id, lambda s: replace(s, suspended=suspended))
 
+    def reset_card(self, card_id: str) -> CardState:
+        """Put a card back to new: its schedule, reps and lapses are forgotten (it is buried or
+        suspended as before); the review log keeps every row.  Returns its state before."""
+        return self._change_state(
+            card_id, lambda s: CardState(card_id, buried_until=s.buried_until, suspended=s.suspended)
+        )
+
     @_guarded
     def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:
         with self._writing():

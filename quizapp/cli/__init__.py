@@ -12,8 +12,10 @@ import argparse
 import importlib
 import sys
 
+from quizapp.cli.common import missing_db_folder
+
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where"]
+COMMANDS: list[str] = ["study", "code", "card", "drill", "stats", "exercise", "validate", "where"]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -91,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
     args.content = getattr(args, "content", None) or []
+    problem = missing_db_folder(args.db)
+    if problem:
+        print(f"quizapp: {problem}", file=sys.stderr)
+        return 2
     func = getattr(args, "func", run_tui)
     try:
         return func(args)

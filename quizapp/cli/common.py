@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import IO, TYPE_CHECKING
+
+from quizapp.paths import db_path, db_path_source, default_db_path
 
 if TYPE_CHECKING:
     from quizapp.store import Store
 
 
+def missing_db_folder(explicit: str | os.PathLike[str] | None) -> str | None:
+    """Why the database chosen by ``--db`` (or QUIZAPP_DB) cannot be used: its folder does not
+    exist.  A typo there would otherwise create a new, empty database and its folders, and show
+    zeros; only the default location's folders are made when needed."""
+    source = db_path_source(explicit)
+    path = db_path(explicit)
+    if source == "default" or path.parent.exists() or path == default_db_path():
+        return None
+    return f"{source} {path}: the folder {path.parent} does not exist; create it, or check the path"
+
+
 def open_store(args: argparse.Namespace, prog: str) -> Store | None:
     """The review store from ``--db`` / QUIZAPP_DB / the default path, or None after printing why
     it cannot be used (a foreign or corrupt file, a directory, an unwritable place)."""
-    from quizapp.paths import db_path
     from quizapp.store import Store, StoreError
 
     try:

@@ -1,4 +1,4 @@
-"""The plain-text study loop behind ``quizapp drill --plain``: a Session over stdin and stdout.
+"""The plain-text study loop behind ``quizapp study --plain``: a Session over stdin and stdout.
 
 Kept apart from the command's argument parsing so that ``quizapp`` (the TUI) starts without
 importing the study loop.
@@ -15,20 +15,29 @@ from quizapp.drills import UnknownTask, get_task
 from quizapp.grading import AnswerError
 from quizapp.scheduler import Rating, format_interval
 from quizapp.session import Outcome, Presented, Session, SessionError, Summary
+from quizapp.why_empty import Emptiness, why_empty
 
-HELP = (
-    "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
-    "option numbers answer a choice, t/f a true/false; "
-    "u undoes the last grade, s skips, b buries until tomorrow, q quits (nothing answered is lost)"
-)
+#: What ``?`` says for each kind of card: the same keys as the app's (quizapp/tui/screens/study.py
+#: and the card widgets), each followed by Enter.
+KIND_KEYS = {
+    "flashcard": "Enter shows the answer; then 1 again, 2 hard, 3 good (or Enter), 4 easy",
+    "choice": "the option's number, or several for 'pick all that apply' (1 3)",
+    "truefalse": "t or 1 for true, f or 2 for false",
+    "exercise": "the answer (1.5, -1/3, sqrt(2)/2, [1, 2; 3, 4]); a matrix may be typed row by row",
+    "code": "your function, then a line with only . to check it",
+}
+SESSION_KEYS = "u undoes the last grade or bury, s skips, b or ! buries until tomorrow, q quits (every answer is saved when given), ? lists the keys"
 
 COMMANDS = {
     "q": "quit", "quit": "quit", "exit": "quit",
     "u": "undo", "undo": "undo",
     "s": "skip", "skip": "skip",
-    "b": "bury", "bury": "bury",
+    "b": "bury", "!": "bury", "bury": "bury",
     "?": "help", "h": "help", "help": "help",
 }
+
+#: True/false answers by the app's keys: t or 1, f or 2 (the checker reads t/f, true/false, y/n).
+TRUEFALSE_KEYS = {"1": "t", "2": "f"}
 
 RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
 
@@ -77,28 +86,28 @@ class PlainDrill:
     # -- the loop ----------------------------------------------------------------------------
 
     def run(self) -> int:
-        left = self.session.remaining()
-        if left.total == 0:
-            self.say("Nothing to study now.")
+        if self.session.next() is None:
+            self.say("Nothing to study now.", *empty_lines(why_empty(self.session)))
         else:
-            self.say(
-                f"Studying {left.new} new, {left.learning} learning, {left.review} to review. "
-                "Type ? for keys; q quits (every answer is saved when given)."
-            )
-        try:
-            while True:
-                presented = self.session.next()
-                if presented is None:
-                    if left.total:
-                        self.say("", "No more cards for now.")
-                    break
-                self.study(presented)
-        except _Quit:
-            pass
-        self.say(*summary_lines(self.session.summary(), self.session.now()))
+            self.study_all()
+            self.say(*summary_lines(self.session.summary(), self.session.now()))
         for problem in self.session.problems:
             print(problem, file=sys.stderr)
         return 0
+
+    def study_all(self) -> None:
+        """Card after card until the queue is empty, ``q`` or the end of input."""
+        left = self.session.remaining()
+        self.say(
+            f"Studying {left.new} new, {left.learning} learning, {left.review} to review. "
+            "Type ? for keys; q quits (every answer is saved when given)."
+        )
+        try:
+            while (presented := self.session.next()) is not None:
+                self.study(presented)
+        except _Quit:
+            return
+        self.say("", "No more cards for now.", *why_empty(self.session).limit_reasons())
 
     def study(self, p: Presented) -> None:
         """Show one card and take its answer (or a command)."""
@@ -133,7 +142,9 @@ class PlainDrill:
         if action == "quit":
             raise _Quit
         if action == "help":
-            self.say(HELP)
+            current = self.session.current
+            kind = KIND_KEYS.get(current.kind, "") if current is not None else ""
+            self.say(*([f"keys: {kind}"] if kind else []), f"at any prompt: {SESSION_KEYS}")
             return False
         if action == "undo":
             try:
@@ -170,7 +181,7 @@ class PlainDrill:
         choices = "  ".join(
             f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})" for r in Rating
         )
-        self.say(choices)
+        self.say(f"{choices}  (Enter: good)")
         while True:
             line = self.read()
             word = line.strip().lower()
@@ -178,7 +189,7 @@ class PlainDrill:
                 if self.command(line):
                     return
                 continue
-            rating = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4}.get(word)
+            rating = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4, "": 3}.get(word)
             if rating is None:
                 self.say(f"Type 1-4 to rate it ({choices}), u to undo, q to quit.")
                 continue
@@ -195,8 +206,12 @@ class PlainDrill:
         self.answer_loop(lambda: self.read())
 
     def study_truefalse(self, p: Presented) -> None:
-        self.say(f"True or false: {p.card.question}", "(t or f)")
-        self.answer_loop(lambda: self.read())
+        self.say(f"True or false: {p.card.question}", "(t or 1 for true, f or 2 for false)")
+        self.answer_loop(lambda: self.read_truefalse())
+
+    def read_truefalse(self) -> str:
+        line = self.read()
+        return TRUEFALSE_KEYS.get(line.strip(), line)
 
     def study_exercise(self, p: Presented) -> None:
         intro = getattr(p.card, "intro", "")
@@ -293,6 +308,26 @@ class PlainDrill:
             f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, "
             f"next in {format_interval(outcome.interval)}.{extra}"
         )
+
+
+def empty_lines(empty: Emptiness) -> list[str]:
+    """Why there is nothing to study, then what can be done about it, as commands."""
+    offers = []
+    if not empty.cards:
+        offers.append(("quizapp study", "study every topic"))
+    if empty.new_waiting:
+        offers.append(("quizapp settings new_per_day N", "change the daily limit of new cards"))
+    if empty.reviews_waiting:
+        offers.append(("quizapp settings reviews_per_day N", "change the daily limit of reviews"))
+    if empty.buried:
+        offers.append(("quizapp card CARD unbury", "bring a buried card back today"))
+    if empty.suspended:
+        offers.append(("quizapp card CARD unsuspend", "put a suspended card back in the queue"))
+    if empty.cards:
+        offers.append(("quizapp study CARD...", "study chosen cards now, due or not"))
+    offers.append(("quizapp exercise ID", "practise a fresh exercise, not scheduled (quizapp exercise list)"))
+    width = max(len(command) for command, _ in offers)
+    return [*empty.reasons(), "You can:", *(f"  {command:<{width}}  {what}" for command, what in offers)]
 
 
 def summary_lines(summary: Summary, now: datetime) -> list[str]:
