@@ -46,13 +46,13 @@ class Emptiness:
         out = []
         if self.new_waiting:
             out.append(
-                f"The daily limit of {self.new_limit} new cards is reached ({self.new_today} introduced "
-                f"today); {self.new_waiting} new card{'s' if self.new_waiting != 1 else ''} wait for tomorrow."
+                f"The daily limit of {_count(self.new_limit, 'new card')} is reached ({self.new_today} "
+                f"introduced today); {_count(self.new_waiting, 'new card')} {_wait(self.new_waiting)} for tomorrow."
             )
         if self.reviews_waiting:
             out.append(
-                f"The daily limit of {self.review_limit} reviews is reached; {self.reviews_waiting} due "
-                f"review{'s' if self.reviews_waiting != 1 else ''} wait for tomorrow."
+                f"The daily limit of {_count(self.review_limit, 'review')} is reached; "
+                f"{_count(self.reviews_waiting, 'due review')} {_wait(self.reviews_waiting)} for tomorrow."
             )
         return out
 
@@ -62,17 +62,26 @@ class Emptiness:
             return ["No card matches this selection."]
         out = self.limit_reasons()
         if self.hidden:
-            parts = [f"{n} {word}" for n, word in ((self.buried, "buried until tomorrow"), (self.suspended, "suspended")) if n]
+            parts = [(n, what) for n, what in ((self.buried, "buried until tomorrow"), (self.suspended, "suspended")) if n]
             if self.hidden == self.cards:
-                out.append(f"All {self.cards} cards here are hidden: {' and '.join(parts)}.")
+                out.append(f"Every card here is hidden: {' and '.join(f'{n} {what}' for n, what in parts)}.")
             else:
-                out.append(f"Of the {self.cards} cards here, {' and '.join(parts)}.")
+                some = " and ".join(f"{n} {'is' if n == 1 else 'are'} {what}" for n, what in parts)
+                out.append(f"Of the {_count(self.cards, 'card')} here, {some}.")
         if self.next_due is not None:
             wait = format_interval(self.next_due - self.now)
             out.append(f"Nothing else is due: the next card falls due in {wait} ({self.next_due.astimezone():%Y-%m-%d %H:%M}).")
         elif not out:
             out.append("Nothing here is due or new right now.")
         return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _wait(n: int) -> str:
+    return "waits" if n == 1 else "wait"
 
 
 def why_empty(session: Session) -> Emptiness:
