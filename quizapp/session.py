@@ -1,6 +1,6 @@
 """The study loop, with no UI in it: pick the next card, present it, take an answer, grade, record.
 
-The TUI and ``quizapp drill --plain`` both drive this one class (built by
+The TUI and ``quizapp study --plain`` both drive this one class (built by
 :func:`quizapp.study.open_session`), so everything a user can do while studying is testable
 without a terminal.  Time comes from an injectable ``now`` callable and randomness (exercise
 seeds, option order) from an injectable ``random.Random``.

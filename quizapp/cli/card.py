@@ -100,7 +100,7 @@ def _reset(store: Any, args: argparse.Namespace, now: datetime) -> int:
             print("Nothing changed.")
             return 1
     store.reset_card(card_id)
-    print(f"Reset {card_id} to new; its {reviews} review{'s' if reviews != 1 else ''} stay in the log.")
+    print(f"Reset {card_id} to new; its {reviews} review{'s stay' if reviews != 1 else ' stays'} in the log.")
     return 0
 
 

@@ -104,7 +104,7 @@ def stats_lines(stats: Stats) -> list[str]:
             teach = f"; review {', '.join(m.teaching_cards[:3])}" if m.teaching_cards else ""
             lines.append(f"  {m.name}: {m.count}x, last {m.last_seen.astimezone():%Y-%m-%d}{teach}")
         top = stats.misconceptions[0].name
-        lines.append(f"Study the cards that correct one: quizapp drill --teaches {top}")
+        lines.append(f"Study the cards that correct one: quizapp study --teaches {top}")
     else:
         lines.append("No misconceptions recognised in your answers yet.")
     return lines

@@ -52,7 +52,7 @@ def test_reset_needs_a_confirmation_and_keeps_the_review_log(tmp_path):
     assert _state(db) == before
     done = quizapp(db, "card", "cli-flash", "reset", "--yes")
     assert done.returncode == 0
-    assert done.stdout == "Reset cli-flash to new; its 1 review stay in the log.\n"
+    assert done.stdout == "Reset cli-flash to new; its 1 review stays in the log.\n"
     after = _state(db)
     assert after.is_new and after.due is None and after.reps == 0 and after.stability is None
     assert reviewed(db) == [("cli-flash", 4)]

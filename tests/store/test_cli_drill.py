@@ -1,4 +1,4 @@
-"""``quizapp drill --plain``, ``quizapp stats`` and ``quizapp where`` as a user runs them."""
+"""``quizapp study --plain``, ``quizapp stats`` and ``quizapp where`` as a user runs them."""
 
 from __future__ import annotations
 
