@@ -19,7 +19,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from quizapp.cli.common import isatty, load_library, open_store
+from quizapp.cli.common import isatty, run_with_store
 from quizapp.cli.ids import id_problem
 
 PROG = "quizapp card"
@@ -43,25 +43,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizapp.store import StoreError
-
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
-        if args.card not in library.cards:
-            print(f"{PROG}: {id_problem(args.card, ('card',), library)}", file=sys.stderr)
-            return 2
-        try:
-            return _act(store, args)
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
+    return run_with_store(args, PROG, lambda store, library: _act(args, store, library))
 
 
-def _act(store: Any, args: argparse.Namespace) -> int:
+def _act(args: argparse.Namespace, store: Any, library: Any) -> int:
     card_id, action = args.card, args.action
+    if card_id not in library.cards:
+        print(f"{PROG}: {id_problem(card_id, ('card',), library)}", file=sys.stderr)
+        return 2
     now = datetime.now(timezone.utc)
     if action == "show":
         print(f"{card_id}: {describe(store.state(card_id), now, len(store.reviews(card_id)))}")

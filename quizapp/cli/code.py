@@ -17,7 +17,7 @@ import argparse
 import sys
 from typing import Any
 
-from quizapp.cli.common import isatty, load_library, open_store
+from quizapp.cli.common import isatty, load_library, run_with_store
 from quizapp.cli.ids import id_problem
 
 PROG = "quizapp code"
@@ -105,23 +105,16 @@ def _task_cards(library: Any, task: Any) -> list[str]:
 def _study_card(args: argparse.Namespace, task: Any) -> int:
     """The task's card, now, due or not: in the app's editor, or as text (a line of . ends it)."""
     from quizapp.cli.study import run_in_tui, run_plain
-    from quizapp.store import StoreError
 
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
+    def study(store: Any, library: Any) -> int:
         cards = _task_cards(library, task)
         if not cards:
             return _usage(f"no card uses the task {task.id!r}: write it from `{PROG} {task.id} --starter` and check it with --file")
-        try:
-            if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
-                return run_in_tui(library, store, cards=cards[:1], title=task.title)
-            return run_plain(library, store, cards=cards[:1])
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
+        if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
+            return run_in_tui(library, store, cards=cards[:1], title=task.title)
+        return run_plain(library, store, cards=cards[:1])
+
+    return run_with_store(args, PROG, study)
 
 
 def _check_file(args: argparse.Namespace, task: Any) -> int:
@@ -145,25 +138,20 @@ def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
     from quizapp.drills import check
     from quizapp.grading import AnswerError
     from quizapp.scheduler import format_interval
-    from quizapp.store import StoreError
     from quizapp.study import open_session
 
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
+    def grade(store: Any, library: Any) -> int:
         cards = _task_cards(library, task)
         if not cards:
             print(f"{PROG}: no card uses the task {task.id!r}; checking without grading", file=sys.stderr)
             report = check(task.id, code)
             print("\n".join(report.lines()))
             return 0 if report.passed else 1
+        session = open_session(library, store, cards=cards[:1])
+        presented = session.next()
         try:
-            session = open_session(library, store, cards=cards[:1])
-            presented = session.next()
             outcome = session.submit(code)
-        except (AnswerError, StoreError) as exc:
+        except AnswerError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 1
         report = outcome.detail
@@ -171,3 +159,5 @@ def _grade_file(args: argparse.Namespace, task: Any, code: str) -> int:
         due = format_interval(outcome.interval)
         print(f"saved: {presented.card.id} graded {RATING_WORDS[outcome.rating]}; next review in {due}")
         return 0 if outcome.correct else 1
+
+    return run_with_store(args, PROG, grade)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import IO, TYPE_CHECKING
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any
 
 from quizapp.paths import db_path, db_path_source, default_db_path
 
@@ -34,6 +35,23 @@ def open_store(args: argparse.Namespace, prog: str) -> Store | None:
     except StoreError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None
+
+
+def run_with_store(args: argparse.Namespace, prog: str, body: Callable[[Store, Any], int]) -> int:
+    """``body(store, library)``'s exit code, with the store open and the decks loaded; a database
+    that cannot be used, before or during ``body``, is its one line on stderr and exit 1."""
+    from quizapp.store import StoreError
+
+    store = open_store(args, prog)
+    if store is None:
+        return 1
+    with store:
+        library = load_library(args)
+        try:
+            return body(store, library)
+        except StoreError as exc:
+            print(f"{prog}: {exc}", file=sys.stderr)
+            return 1
 
 
 def load_library(args: argparse.Namespace, err: IO[str] | None = None):

@@ -17,7 +17,7 @@ import difflib
 import sys
 from typing import Any
 
-from quizapp.cli.common import isatty, load_library, open_store
+from quizapp.cli.common import isatty, run_with_store
 from quizapp.cli.ids import id_problem
 
 PROG = "quizapp study"
@@ -57,29 +57,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizapp.store import StoreError
+    return run_with_store(args, PROG, lambda store, library: _study(args, store, library))
 
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
-        try:
-            topics, cards = _resolve_targets(library, args.targets)
-            _check_tags(library, args.tag)
-            if args.teaches:
-                cards, topics = _teaching_cards(library, args.teaches, topics), []
-        except _UsageError as problem:
-            print(f"{PROG}: {problem}", file=sys.stderr)
-            return 2
-        chosen: dict[str, Any] = {"topics": topics, "tags": args.tag, "cards": cards, "limit": args.limit}
-        try:
-            if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
-                return run_in_tui(library, store, title=_title(library, topics, args.teaches), **chosen)
-            return run_plain(library, store, **chosen)
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
+
+def _study(args: argparse.Namespace, store: Any, library: Any) -> int:
+    try:
+        topics, cards = _resolve_targets(library, args.targets)
+        _check_tags(library, args.tag)
+        if args.teaches:
+            cards, topics = _teaching_cards(library, args.teaches, topics), []
+    except _UsageError as problem:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
+    chosen: dict[str, Any] = {"topics": topics, "tags": args.tag, "cards": cards, "limit": args.limit}
+    if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
+        return run_in_tui(library, store, title=_title(library, topics, args.teaches), **chosen)
+    return run_plain(library, store, **chosen)
 
 
 class _UsageError(Exception):
