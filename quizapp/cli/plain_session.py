@@ -207,7 +207,7 @@ class PlainDrill:
 
     def study_truefalse(self, p: Presented) -> None:
         self.say(f"True or false: {p.card.question}", "(t or 1 for true, f or 2 for false)")
-        self.answer_loop(lambda: self.read_truefalse())
+        self.answer_loop(self.read_truefalse)
 
     def read_truefalse(self) -> str:
         line = self.read()
