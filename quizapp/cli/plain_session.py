@@ -1,7 +1,24 @@
 """The plain-text study loop behind ``quizapp study --plain``: a Session over stdin and stdout.
 
-Kept apart from the command's argument parsing so that ``quizapp`` (the TUI) starts without
-importing the study loop.
+For scripts, screen readers and tests: the same :class:`quizapp.session.Session` the TUI drives,
+with the app's keys, each followed by Enter (``?`` lists them: :data:`KIND_KEYS`):
+
+- flashcard: Enter shows the answer, then ``1 again (1m)  2 hard (6m)  3 good (10m)  4 easy (4d)``
+  and a digit grades it (Enter: good, as in the app);
+- choice: numbered options, type the number(s) (``2`` or ``1 3``);
+- true/false: ``t`` or ``1`` for true, ``f`` or ``2`` for false;
+- exercise: the prompt; type the answer (a matrix row by row, ending with an empty line); the
+  verdict, the expected answer and the worked steps follow.  An answer that cannot be read is
+  never graded: the parse error is shown and the answer asked again;
+- after a checked answer the suggested grade (right Good, wrong Again) is saved and shown with each
+  grade's interval: Enter keeps it, 1-4 changes it;
+- at any prompt: ``u`` undoes the last grade, ``s`` skips, ``b`` or ``!`` buries until tomorrow,
+  ``?`` help, ``q`` or end of input quits and prints the summary.
+
+Every grade is committed before ``saved: ...`` is printed, so a killed process loses nothing that
+was acknowledged.  An empty session says why (:func:`quizapp.why_empty.why_empty`) and what can be
+done.  Kept apart from the commands' argument parsing so that ``quizapp`` (the TUI) starts
+without importing the study loop.
 """
 
 from __future__ import annotations
@@ -26,6 +43,8 @@ KIND_KEYS = {
     "exercise": "the answer (1.5, -1/3, sqrt(2)/2, [1, 2; 3, 4]); a matrix may be typed row by row",
     "code": "your function, then a line with only . to check it",
 }
+#: ... and once a checked answer is graded, before the next card.
+GRADED_KEYS = "Enter keeps the suggested grade, 1-4 changes it (again, hard, good, easy)"
 SESSION_KEYS = "u undoes the last grade or bury, s skips, b or ! buries until tomorrow, q quits (every answer is saved when given), ? lists the keys"
 
 COMMANDS = {
@@ -40,6 +59,19 @@ COMMANDS = {
 TRUEFALSE_KEYS = {"1": "t", "2": "f"}
 
 RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
+RATING_KEYS = {**{str(int(r)): r for r in Rating}, **{word: r for r, word in RATING_WORDS.items()}}
+#: The commands that still mean something once a card is graded (skip and bury need a card shown).
+AFTER_GRADE = ("quit", "undo", "help")
+
+
+def rating_choices(preview: dict[Rating, Any], chosen: Rating | None = None) -> str:
+    """``1 again (1m)  2 hard (6m)  [3 good (10m)]  4 easy (4d)``: each rating's next interval,
+    the chosen one in brackets."""
+    parts = []
+    for r in Rating:
+        text = f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})"
+        parts.append(f"[{text}]" if r == chosen else text)
+    return "  ".join(parts)
 
 def _starter(card: Any) -> str:
     """A code card's starter (signature and docstring), when its task exists."""
@@ -143,8 +175,8 @@ class PlainDrill:
             raise _Quit
         if action == "help":
             current = self.session.current
-            kind = KIND_KEYS.get(current.kind, "") if current is not None else ""
-            self.say(*([f"keys: {kind}"] if kind else []), f"at any prompt: {SESSION_KEYS}")
+            keys = KIND_KEYS.get(current.kind, "") if current is not None else GRADED_KEYS
+            self.say(*([f"keys: {keys}"] if keys else []), f"at any prompt: {SESSION_KEYS}")
             return False
         if action == "undo":
             try:
@@ -177,10 +209,7 @@ class PlainDrill:
         self.say(f"A: {back}")
         if p.card.explain and p.card.explain.strip() != back.strip():
             self.say(f"Why: {p.card.explain.strip()}")
-        preview = self.session.preview()
-        choices = "  ".join(
-            f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})" for r in Rating
-        )
+        choices = rating_choices(self.session.preview())
         self.say(f"{choices}  (Enter: good)")
         while True:
             line = self.read()
@@ -189,7 +218,7 @@ class PlainDrill:
                 if self.command(line):
                     return
                 continue
-            rating = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4, "": 3}.get(word)
+            rating = RATING_KEYS.get(word) if word else Rating.Good
             if rating is None:
                 self.say(f"Type 1-4 to rate it ({choices}), u to undo, q to quit.")
                 continue
@@ -280,6 +309,28 @@ class PlainDrill:
                 continue
             self.show_outcome(outcome)
             self.saved(outcome)
+            self.offer_regrade(outcome)
+            return
+
+    def offer_regrade(self, outcome: Outcome) -> None:
+        """The suggested grade is saved; Enter keeps it, 1-4 changes it (before the next card)."""
+        word = RATING_WORDS[outcome.rating]
+        self.say(f"Grade: {rating_choices(self.session.grade_options(), outcome.rating)} - Enter keeps {word}, 1-4 changes it")
+        while True:
+            line = self.read()
+            key = line.strip().lower()
+            if not key:
+                return
+            if COMMANDS.get(key) in AFTER_GRADE:
+                if self.command(line):
+                    return
+                continue
+            rating = RATING_KEYS.get(key)
+            if rating is None:
+                self.say(f"Enter keeps {word}; 1-4 changes the grade; u undoes it, q quits.")
+                continue
+            if rating != outcome.rating:
+                self.saved(self.session.regrade(rating))
             return
 
     # -- after the answer --------------------------------------------------------------------
