@@ -3,18 +3,27 @@ truth): ``quizapp optimize --reschedule`` replays every card with the newly fitt
 a merge replays the union of two logs.
 
 Only scheduled reviews (mode ``review``) change the state, in (reviewed_at, id) order; cram and
-mock reviews are skipped, and undone reviews are already gone from the log.  Buried and suspended
-flags are not in the log: the caller keeps them.
+mock reviews are skipped, and undone reviews are already gone from the log.  A card put back to
+new (``quizapp card ID reset``) starts again at its last reset: :func:`after_resets` keeps only
+the reviews since (for a replay, as for fitting FSRS).  Buried and suspended flags are not in the
+log: the caller keeps them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from quizapp.scheduler import CardState, Rating, Scheduler
 from quizapp.store import Review
 
-__all__ = ["replay_card"]
+__all__ = ["after_resets", "replay_card"]
+
+
+def after_resets(reviews: Iterable[Review], resets: Mapping[str, datetime]) -> list[Review]:
+    """The reviews that make each card's memory now: for a card that was reset
+    (:meth:`quizapp.store.Store.resets`), only those after its last reset."""
+    return [r for r in reviews if r.card_id not in resets or r.reviewed_at > resets[r.card_id]]
 
 
 def replay_card(card_id: str, reviews: Sequence[Review], scheduler: Scheduler) -> CardState:

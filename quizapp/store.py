@@ -266,6 +266,7 @@ _CARD_SETS = f"""
 """
 _SELECT_REVIEW = _select(_REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
 _REVIEW_BAD = _first_bad(_REVIEW_RULES, _REVIEW_COLUMNS)
+_RESET_VALID = f"{_text('card_id')} AND {_time('reset_at', '1')}"
 
 _UPSERT_STATE = f"""
     INSERT INTO card_state ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -518,12 +519,34 @@ class Store:
         """Take a card out of every queue (or put it back); returns its state before."""
         return self._change_state(card_id, lambda s: replace(s, suspended=suspended))
 
-    def reset_card(self, card_id: str) -> CardState:
-        """Put a card back to new: its schedule, reps and lapses are forgotten (it is buried or
-        suspended as before); the review log keeps every row.  Returns its state before."""
-        return self._change_state(
-            card_id, lambda s: CardState(card_id, buried_until=s.buried_until, suspended=s.suspended)
-        )
+    @_guarded
+    def reset_card(self, card_id: str, at: datetime) -> CardState:
+        """Put a card back to new at ``at``, in ONE transaction: its schedule, reps and lapses are
+        forgotten (it stays buried or suspended as it was) and the reset is recorded, so that a
+        replay of the log starts after it (:meth:`resets`); the review log keeps every row.
+        Returns its state before."""
+        with self._writing():
+            before = self.state(card_id)
+            fresh = CardState(card_id, buried_until=before.buried_until, suspended=before.suspended)
+            self._conn.execute(_UPSERT_STATE, _state_params(fresh))
+            self._conn.execute(
+                "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
+                (random_uid(), card_id, to_ms(at), self.device),
+            )
+        return before
+
+    @_guarded
+    def resets(self) -> dict[str, datetime]:
+        """When each card that was ever reset was last put back to new, by card id."""
+        bad = self._conn.execute(
+            f"SELECT card_id, reset_at FROM card_reset WHERE NOT ({_RESET_VALID}) LIMIT 1"
+        ).fetchone()
+        if bad is not None:
+            raise StoreError(
+                f"{self.path}: the reset of card {short_repr(bad[0])} holds {short_repr(bad[1])}, not a time"
+            )
+        rows = self._conn.execute("SELECT card_id, max(reset_at) FROM card_reset GROUP BY card_id")
+        return {card_id: from_ms(at) for card_id, at in rows}
 
     @_guarded
     def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:

@@ -88,7 +88,7 @@ def _reset(store: Any, args: argparse.Namespace, now: datetime) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing changed.")
             return 1
-    store.reset_card(card_id)
+    store.reset_card(card_id, now)
     print(f"Reset {card_id} to new; its {reviews} review{'s stay' if reviews != 1 else ' stays'} in the log.")
     return 0
 
