@@ -90,8 +90,8 @@ def test_arbitrary_yaml_structures_never_crash_the_loader(tmp_path, value):
 # --- deck-shaped input: valid cards, and cards with one thing changed ----------------------------
 
 WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(str.strip)
-FIELD_NAMES = sorted({"id", "kind", "explain", "tags", "refs", "level", "teaches", "front", "back", "prompt",
-                      "options", "answer", "statement", "generator", "params", "intro", "task", "explian"})
+FIELD_NAMES = sorted({"id", "kind", "explain", "tags", "refs", "level", "teaches", "concept", "front", "back",
+                      "prompt", "options", "answer", "statement", "generator", "params", "intro", "task", "explian"})
 
 
 @st.composite
@@ -103,6 +103,8 @@ def valid_card(draw, index):
         card["tags"] = draw(st.lists(WORDS, max_size=3))
     if draw(st.booleans()):
         card["teaches"] = draw(st.lists(st.sampled_from(sorted(CATALOG)), max_size=2))
+    if draw(st.booleans()):
+        card["concept"] = draw(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,10}", fullmatch=True))
     if kind == "flashcard":
         card |= {"front": draw(WORDS), "back": draw(WORDS)}
     elif kind == "choice":
