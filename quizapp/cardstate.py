@@ -15,8 +15,9 @@ turns a :class:`CardState` into an ``fsrs.Card``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping
 
 NEW = 0
@@ -26,6 +27,7 @@ RELEARNING = 3  # fsrs.State.Relearning
 STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
 _UTC = timezone.utc
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _utc(moment: datetime) -> datetime:
@@ -101,6 +103,8 @@ class Settings:
     day_starts_at: int = 4  # local hour at which "today" begins, as in Anki
     leech_lapses: int = 8
     learn_ahead: timedelta = field(default=timedelta(minutes=20))
+    interview_date: date | None = None  # the day of the interview that `quizapp plan` prepares for
+    interview_target: float = 0.9  # the readiness a topic should reach by then
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.desired_retention < 1.0:
@@ -115,6 +119,10 @@ class Settings:
                 raise ValueError(f"setting {key!r} must be a whole number >= 0, got {value!r}")
         if not isinstance(self.day_starts_at, int) or not 0 <= self.day_starts_at <= 23:
             raise ValueError(f"setting 'day_starts_at' must be an hour 0-23, got {self.day_starts_at!r}")
+        if self.interview_date is not None and not isinstance(self.interview_date, date):
+            raise ValueError(f"setting 'interview_date' must be a date, got {self.interview_date!r}")
+        if not 0.5 <= self.interview_target < 1.0:
+            raise ValueError(f"setting 'interview_target' must be in [0.5, 1), got {self.interview_target!r}")
 
     def to_mapping(self) -> dict[str, Any]:
         """JSON-ready values: steps and learn_ahead in seconds."""
@@ -125,6 +133,8 @@ class Settings:
                 value = [step.total_seconds() for step in value]
             elif isinstance(value, timedelta):
                 value = value.total_seconds()
+            elif isinstance(value, date):
+                value = value.isoformat()
             out[f.name] = value
         return out
 
@@ -142,15 +152,27 @@ class Settings:
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                     raise ValueError(f"setting 'learn_ahead' must be seconds >= 0, got {value!r}")
                 value = timedelta(seconds=value)
-            elif key == "desired_retention":
+            elif key in ("desired_retention", "interview_target"):
                 if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    raise ValueError(f"setting 'desired_retention' must be a number, got {value!r}")
+                    raise ValueError(f"setting {key!r} must be a number, got {value!r}")
                 value = float(value)
+            elif key == "interview_date" and value is not None:
+                value = parse_date(value)
             elif key == "enable_fuzzing":
                 if not isinstance(value, bool):
                     raise ValueError(f"setting 'enable_fuzzing' must be true or false, got {value!r}")
             kwargs[key] = value
         return cls(**kwargs)
+
+
+def parse_date(value: Any) -> date:
+    """A calendar date written YYYY-MM-DD (ValueError, in one line, for anything else)."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:  # 2026-02-30
+            pass
+    raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
 
 
 def format_interval(delta: timedelta) -> str:

@@ -155,8 +155,27 @@ V2 = Migration(
     ),
 )
 
+#: Schema v3: the mock interview rounds.  A round's answers are the log's mock reviews made by
+#: its device between its start and its end, so the report is always recomputed from the log.
+V3 = Migration(
+    version=3,
+    description="mock interview rounds",
+    tables=("mock_round",),
+    steps=(
+        """
+        CREATE TABLE mock_round (
+            uid        TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            ended_at   INTEGER NOT NULL,
+            minutes    INTEGER NOT NULL,
+            device     TEXT
+        )
+        """,
+    ),
+)
+
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

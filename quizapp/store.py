@@ -39,7 +39,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -60,7 +60,9 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "MODES",
     "CardSets",
+    "MisconceptionEvent",
     "MisconceptionRow",
+    "MockRoundRow",
     "Review",
     "StateRow",
     "Store",
@@ -162,6 +164,27 @@ class MisconceptionRow(NamedTuple):
     name: str
     count: int
     last_seen: datetime
+
+
+class MisconceptionEvent(NamedTuple):
+    """A review that concerned a misconception: an answer that matched it (``correct`` False, a
+    lapse for it) or a re-test of it answered right (``correct`` True)."""
+
+    name: str
+    reviewed_at: datetime
+    correct: bool
+    card_id: str
+
+
+class MockRoundRow(NamedTuple):
+    """A mock interview round; its answers are the mock reviews ``device`` logged from
+    ``started_at`` to ``ended_at``."""
+
+    uid: str
+    started_at: datetime
+    ended_at: datetime
+    minutes: int
+    device: str | None
 
 
 # -- what a stored value may be ------------------------------------------------------------------
@@ -361,6 +384,8 @@ def _review_params(r: Review, prev_state: int, uid: str, device: str | None) -> 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, timedelta):
         return value.total_seconds()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
@@ -665,8 +690,8 @@ class Store:
     @_guarded
     def misconception_counts(self, limit: int) -> list[MisconceptionRow]:
         """The misconceptions wrong answers matched most often (then most recently), at most
-        ``limit``, with how often and when last."""
-        where = "misconception IS NOT NULL"
+        ``limit``, with how often and when last (re-tests answered right are not counted)."""
+        where = "misconception IS NOT NULL AND coalesce(correct, 0) = 0"
         self._check_reviews(where, ())
         rows = self._conn.execute(
             f"SELECT misconception, count(*) AS n, max(reviewed_at) AS last FROM review_log WHERE {where} "
@@ -674,6 +699,68 @@ class Store:
             (int(limit),),
         )
         return [MisconceptionRow(name, int(n), from_ms(last)) for name, n, last in rows]
+
+    # -- interview day: misconceptions, first answers, cram and mock ------------------------
+
+    @_guarded
+    def misconception_events(self) -> list[MisconceptionEvent]:
+        """Every review that concerned a misconception (see :class:`MisconceptionEvent`), oldest
+        first: what each misconception's own memory state is replayed from."""
+        where = "misconception IS NOT NULL"
+        self._check_reviews(where, ())
+        rows = self._conn.execute(
+            f"SELECT misconception, reviewed_at, correct, card_id FROM review_log WHERE {where} "
+            "ORDER BY reviewed_at, id"
+        )
+        return [MisconceptionEvent(name, from_ms(at), bool(correct), card_id) for name, at, correct, card_id in rows]
+
+    @_guarded
+    def first_answers(self) -> tuple[int, int]:
+        """(cards answered for the first time in scheduled study, how many of those were right)."""
+        where = "prev_state = 0 AND mode = 'review'"
+        self._check_reviews(where, ())
+        count, right = self._conn.execute(f"SELECT count(*), sum(rating > 1) FROM review_log WHERE {where}").fetchone()
+        return int(count), int(right or 0)
+
+    @_guarded
+    def mode_counts(self, since: datetime) -> dict[str, int]:
+        """Reviews logged at or after ``since``, by mode (review, cram, mock)."""
+        where, params = "reviewed_at >= ?", (to_ms(since),)
+        self._check_reviews(where, params)
+        rows = self._conn.execute(f"SELECT mode, count(*) FROM review_log WHERE {where} GROUP BY mode", params)
+        return {mode: int(count) for mode, count in rows}
+
+    @_guarded
+    def save_mock_round(self, started_at: datetime, ended_at: datetime, minutes: int) -> MockRoundRow:
+        """Record a finished mock round of this device (its answers are already in the log)."""
+        row = MockRoundRow(random_uid(), started_at, ended_at, int(minutes), self.device)
+        with self._writing():
+            self._conn.execute(
+                "INSERT INTO mock_round (uid, started_at, ended_at, minutes, device) VALUES (?, ?, ?, ?, ?)",
+                (row.uid, to_ms(started_at), to_ms(ended_at), row.minutes, row.device),
+            )
+        return row
+
+    @_guarded
+    def mock_rounds(self) -> list[MockRoundRow]:
+        """Every mock round, oldest first."""
+        out = []
+        for uid, started, ended, minutes, device in self._conn.execute(
+            "SELECT uid, started_at, ended_at, minutes, device FROM mock_round ORDER BY started_at, uid"
+        ):
+            if not all(isinstance(ms, int) and 0 <= ms <= _LAST_MS for ms in (started, ended, minutes)):
+                raise StoreError(f"{self.path}: mock round {short_repr(uid)} holds a time or length that is not one")
+            out.append(MockRoundRow(uid, from_ms(started), from_ms(ended), minutes, device))
+        return out
+
+    @_guarded
+    def mock_reviews(self, round: MockRoundRow) -> list[Review]:
+        """The answers of one mock round, oldest first."""
+        where = "mode = 'mock' AND reviewed_at BETWEEN ? AND ? AND device IS ?"
+        params = (to_ms(round.started_at), to_ms(round.ended_at), round.device)
+        self._check_reviews(where, params)
+        rows = self._conn.execute(f"{_SELECT_REVIEW} WHERE {where} ORDER BY reviewed_at, id", params)
+        return [_review_from_row(row[:-1]) for row in rows]
 
     # -- settings --------------------------------------------------------------------------
 
