@@ -11,7 +11,7 @@ interviewer can catch you on.  Overall readiness is the same mean over every car
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -19,7 +19,7 @@ from quizapp.interview.misconceptions import ACTIVE, memories
 from quizapp.scheduler import Scheduler
 from quizapp.store import StateRow, Store, from_ms
 
-__all__ = ["Readiness", "TopicReadiness", "active_by_topic", "readiness", "readiness_at"]
+__all__ = ["Readiness", "TopicReadiness", "active_by_topic", "card_ids", "readiness", "readiness_at", "stored_recall"]
 
 
 class TopicReadiness(NamedTuple):
@@ -48,34 +48,41 @@ class Readiness(NamedTuple):
         return tuple(sorted(self.topics, key=lambda t: t.ready))
 
 
-def _card_ids(topic: Any) -> tuple[str, ...]:
+def card_ids(topic: Any) -> tuple[str, ...]:
+    """A topic's card ids (an outline's ``card_ids``, or its cards')."""
     ids = getattr(topic, "card_ids", None)
     return tuple(ids) if ids is not None else tuple(card.id for card in topic.cards)
 
 
-def recall(row: StateRow | None, scheduler: Scheduler, at: datetime) -> float:
-    """The predicted recall of one stored card at ``at`` (0 when never studied)."""
-    if row is None or not row.started:
-        return 0.0
-    return scheduler.recall_probability(row.stability, from_ms(row.last_review), at)
+def stored_recall(rows: Mapping[str, StateRow], scheduler: Scheduler, at: datetime) -> Callable[[str], float]:
+    """Card id -> FSRS's predicted recall at ``at`` of its stored state (0 when never studied)."""
+
+    def recall(card_id: str) -> float:
+        row = rows.get(card_id)
+        if row is None or not row.started:
+            return 0.0
+        return scheduler.recall_probability(row.stability, from_ms(row.last_review), at)
+
+    return recall
 
 
 def readiness(
     topics: Iterable[Any],
     rows: Mapping[str, StateRow],
-    scheduler: Scheduler,
     at: datetime,
+    recall: Callable[[str], float],
     misconceptions: Mapping[str, int] | None = None,
 ) -> Readiness:
-    """Readiness at ``at`` of ``topics`` (topics or outlines) from the stored ``rows``;
-    ``misconceptions``: active misconceptions per topic id."""
+    """Readiness at ``at`` of ``topics`` (topics or outlines), each card's recall given by
+    ``recall``; suspended cards (by ``rows``) are left out, ``misconceptions`` (active ones per
+    topic id) count as cards at recall 0."""
     misconceptions = misconceptions or {}
     out = []
     seen: set[str] = set()
     total = counted = 0.0
     for topic in topics:
-        ids = [cid for cid in _card_ids(topic) if not (cid in rows and rows[cid].suspended)]
-        recalls = [recall(rows.get(cid), scheduler, at) for cid in ids]
+        ids = [cid for cid in card_ids(topic) if not (cid in rows and rows[cid].suspended)]
+        recalls = [recall(cid) for cid in ids]
         extra = misconceptions.get(topic.id, 0)
         size = len(ids) + extra
         out.append(TopicReadiness(topic.id, topic.title, len(ids), extra, sum(recalls) / size if size else 0.0))
@@ -90,7 +97,7 @@ def readiness(
 
 def active_by_topic(topics: Iterable[Any], store: Store) -> dict[str, int]:
     """Active misconceptions per topic: each counts once for every topic it was shown in."""
-    topic_of = {cid: topic.id for topic in topics for cid in _card_ids(topic)}
+    topic_of = {cid: topic.id for topic in topics for cid in card_ids(topic)}
     out: dict[str, int] = {}
     for memory in memories(store.misconception_events(), store.settings()).values():
         if memory.status != ACTIVE:
@@ -103,5 +110,6 @@ def active_by_topic(topics: Iterable[Any], store: Store) -> dict[str, int]:
 def readiness_at(topics: Iterable[Any], store: Store, at: datetime) -> Readiness:
     """:func:`readiness` from what ``store`` holds, with its active misconceptions."""
     topics = list(topics)
-    scheduler = Scheduler(store.settings())
-    return readiness(topics, store.state_rows(), scheduler, at, active_by_topic(topics, store))
+    rows = store.state_rows()
+    recall = stored_recall(rows, Scheduler(store.settings()), at)
+    return readiness(topics, rows, at, recall, active_by_topic(topics, store))
