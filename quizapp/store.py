@@ -578,7 +578,7 @@ class Store:
                 after = update(before)
                 if after.card_id != card_id:
                     raise ValueError("update() must keep the card id")
-                self._conn.execute(_UPSERT_STATE, _state_params(after))
+            self._conn.execute(_UPSERT_STATE, _state_params(after))  # a new card's row, for the log's key
             uid = review.uid or random_uid()
             params = _review_params(review, before.state, uid, review.device or self.device)
             review_id = int(self._conn.execute(_INSERT_REVIEW, params).lastrowid)

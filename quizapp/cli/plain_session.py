@@ -166,9 +166,9 @@ class PlainDrill:
         self.say(f"A: {back}")
         if p.card.explain and p.card.explain.strip() != back.strip():
             self.say(f"Why: {p.card.explain.strip()}")
-        preview = self.session.preview()
+        preview = self.session.preview()  # empty when grades leave the schedule alone
         choices = "  ".join(
-            f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})" for r in Rating
+            f"{int(r)} {RATING_WORDS[r]}" + (f" ({format_interval(preview[r])})" if r in preview else "") for r in Rating
         )
         self.say(choices)
         while True:
@@ -289,6 +289,10 @@ class PlainDrill:
         """The acknowledgement: printed only after the grade is committed."""
         lapses = self.session.settings.leech_lapses
         extra = f" This card is a leech (failed {lapses}+ times)." if outcome.leech else ""
+        if not self.session.reschedules:
+            self.say(f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, as a {self.session.mode} review "
+                     "(its schedule is unchanged).")
+            return
         self.say(
             f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, "
             f"next in {format_interval(outcome.interval)}.{extra}"

@@ -89,9 +89,11 @@ class QuizApp(App):
         cards: Iterable[str] | None = None,
         limit: int | None = None,
         title: str = "",
+        mode: str = "review",
     ) -> bool:
         """Push a study screen for these topics / tags / card ids (all due + new when none given),
-        at most ``limit`` cards.  Returns False (and says why) when there is nothing to study.
+        at most ``limit`` cards; ``mode`` cram leaves the schedule alone.  Returns False (and says
+        why) when there is nothing to study.
         """
         # Imported here, not at the top: the study loop brings the engine, NumPy and the drills,
         # which the home screen does not need (python -X importtime: ~70 ms of start-up saved).
@@ -108,6 +110,7 @@ class QuizApp(App):
                 limit=limit,
                 now=self.ctx.now,
                 rng=self.ctx.rng,
+                mode=mode,
             )
             first = session.next()
         except (ValueError, StoreError) as exc:
