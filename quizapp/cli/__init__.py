@@ -13,7 +13,7 @@ import importlib
 import sys
 
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "plan", "cram"]
+COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "plan", "cram", "mock"]
 
 
 def common_options() -> argparse.ArgumentParser:

@@ -1,0 +1,60 @@
+"""``quizapp mock [--minutes 30]``: a timed mock interview in plain text.
+
+Questions across the topics, weakest first, following up on one concept at a time
+(:mod:`quizapp.interview.mock`).  Nothing is said about an answer until the end: then a report
+per topic (right, wrong, time, misconceptions) and each question with its answer and why.  The
+round is saved; ``quizapp stats`` shows the trend across rounds.  Answers are logged as mock
+reviews and leave the schedule alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from datetime import datetime, timezone
+from typing import Callable
+
+from quizapp.cli.common import load_library, open_store
+from quizapp.cli.drill import _positive_int
+
+PROG = "quizapp mock"
+MAX_MINUTES = 240
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "mock",
+        parents=[common],
+        help="a timed mock interview (plain text)",
+        description="Questions across the topics, weighted toward your weakest, with follow-ups on "
+        "one concept the way an interviewer asks them. No verdicts or hints until the end; then a "
+        "report per topic. Answers are logged as mock reviews and leave the schedule alone.",
+    )
+    parser.add_argument("--minutes", type=_positive_int, default=30, metavar="N", help=f"length of the round (default 30, at most {MAX_MINUTES})")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, now: Callable[[], datetime] | None = None, rng: random.Random | None = None) -> int:
+    # Imported when the command runs (every command builds this parser): the study loop.
+    from quizapp.cli.plain_mock import MockDrill
+    from quizapp.interview.mock import MockRound
+    from quizapp.store import StoreError
+
+    if args.minutes > MAX_MINUTES:
+        print(f"{PROG}: --minutes {args.minutes}: a round lasts at most {MAX_MINUTES} minutes", file=sys.stderr)
+        return 2
+    store = open_store(args, PROG)
+    if store is None:
+        return 1
+    with store:
+        library = load_library(args)
+        try:
+            mock = MockRound(library, store, args.minutes, now or (lambda: datetime.now(timezone.utc)), rng or random.Random())
+            if not mock.questions:
+                print("No questions to ask: the decks have no choice, true/false, exercise or code cards.")
+                return 0
+            return MockDrill(mock, sys.stdin, sys.stdout).run()
+        except StoreError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 1
