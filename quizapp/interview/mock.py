@@ -233,7 +233,7 @@ class MockRound:
         """End the round (once), save it and return its report from the log."""
         self._over = True
         if self.saved is None:
-            self.saved = self.store.save_mock_round(self.started, min(self.now(), self.deadline), self.minutes)
+            self.saved = self.store.save_mock_round(self.started, self.now(), self.minutes)
         return report(self.saved, self.store.mock_reviews(self.saved), self.library)
 
     @property

@@ -118,7 +118,7 @@ def test_a_round_obeys_its_time_limit_and_its_report_matches_its_answers(store, 
     assert {t.topic_id: (t.right, t.wrong, t.time, t.misconceptions) for t in result.topics} == expected
     assert (result.right, result.answered) == (2, 3)
     assert store.mock_rounds() == [result.round]
-    assert (result.round.started_at, result.round.ended_at, result.round.minutes) == (T0, T0 + timedelta(minutes=3), 3)
+    assert (result.round.started_at, result.round.ended_at, result.round.minutes) == (T0, T0 + timedelta(seconds=200), 3)
     assert report(result.round, store.mock_reviews(result.round), LIB) == result  # from the log alone
     assert {cid: store.state(cid) for cid in CARDS if store.state(cid) != states_before[cid]} == {}
     assert mock.end() == result and len(store.mock_rounds()) == 1  # ending twice saves once
