@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from quizapp.cli.common import load_library, open_store
 
 if TYPE_CHECKING:
+    from quizapp.interview.stats import InterviewStats
     from quizapp.stats import Stats
 
 
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     # Imported when the command runs: every command builds this parser, and the figures bring the
     # store and FSRS (python -X importtime: ~12 ms that `quizapp validate` need not pay).
+    from quizapp.interview.stats import interview_stats
     from quizapp.stats import compute
     from quizapp.store import StoreError
 
@@ -46,13 +48,14 @@ def run(args: argparse.Namespace) -> int:
         library = load_library(args)
         try:
             stats = compute(library, store)
+            interview = interview_stats(library, store, stats.now)
         except StoreError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 1
     if args.json:
-        print(json.dumps(stats_json(stats), indent=2))
+        print(json.dumps(stats_json(stats) | {"interview": interview_json(interview)}, indent=2))
     else:
-        print("\n".join(stats_lines(stats)))
+        print("\n".join(stats_lines(stats) + [""] + interview_lines(interview)))
     return 0
 
 
@@ -129,6 +132,45 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "misconceptions": [
             {"name": m.name, "count": m.count, "last_seen": m.last_seen.isoformat(),
              "teaching_cards": list(m.teaching_cards)}
+            for m in stats.misconceptions
+        ],
+    }
+
+
+def interview_lines(stats: InterviewStats) -> list[str]:
+    """Cram and mock reviews, the mock trend and each misconception's status."""
+    lines = [
+        f"Interview practice in the last 30 days: {stats.cram_30d} cram and {stats.mock_30d} mock answers "
+        "(they leave the schedule alone)."
+    ]
+    if stats.mocks:
+        lines.append("Mock interviews (right of answered):")
+        for mock in stats.mocks:
+            score = f"{mock.score:4.0%}" if mock.score is not None else "   -"
+            lines.append(
+                f"  {mock.started.astimezone():%Y-%m-%d %H:%M}  {mock.minutes:3d} min  "
+                f"{mock.right:3d}/{mock.answered:<3d} {score}  {_bar(mock.right, max(1, mock.answered))}".rstrip()
+            )
+    if stats.misconceptions:
+        lines.append("Misconceptions (re-tested when due; fixed: right on re-tests a week apart):")
+        width = max(len(m.name) for m in stats.misconceptions)
+        for m in stats.misconceptions:
+            due = f", next re-test {m.due.astimezone():%Y-%m-%d}" if m.due is not None else ""
+            lines.append(f"  {m.name:<{width}}  {m.status:<9}  shown {m.shown}x, right {m.right_retests}x{due}")
+    return lines
+
+
+def interview_json(stats: InterviewStats) -> dict[str, Any]:
+    return {
+        "cram_30d": stats.cram_30d,
+        "mock_30d": stats.mock_30d,
+        "mocks": [
+            {"started": m.started.isoformat(), "minutes": m.minutes, "right": m.right, "answered": m.answered}
+            for m in stats.mocks
+        ],
+        "misconceptions": [
+            {"name": m.name, "status": m.status, "shown": m.shown, "right_retests": m.right_retests,
+             "last": m.last.isoformat(), "due": m.due.isoformat() if m.due else None}
             for m in stats.misconceptions
         ],
     }
