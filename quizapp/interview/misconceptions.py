@@ -26,8 +26,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from quizapp.content.drawing import DrawError, draw_exercise
-from quizapp.content.model import ExerciseCard
 from quizapp.scheduler import CardState, Rating, Scheduler, Settings
 from quizapp.store import MisconceptionEvent, Store
 
@@ -104,8 +102,12 @@ def memories(events: Iterable[MisconceptionEvent], settings: Settings) -> dict[s
 _variants_by_card: dict[tuple[Any, ...], frozenset[str]] = {}
 
 
-def _variants(card: ExerciseCard) -> frozenset[str]:
+def _variants(card: Any) -> frozenset[str]:
     """The misconceptions a few draws of ``card`` can diagnose (kept for the process)."""
+    # Imported here: drawing brings the engine and NumPy, which the home screen's readiness line
+    # (this module's replay) does not need - python -X importtime: about 70 ms of start-up.
+    from quizapp.content.drawing import DrawError, draw_exercise
+
     key = (card.generator, card.level, repr(sorted(card.params.items())))
     if key not in _variants_by_card:
         names: set[str] = set()
@@ -125,7 +127,7 @@ def producing_cards(library: Any, names: Iterable[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {name: [] for name in wanted}
     for topic in library.topics:
         for card in topic.cards:
-            if isinstance(card, ExerciseCard):
+            if card.kind == "exercise":
                 for name in _variants(card) & wanted:
                     out[name].append(card.id)
     return out

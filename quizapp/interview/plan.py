@@ -41,7 +41,17 @@ from quizapp.interview.readiness import Readiness, TopicReadiness, active_by_top
 from quizapp.scheduler import Rating, Scheduler
 from quizapp.store import StateRow, Store, from_ms
 
-__all__ = ["LEAD_DAYS", "PRUNE", "Plan", "PlanDay", "expected_reviews", "first_recall", "introductions", "make_plan"]
+__all__ = [
+    "LEAD_DAYS",
+    "PRUNE",
+    "Plan",
+    "PlanDay",
+    "expected_reviews",
+    "first_recall",
+    "introductions",
+    "make_plan",
+    "needed_per_day",
+]
 
 #: Every card is introduced at least this many days before the interview.
 LEAD_DAYS = 3
@@ -169,6 +179,14 @@ def first_recall(store: Store) -> float:
     return (right + 1) / (count + 2)
 
 
+def needed_per_day(unseen: int, introduced_today: int, days_left: int) -> int:
+    """New cards a day that introduce ``unseen`` cards at least LEAD_DAYS days before the
+    interview, today's share counting those already introduced today."""
+    if not unseen:
+        return 0
+    return math.ceil((unseen + introduced_today) / max(1, days_left - LEAD_DAYS + 1))
+
+
 def introductions(unseen: int, pace: int, introduced_today: int, days: int) -> list[int]:
     """New cards on each of ``days`` days at ``pace`` a day, today's share less what was already
     introduced today, until ``unseen`` are all introduced."""
@@ -194,8 +212,7 @@ def make_plan(topics: Iterable[Any], store: Store, now: datetime, interview: dat
     unseen = [cid for cid in order if not (cid in rows and rows[cid].started)]
     stored = [store.state(cid) for cid in order if cid in rows and rows[cid].started]
     introduced_today = store.done_since(day_start(now, settings.day_starts_at, tz)).get(NEW, 0)
-    intro_days = max(1, left - LEAD_DAYS + 1)
-    needed = math.ceil((len(unseen) + introduced_today) / intro_days) if unseen else 0
+    needed = needed_per_day(len(unseen), introduced_today, left)
     model = _Model(
         scheduler=Scheduler(replace(settings, enable_fuzzing=False)),
         bounds=day_starts(now, left, settings.day_starts_at, tz),
