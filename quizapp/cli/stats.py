@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported when the command runs: every command builds this parser, and the figures bring the
     # store and FSRS (python -X importtime: ~12 ms that `quizapp validate` need not pay).
     from quizapp.interview.stats import interview_stats
+    from quizapp.interview.text import interview_lines
     from quizapp.stats import compute
     from quizapp.store import StoreError
 
@@ -135,29 +136,6 @@ def stats_json(stats: Stats) -> dict[str, Any]:
             for m in stats.misconceptions
         ],
     }
-
-
-def interview_lines(stats: InterviewStats) -> list[str]:
-    """Cram and mock reviews, the mock trend and each misconception's status."""
-    lines = [
-        f"Interview practice in the last 30 days: {stats.cram_30d} cram and {stats.mock_30d} mock answers "
-        "(they leave the schedule alone)."
-    ]
-    if stats.mocks:
-        lines.append("Mock interviews (right of answered):")
-        for mock in stats.mocks:
-            score = f"{mock.score:4.0%}" if mock.score is not None else "   -"
-            lines.append(
-                f"  {mock.started.astimezone():%Y-%m-%d %H:%M}  {mock.minutes:3d} min  "
-                f"{mock.right:3d}/{mock.answered:<3d} {score}  {_bar(mock.right, max(1, mock.answered))}".rstrip()
-            )
-    if stats.misconceptions:
-        lines.append("Misconceptions (re-tested when due; fixed: right on re-tests a week apart):")
-        width = max(len(m.name) for m in stats.misconceptions)
-        for m in stats.misconceptions:
-            due = f", next re-test {m.due.astimezone():%Y-%m-%d}" if m.due is not None else ""
-            lines.append(f"  {m.name:<{width}}  {m.status:<9}  shown {m.shown}x, right {m.right_retests}x{due}")
-    return lines
 
 
 def interview_json(stats: InterviewStats) -> dict[str, Any]:

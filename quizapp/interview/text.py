@@ -1,5 +1,6 @@
-"""The mock interview's report and the answers it held back, as plain lines: what ``quizapp mock``
-prints at the end of a round and the mock screen shows."""
+"""Interview day as plain lines, for the commands and the screens alike: a mock round's report
+and the answers it held back (``quizapp mock``, the mock screen), and the stats' interview
+figures (``quizapp stats``, the stats screen's Interview tab)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from datetime import timedelta
 
 from quizapp.engine.exercises.misconceptions import CATALOG
 from quizapp.interview.mock import MockReport
+from quizapp.interview.stats import InterviewStats
 from quizapp.plaintext import steps_lines
 from quizapp.session import Outcome
 
-__all__ = ["clock_text", "report_lines", "review_lines"]
+__all__ = ["clock_text", "interview_lines", "report_lines", "review_lines"]
 
 WIDTH = 100
+BAR_WIDTH = 30
 
 
 def clock_text(left: timedelta) -> str:
@@ -54,3 +57,27 @@ def review_lines(outcomes: tuple[Outcome, ...]) -> list[str]:
 
 def _wrapped(text: str) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent="   ", subsequent_indent="   ")
+
+
+def interview_lines(stats: InterviewStats) -> list[str]:
+    """Cram and mock reviews, the mock trend and each misconception's status."""
+    lines = [
+        f"Interview practice in the last 30 days: {stats.cram_30d} cram and {stats.mock_30d} mock answers "
+        "(they leave the schedule alone)."
+    ]
+    if stats.mocks:
+        lines.append("Mock interviews (right of answered):")
+        for mock in stats.mocks:
+            score = f"{mock.score:4.0%}" if mock.score is not None else "   -"
+            bar = "#" * round(BAR_WIDTH * (mock.score or 0))
+            lines.append(
+                f"  {mock.started.astimezone():%Y-%m-%d %H:%M}  {mock.minutes:3d} min  "
+                f"{mock.right:3d}/{mock.answered:<3d} {score}  {bar}".rstrip()
+            )
+    if stats.misconceptions:
+        lines.append("Misconceptions (re-tested when due; fixed: right on re-tests a week apart):")
+        width = max(len(m.name) for m in stats.misconceptions)
+        for m in stats.misconceptions:
+            due = f", next re-test {m.due.astimezone():%Y-%m-%d}" if m.due is not None else ""
+            lines.append(f"  {m.name:<{width}}  {m.status:<9}  shown {m.shown}x, right {m.right_retests}x{due}")
+    return lines

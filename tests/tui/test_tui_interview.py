@@ -126,3 +126,28 @@ async def test_an_answer_after_the_time_is_up_ends_the_round_uncounted(make_app,
         await wait_until(pilot, lambda: isinstance(app.screen, MockReportScreen) and app.screen.query("#report-text"))
         assert app.ctx.store.reviews() == []
         assert str(app.screen.query_one("#report-text", Static).render()).startswith("No question was answered")
+
+
+async def test_the_stats_screen_has_an_interview_tab(make_app, db_path):
+    from quizapp.scheduler import Rating, Scheduler
+    from quizapp.store import Review
+
+    with Store.open(db_path) as store:
+        at = NOW - timedelta(hours=2)
+        store.apply_review("tui-exercise", lambda s: Scheduler().review(s, Rating.Again, at), Review(
+            card_id="tui-exercise", reviewed_at=at, rating=1, kind="exercise", correct=False,
+            misconception="unbiased_variance"))
+        store.apply_review("tui-tf", lambda s: s, Review(card_id="tui-tf", reviewed_at=at, rating=3,
+                                                        kind="truefalse", correct=True, mode="cram"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        text = str(app.screen.query_one("#interview-text", Static).render())
+        assert text.splitlines()[0] == (
+            "Interview practice in the last 30 days: 1 cram and 0 mock answers (they leave the schedule alone)."
+        )
+        assert "  unbiased_variance  active     shown 1x, right 0x, next re-test 2026-03-11" in text.splitlines()
