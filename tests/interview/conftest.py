@@ -1,35 +1,20 @@
-"""Fixtures for the interview-day tests: a clock the test moves, a fresh database, and the study
-loop's tiny generators (tests/store/store_helpers.py)."""
+"""Fixtures for the interview-day tests: the study-loop tests' clock, fresh database and tiny
+generators (tests/store/conftest.py), and local time set to UTC for the commands that read it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import time
 
 import pytest
 
-from quizapp.store import Store
-
-from ..store.store_helpers import Clock, register_test_generators
+from ..store.conftest import clock, db_path, generators, store  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "reviews.db"
-
-
-@pytest.fixture
-def store(db_path: Path):
-    with Store.open(db_path) as opened:
-        yield opened
-
-
-@pytest.fixture
-def generators():
-    remove = register_test_generators()
+def utc(monkeypatch):
+    """Local time is UTC, so study days start at 04:00 UTC in what the commands print."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     yield
-    remove()
+    monkeypatch.undo()
+    time.tzset()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 from datetime import date, timedelta, timezone
 
 import pytest
@@ -87,15 +86,6 @@ def test_reschedule_counts_them_as_normal_reviews(store, clock):
     session.next()
     session.grade(3)
     assert not store.state("a-new").is_new and store.reviews()[0].mode == "review"
-
-
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_quizapp_cram_plain_serves_the_weakest_first_and_keeps_the_schedule(db_path, capsys, monkeypatch, utc):

@@ -3,7 +3,6 @@ one line and exit 2 with nothing changed."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -15,13 +14,7 @@ from quizapp.store import Store
 from ..store.store_helpers import T0
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def run_at(db_path, *argv: str, now=T0) -> int:

@@ -65,6 +65,15 @@ async def test_c_crams_and_the_answers_leave_the_schedule_alone(make_app):
         assert app.ctx.store.state("tui-flash").is_new
 
 
+async def open_mock(pilot) -> MockScreen:
+    """Press m on the home screen: the mock interview's screen."""
+    await pilot.pause()
+    await pilot.press("m")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MockScreen)
+    return pilot.app.screen
+
+
 async def answer(pilot, screen) -> str | None:
     """Answer the question shown as a person would (a code drill is skipped); its card id, if answered."""
     p = screen.view.presented
@@ -82,11 +91,7 @@ async def answer(pilot, screen) -> str | None:
 async def test_a_mock_round_counts_down_shows_no_verdict_and_ends_when_the_time_is_up(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MockScreen)
+        screen = await open_mock(pilot)
         assert str(screen.query_one("#countdown", Static).render()).startswith("Mock interview · 30:00 left")
         answered = []
         for _ in range(4):
@@ -118,11 +123,9 @@ async def test_a_mock_round_counts_down_shows_no_verdict_and_ends_when_the_time_
 async def test_an_answer_after_the_time_is_up_ends_the_round_uncounted(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m")
-        await settle(pilot)
+        screen = await open_mock(pilot)
         clock.now += timedelta(minutes=30, seconds=1)  # time ran out while the question was shown
-        await answer(pilot, app.screen)
+        await answer(pilot, screen)
         await wait_until(pilot, lambda: isinstance(app.screen, MockReportScreen) and app.screen.query("#report-text"))
         assert app.ctx.store.reviews() == []
         assert str(app.screen.query_one("#report-text", Static).render()).startswith("No question was answered")

@@ -23,7 +23,7 @@ from textual.widgets import Header, Static
 from quizapp.interview.mock import MockRound
 from quizapp.interview.text import clock_text, report_lines, review_lines
 from quizapp.tui.context import AppContext
-from quizapp.tui.screens.study import StudyScreen, _leave_on_store_error
+from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.key_bar import KeyBar
 
@@ -74,13 +74,9 @@ class MockScreen(StudyScreen):
         if left <= timedelta(0) and not self.busy:
             self.finish()
 
-    @_leave_on_store_error
-    async def advance(self) -> None:
-        presented = self.mock.next()
-        if presented is None:
-            self.finish()
-            return
-        await self.show_card(presented)
+    def next_card(self) -> Any:
+        """The next question, or None once the round is over (time up, or no question left)."""
+        return self.mock.next()
 
     async def show_feedback(self, outcome: Any, shown: Any) -> None:
         """No verdict in a mock interview: straight on to the next question."""
