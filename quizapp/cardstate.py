@@ -157,7 +157,10 @@ class Settings:
                     raise ValueError(f"setting {key!r} must be a number, got {value!r}")
                 value = float(value)
             elif key == "interview_date" and value is not None:
-                value = parse_date(value)
+                try:
+                    value = parse_date(value)
+                except ValueError as exc:
+                    raise ValueError(f"setting 'interview_date': {exc}") from None
             elif key == "enable_fuzzing":
                 if not isinstance(value, bool):
                     raise ValueError(f"setting 'enable_fuzzing' must be true or false, got {value!r}")
