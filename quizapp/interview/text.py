@@ -15,7 +15,7 @@ from quizapp.session import Outcome
 
 __all__ = ["clock_text", "interview_lines", "report_lines", "review_lines"]
 
-WIDTH = 100
+WIDTH = 78  # wrapped lines fit an 80-column terminal (and the report screen, padding included)
 BAR_WIDTH = 30
 
 
@@ -42,7 +42,7 @@ def review_lines(outcomes: tuple[Outcome, ...]) -> list[str]:
     for n, outcome in enumerate(outcomes, 1):
         card = outcome.card
         verdict = "right" if outcome.correct else "wrong"
-        lines.append(f"{n}. [{verdict}] {card.title} ({card.id})")
+        lines += textwrap.wrap(f"{n}. [{verdict}] {card.title} ({card.id})", width=WIDTH, subsequent_indent="   ")
         if not outcome.correct:
             lines.append(f"   answer: {outcome.expected}")
         belief = CATALOG.get(outcome.misconception or "")
