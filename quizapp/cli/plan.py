@@ -5,8 +5,9 @@
 - ``--clear`` forgets the date; ``--apply`` raises ``new_per_day`` to what the plan needs (the
   change is printed before it is made).
 
-A date that is not YYYY-MM-DD or has passed, or a target outside 0.50-0.99: exit 2 with one line,
-nothing changed.  The figures come from :mod:`quizapp.interview.plan`.
+A date that is not YYYY-MM-DD or has passed, or a target outside 0.50-0.99: exit 2 with one line
+(the message ``quizapp settings`` gives: both are settings), nothing changed.  The figures come
+from :mod:`quizapp.interview.plan`.
 """
 
 from __future__ import annotations
@@ -43,35 +44,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
-def _target(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.5 <= value <= 0.99:
-        raise ValueError(f"--target {text!r}: give a readiness from 0.50 to 0.99, e.g. 0.9")
-    return value
-
-
 def run(args: argparse.Namespace, now: datetime | None = None) -> int:
     # Imported when the command runs: the plan brings FSRS and the store (every command builds
     # this parser, and `quizapp validate` need not pay for them).
-    from quizapp.cardstate import parse_date
-    from quizapp.interview.dates import check_not_past, upcoming
+    from quizapp.history import local_date
+    from quizapp.interview.dates import upcoming
     from quizapp.interview.plan import make_plan
+    from quizapp.settings_text import SettingError, check_setting
     from quizapp.store import StoreError
 
     now = now or datetime.now(timezone.utc)
-    try:
-        target = _target(args.target)
-        day = parse_date(args.interview) if args.interview else None
-        if day is not None:
-            check_not_past(day, now)
-    except ValueError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
     store = open_store(args, PROG)
     if store is None:
         return 1
@@ -81,9 +63,18 @@ def run(args: argparse.Namespace, now: datetime | None = None) -> int:
                 store.save_settings(interview_date=None)
                 print("Interview date cleared.")
                 return 0
-            changes = {"interview_date": day, "interview_target": target}
-            changes = {key: value for key, value in changes.items() if value is not None}
-            settings = store.save_settings(**changes) if changes else store.settings()
+            typed = {"interview_date": args.interview, "interview_target": args.target}
+            settings = store.settings()
+            try:  # every value a user types goes through the settings' one check
+                for key, text in typed.items():
+                    if text is not None:
+                        settings = check_setting(settings, key, text, local_date(now, None))
+            except SettingError as exc:
+                print(f"{PROG}: {exc}", file=sys.stderr)
+                return 2
+            changes = {key: getattr(settings, key) for key, text in typed.items() if text is not None}
+            if changes:
+                store.save_settings(**changes)
             interview = upcoming(settings, now)
             if interview is None:
                 print("\n".join(no_date_lines(settings.interview_date)))

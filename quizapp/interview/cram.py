@@ -17,7 +17,7 @@ from typing import Any
 
 from quizapp.interview.dates import interview_moment, upcoming
 from quizapp.interview.readiness import card_ids, stored_recall
-from quizapp.scheduler import Scheduler
+from quizapp.scheduler import scheduler_for
 from quizapp.store import Store
 
 __all__ = ["cram_moment", "cram_order"]
@@ -33,6 +33,6 @@ def cram_moment(store: Store, now: datetime, tz: Any = None) -> datetime:
 def cram_order(topics: Iterable[Any], store: Store, now: datetime, tz: Any = None) -> list[str]:
     """The card ids of ``topics``, lowest predicted recall at :func:`cram_moment` first."""
     rows = store.state_rows()
-    recall = stored_recall(rows, Scheduler(store.settings()), cram_moment(store, now, tz))
+    recall = stored_recall(rows, scheduler_for(store), cram_moment(store, now, tz))
     ids = [cid for cid in dict.fromkeys(cid for t in topics for cid in card_ids(t)) if not (cid in rows and rows[cid].suspended)]
     return sorted(ids, key=recall)

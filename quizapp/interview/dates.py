@@ -3,7 +3,8 @@
 Readiness is the recall expected *on the interview day*: at the start of that study day
 (``Settings.day_starts_at`` local time, 4 a.m. by default), what you will know when you get up,
 not counting anything studied that morning.  On the day itself that moment has passed, so it is
-now.  A date before today (local calendar) has passed: it is not shown any more.
+now.  A date before today (local calendar) has passed: it is not shown any more (setting one is
+refused by quizapp.settings_text.check_setting).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from quizapp.cardstate import Settings, day_start
 from quizapp.history import local_date
 
-__all__ = ["check_not_past", "days_left", "interview_moment", "upcoming"]
+__all__ = ["days_left", "interview_moment", "upcoming"]
 
 
 def _local_noon(day: date, tz: Any) -> datetime:
@@ -40,11 +41,3 @@ def upcoming(settings: Settings, now: datetime, tz: Any = None) -> date | None:
     if day is None or day < local_date(now, tz):
         return None
     return day
-
-
-def check_not_past(day: date, now: datetime, tz: Any = None) -> None:
-    """ValueError (one line) for a date before today."""
-    today = local_date(now, tz)
-    if day < today:
-        ago = (today - day).days
-        raise ValueError(f"{day.isoformat()} has passed ({ago} day{'s' if ago != 1 else ''} ago); give today or a later date")

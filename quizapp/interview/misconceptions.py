@@ -26,7 +26,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from quizapp.scheduler import CardState, Rating, Scheduler, Settings
+from quizapp.scheduler import CardState, Rating, Scheduler, scheduler_for
 from quizapp.store import MisconceptionEvent, Store
 
 __all__ = [
@@ -64,9 +64,10 @@ class Memory(NamedTuple):
         return self.due is not None and self.due <= now
 
 
-def _scheduler(settings: Settings) -> Scheduler:
-    """The user's FSRS, in whole days: no learning or relearning steps."""
-    return Scheduler(replace(settings, learning_steps=(), relearning_steps=()))
+def _in_days(scheduler: Scheduler) -> Scheduler:
+    """The user's FSRS (their settings and parameters), in whole days: no learning steps."""
+    settings = replace(scheduler.settings, learning_steps=(), relearning_steps=())
+    return Scheduler(settings, scheduler.parameters)
 
 
 def status(events: Sequence[MisconceptionEvent]) -> str:
@@ -83,9 +84,10 @@ def status(events: Sequence[MisconceptionEvent]) -> str:
     return IMPROVING
 
 
-def memories(events: Iterable[MisconceptionEvent], settings: Settings) -> dict[str, Memory]:
-    """Every misconception's :class:`Memory`, replayed from ``events`` (oldest first)."""
-    scheduler = _scheduler(settings)
+def memories(events: Iterable[MisconceptionEvent], scheduler: Scheduler) -> dict[str, Memory]:
+    """Every misconception's :class:`Memory`, replayed from ``events`` (oldest first) through
+    ``scheduler``'s FSRS (quizapp.scheduler.scheduler_for: the user's settings and parameters)."""
+    scheduler = _in_days(scheduler)
     grouped: dict[str, list[MisconceptionEvent]] = {}
     for event in events:
         grouped.setdefault(event.name, []).append(event)
@@ -135,7 +137,7 @@ def producing_cards(library: Any, names: Iterable[str]) -> dict[str, list[str]]:
 
 def due_retests(library: Any, store: Store, now: datetime) -> Mapping[str, Sequence[str]]:
     """The misconceptions due for a re-test at ``now``, each with the cards that can re-test it."""
-    due = [m.name for m in memories(store.misconception_events(), store.settings()).values() if m.is_due(now)]
+    due = [m.name for m in memories(store.misconception_events(), scheduler_for(store)).values() if m.is_due(now)]
     if not due:
         return {}
     return {name: cards for name, cards in producing_cards(library, due).items() if cards}

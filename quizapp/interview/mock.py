@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from quizapp.content.model import Card
 from quizapp.interview.cram import cram_moment
 from quizapp.interview.readiness import readiness_at, stored_recall
-from quizapp.scheduler import Scheduler
+from quizapp.scheduler import scheduler_for
 from quizapp.session import Outcome, Presented
 from quizapp.store import MockRoundRow, Review, Store
 from quizapp.study import open_session
@@ -85,7 +85,7 @@ def draw_round(library: Any, store: Store, now: datetime, rng: random.Random, co
     """About ``count`` questions (whole chains; fewer when the cards run out)."""
     at = cram_moment(store, now, tz)
     ready = readiness_at(library.topics, store, at)
-    recall = stored_recall(store.state_rows(), Scheduler(store.settings()), at)
+    recall = stored_recall(store.state_rows(), scheduler_for(store), at)
     suspended = {cid for cid, row in store.state_rows().items() if row.suspended}
     weights = {t.topic_id: max(WEIGHT_FLOOR, t.weak + MISCONCEPTION_WEIGHT * t.misconceptions) for t in ready.topics}
     askable: dict[str, list[Card]] = {

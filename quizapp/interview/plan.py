@@ -31,15 +31,15 @@ import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from quizapp.cardstate import NEW, CardState, Settings, day_start, day_starts
+from quizapp.cardstate import NEW, CardState, day_start, day_starts
 from quizapp.history import local_date
 from quizapp.interview.dates import days_left, interview_moment
 from quizapp.interview.readiness import Readiness, TopicReadiness, active_by_topic, card_ids, readiness, stored_recall
-from quizapp.scheduler import Rating, Scheduler
-from quizapp.store import StateRow, Store, from_ms
+from quizapp.scheduler import Rating, Scheduler, scheduler_for
+from quizapp.store import StateRow, Store
 
 __all__ = [
     "LEAD_DAYS",
@@ -202,7 +202,8 @@ def introductions(unseen: int, pace: int, introduced_today: int, days: int) -> l
 def make_plan(topics: Iterable[Any], store: Store, now: datetime, interview: date, tz: Any = None, *, target: float | None = None) -> Plan:
     """The plan for an interview on ``interview`` (today or later), as of ``now``."""
     topics = list(topics)
-    settings = store.settings()
+    scheduler = scheduler_for(store)
+    settings = scheduler.settings
     target = settings.interview_target if target is None else target
     at = interview_moment(interview, settings, now, tz)
     left = max(0, days_left(interview, settings, now, tz))
@@ -214,7 +215,7 @@ def make_plan(topics: Iterable[Any], store: Store, now: datetime, interview: dat
     introduced_today = store.done_since(day_start(now, settings.day_starts_at, tz)).get(NEW, 0)
     needed = needed_per_day(len(unseen), introduced_today, left)
     model = _Model(
-        scheduler=Scheduler(replace(settings, enable_fuzzing=False)),
+        scheduler=Scheduler(replace(settings, enable_fuzzing=False), scheduler.parameters),
         bounds=day_starts(now, left, settings.day_starts_at, tz),
         now=now, at=at, recall_first=first_recall(store), topics=topics, stored=stored, unseen=unseen,
         introduced_today=introduced_today, active=active, rows=rows,
@@ -229,7 +230,7 @@ def make_plan(topics: Iterable[Any], store: Store, now: datetime, interview: dat
         interview=interview, at=at, days_left=left, target=target, unseen=len(unseen),
         introduced_today=introduced_today, needed_per_day=needed, new_per_day=settings.new_per_day,
         reviews_per_day=settings.reviews_per_day, first_recall=model.recall_first, days=days,
-        now=readiness(topics, rows, at, stored_recall(rows, Scheduler(settings), at), active),
+        now=readiness(topics, rows, at, stored_recall(rows, scheduler, at), active),
         with_plan=with_plan, at_pace=at_pace,
     )
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from quizapp.interview.misconceptions import ACTIVE, memories
-from quizapp.scheduler import Scheduler
+from quizapp.scheduler import Scheduler, scheduler_for
 from quizapp.store import StateRow, Store, from_ms
 
 __all__ = ["Readiness", "TopicReadiness", "active_by_topic", "card_ids", "readiness", "readiness_at", "stored_recall"]
@@ -99,7 +99,7 @@ def active_by_topic(topics: Iterable[Any], store: Store) -> dict[str, int]:
     """Active misconceptions per topic: each counts once for every topic it was shown in."""
     topic_of = {cid: topic.id for topic in topics for cid in card_ids(topic)}
     out: dict[str, int] = {}
-    for memory in memories(store.misconception_events(), store.settings()).values():
+    for memory in memories(store.misconception_events(), scheduler_for(store)).values():
         if memory.status != ACTIVE:
             continue
         for topic_id in {topic_of[cid] for cid in memory.shown_on if cid in topic_of}:
@@ -111,5 +111,5 @@ def readiness_at(topics: Iterable[Any], store: Store, at: datetime) -> Readiness
     """:func:`readiness` from what ``store`` holds, with its active misconceptions."""
     topics = list(topics)
     rows = store.state_rows()
-    recall = stored_recall(rows, Scheduler(store.settings()), at)
+    recall = stored_recall(rows, scheduler_for(store), at)
     return readiness(topics, rows, at, recall, active_by_topic(topics, store))

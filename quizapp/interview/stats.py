@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from quizapp.cardstate import day_start
 from quizapp.interview.misconceptions import ACTIVE, FIXED, IMPROVING, memories
 from quizapp.interview.mock import report
+from quizapp.scheduler import scheduler_for
 from quizapp.store import Store
 
 __all__ = ["InterviewStats", "MisconceptionStatus", "MockTrend", "interview_stats"]
@@ -62,7 +63,7 @@ def interview_stats(library: Any, store: Store, now: datetime, tz: Any = None, d
             m.name, m.status, sum(not e.correct for e in m.events), sum(e.correct for e in m.events),
             m.events[-1].reviewed_at, m.due,
         )
-        for m in memories(store.misconception_events(), settings).values()
+        for m in memories(store.misconception_events(), scheduler_for(store)).values()
     ]
     statuses.sort(key=lambda s: (_STATUS_ORDER[s.status], -s.shown, s.name))
     return InterviewStats(modes.get("cram", 0), modes.get("mock", 0), tuple(mocks), tuple(statuses))

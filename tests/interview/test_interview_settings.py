@@ -25,9 +25,9 @@ def test_the_date_and_target_round_trip_and_clear(store):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"interview_date": "24/03/2026"}, "setting 'interview_date': '24/03/2026' is not a date written YYYY-MM-DD"),
-    ({"interview_date": "2026-02-30"}, "setting 'interview_date': '2026-02-30' is not a date written YYYY-MM-DD"),
-    ({"interview_target": 1.0}, "setting 'interview_target' must be in [0.5, 1), got 1.0"),
+    ({"interview_date": "24/03/2026"}, "setting 'interview_date' must be a date YYYY-MM-DD or none, got '24/03/2026'"),
+    ({"interview_date": "2026-02-30"}, "setting 'interview_date' must be a date YYYY-MM-DD or none, got '2026-02-30'"),
+    ({"interview_target": 1.0}, "setting 'interview_target' must be a number from 0.50 to 0.99, got 1.0"),
     ({"interview_target": "high"}, "setting 'interview_target' must be a number, got 'high'"),
 ])
 def test_bad_values_are_refused_and_nothing_is_saved(store, changes, message):
@@ -44,4 +44,4 @@ def test_a_hand_edited_date_is_one_line_naming_the_setting(db_path):
         conn.execute("INSERT INTO settings (key, value) VALUES ('interview_date', ?)", (json.dumps(20260324),))
     with Store.open(db_path) as store, pytest.raises(StoreError) as info:
         store.settings()
-    assert str(info.value) == f"{db_path}: setting 'interview_date': 20260324 is not a date written YYYY-MM-DD"
+    assert str(info.value) == f"{db_path}: setting 'interview_date' must be a date YYYY-MM-DD or none, got 20260324"

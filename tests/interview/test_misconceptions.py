@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from quizapp.interview.misconceptions import ACTIVE, FIXED, IMPROVING, due_retests, memories, status
-from quizapp.scheduler import Settings
+from quizapp.scheduler import Scheduler, Settings, scheduler_for
 from quizapp.store import MisconceptionEvent
 from quizapp.study import open_session
 
@@ -47,7 +47,7 @@ def test_status_from_the_events(events, expected):
 
 def test_a_memory_is_an_fsrs_replay_of_its_events_in_whole_days():
     events = [event(0, False), event(1.2, True), event(4.5, True), event(6, False), event(7.1, True)]
-    got = memories(events, Settings(enable_fuzzing=False))["difference"]
+    got = memories(events, Scheduler(Settings(enable_fuzzing=False)))["difference"]
     scheduler = fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
     card = fsrs.Card(card_id=1)
     for e in events:
@@ -63,7 +63,7 @@ def test_memories_follow_review_time_not_the_order_rows_were_added(store):
     grade(store, "ex-b", 1, early, misconception="difference", correct=False)
     events = store.misconception_events()
     assert [e.reviewed_at for e in events] == [early, late]
-    assert memories(events, store.settings())["difference"].status == IMPROVING
+    assert memories(events, scheduler_for(store))["difference"].status == IMPROVING
 
 
 def test_right_re_tests_are_not_counted_as_occurrences_of_the_misconception(store):
@@ -143,7 +143,7 @@ def test_a_misconception_shown_once_comes_back_as_a_fresh_exercise_when_due_and_
         retests += these
         for p in these:
             assert "difference" in [v.name for v in p.exercise.variants]  # a test of that belief
-        mem = memories(store.misconception_events(), store.settings())["difference"]
+        mem = memories(store.misconception_events(), scheduler_for(store))["difference"]
         if mem.status == FIXED:
             break
     assert mem.status == FIXED
@@ -168,7 +168,7 @@ def test_a_wrong_re_test_that_shows_it_again_is_a_lapse_and_it_comes_back_the_ne
             session.submit(right(p))
     assert p is not None and p.retest == "difference"
     session.submit(str(float(next(v.answer for v in p.exercise.variants if v.name == "difference"))))
-    mem = memories(store.misconception_events(), store.settings())["difference"]
+    mem = memories(store.misconception_events(), scheduler_for(store))["difference"]
     assert mem.status == ACTIVE and [e.correct for e in mem.events] == [False, False]
     assert mem.due - clock() >= timedelta(days=1)
 

@@ -11,7 +11,6 @@ import fsrs
 import pytest
 
 from quizapp.interview.plan import introductions, make_plan
-from quizapp.scheduler import NEW
 from quizapp.store import Store
 
 from ..store.store_helpers import T0, flash, library, topic

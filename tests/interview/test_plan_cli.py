@@ -62,18 +62,22 @@ def test_a_date_that_has_passed_is_no_longer_shown(db_path, capsys):
     )
 
 
+ALLOWED_DATE = "a date YYYY-MM-DD, today or later, or `none`"
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--interview", "2026-03-09"], "quizapp plan: 2026-03-09 has passed (1 day ago); give today or a later date"),
-        (["--interview", "next friday"], "quizapp plan: 'next friday' is not a date written YYYY-MM-DD"),
-        (["--interview", "2026-02-30"], "quizapp plan: '2026-02-30' is not a date written YYYY-MM-DD"),
+        (["--interview", "2026-03-09"], f"quizapp plan: interview_date cannot be 2026-03-09: that day has passed ({ALLOWED_DATE})"),
+        (["--interview", "next friday"], f"quizapp plan: interview_date cannot be 'next friday': it is {ALLOWED_DATE}"),
+        (["--interview", "2026-02-30"], f"quizapp plan: interview_date cannot be '2026-02-30': it is {ALLOWED_DATE}"),
         (["--interview", "2026-03-24", "--target", "1.5"],
-         "quizapp plan: --target '1.5': give a readiness from 0.50 to 0.99, e.g. 0.9"),
-        (["--target", "most"], "quizapp plan: --target 'most': give a readiness from 0.50 to 0.99, e.g. 0.9"),
+         "quizapp plan: interview_target cannot be '1.5': it is a number from 0.50 to 0.99"),
+        (["--target", "most"], "quizapp plan: interview_target cannot be 'most': it is a number from 0.50 to 0.99"),
     ],
 )
 def test_a_bad_date_or_target_is_one_line_exit_2_and_nothing_changes(db_path, capsys, argv, message):
+    """The messages of `quizapp settings`: the date and the target are settings."""
     run_at(db_path, "--interview", "2026-03-20", "--target", "0.8")
     capsys.readouterr()
     assert run_at(db_path, *argv) == 2
@@ -86,7 +90,7 @@ def test_a_bad_date_or_target_is_one_line_exit_2_and_nothing_changes(db_path, ca
 def test_the_real_command_refuses_yesterday(db_path, capsys):
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     assert main(["plan", "--db", str(db_path), "--interview", yesterday]) == 2
-    assert capsys.readouterr().err == f"quizapp plan: {yesterday} has passed (1 day ago); give today or a later date\n"
+    assert capsys.readouterr().err == f"quizapp plan: interview_date cannot be {yesterday}: that day has passed ({ALLOWED_DATE})\n"
 
 
 def test_apply_raises_new_per_day_after_saying_so(db_path, capsys):

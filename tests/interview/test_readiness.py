@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.interview.dates import check_not_past, days_left, interview_moment, upcoming
+from quizapp.interview.dates import days_left, interview_moment, upcoming
 from quizapp.interview.readiness import readiness_at
 from quizapp.scheduler import NEW, Settings
 from quizapp.store import Store
@@ -101,10 +101,7 @@ def test_days_left_count_study_days():
     assert days_left(date(2026, 3, 24), s, one_am, UTC) == 14
 
 
-def test_a_passed_date_is_not_upcoming_and_is_refused_when_given():
+def test_a_passed_date_is_not_upcoming():
     assert upcoming(Settings(interview_date=date(2026, 3, 9)), T0, UTC) is None
     assert upcoming(Settings(interview_date=date(2026, 3, 10)), T0, UTC) == date(2026, 3, 10)
     assert upcoming(Settings(), T0, UTC) is None
-    check_not_past(date(2026, 3, 10), T0, UTC)
-    with pytest.raises(ValueError, match=r"^2026-03-09 has passed \(1 day ago\); give today or a later date$"):
-        check_not_past(date(2026, 3, 9), T0, UTC)

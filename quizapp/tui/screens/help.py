@@ -16,6 +16,7 @@ from textual.widgets import Static
 from quizapp.tui.screens.browser import BrowserScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.mock import MockScreen
+from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
@@ -57,6 +58,7 @@ def sections(app_class: type) -> list[tuple[str, type]]:
         ("Mock interview", MockScreen),
         ("Stats", StatsScreen),
         ("Browser", BrowserScreen),
+        ("Settings", SettingsScreen),
     ]
 
 

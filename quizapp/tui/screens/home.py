@@ -70,6 +70,7 @@ class HomeScreen(Screen):
         Binding("m", "app.mock", "Mock interview", show=False),
         Binding("s", "app.open_stats", "Stats"),
         Binding("slash,b", "app.browse", "Browse"),
+        Binding("o", "app.open_settings", "Settings"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
