@@ -21,6 +21,15 @@ through FSRS gives, so two machines' databases can be merged by taking the union
 - ``meta``: facts about the database itself; ``device`` is this database's device id, made once
   when v2 is applied (a copy of the file keeps it: the reviews' uids, not the device, keep two
   copies apart).
+
+**Schema v3: resets.**  ``quizapp card ID reset`` puts a card back to new and keeps its reviews;
+``card_reset`` records when (with a uid and the device, like a review), so a replay of the log
+(``quizapp.replay``: ``optimize --reschedule``, a merge) starts after the card's last reset
+instead of bringing the old schedule back.
+
+**Schema v4: mock interview rounds.**  ``mock_round`` holds each round's window (uid, start, end,
+minutes, device); its answers are the mock reviews that device logged in the window, so a round's
+report is recomputed from the log.
 """
 
 from __future__ import annotations
@@ -155,10 +164,27 @@ V2 = Migration(
     ),
 )
 
-#: Schema v3: the mock interview rounds.  A round's answers are the log's mock reviews made by
-#: its device between its start and its end, so the report is always recomputed from the log.
 V3 = Migration(
     version=3,
+    description="card resets: a card put back to new keeps its reviews, and a replay starts after",
+    tables=("card_reset",),
+    steps=(
+        """
+        CREATE TABLE card_reset (
+            uid      TEXT PRIMARY KEY,
+            card_id  TEXT NOT NULL,
+            reset_at INTEGER NOT NULL,
+            device   TEXT
+        )
+        """,
+        "CREATE INDEX card_reset_card ON card_reset (card_id, reset_at)",
+    ),
+)
+
+#: Schema v4: the mock interview rounds.  A round's answers are the log's mock reviews made by
+#: its device between its start and its end, so the report is always recomputed from the log.
+V4 = Migration(
+    version=4,
     description="mock interview rounds",
     tables=("mock_round",),
     steps=(
@@ -175,7 +201,7 @@ V3 = Migration(
 )
 
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

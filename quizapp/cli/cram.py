@@ -2,7 +2,7 @@
 
 The order is :func:`quizapp.interview.cram.cram_order`.  Answers are logged as cram reviews and
 leave the schedule alone (``--reschedule``: they count as normal reviews).  In a terminal the
-session opens in the app, as ``quizapp drill`` does; ``--plain`` (or a pipe) keeps it to plain
+session opens in the app, as ``quizapp study`` does; ``--plain`` (or a pipe) keeps it to plain
 lines on stdin/stdout.
 """
 
@@ -13,7 +13,7 @@ import sys
 from datetime import datetime, timezone
 
 from quizapp.cli.common import isatty, load_library, open_store
-from quizapp.cli.drill import _positive_int, _resolve_targets, _run_in_tui
+from quizapp.cli.study import _positive_int, _resolve_targets, _UsageError, run_in_tui
 
 PROG = "quizapp cram"
 INTRO = {
@@ -52,17 +52,19 @@ def run(args: argparse.Namespace, now: datetime | None = None) -> int:
         return 1
     with store:
         library = load_library(args)
-        topics, cards, problem = _resolve_targets(library, args.targets)
-        if not problem and cards:
-            problem = "cram takes topic ids, not card ids (quizapp drill CARD studies one card)"
-        if problem:
+        try:
+            topics, cards = _resolve_targets(library, args.targets)
+        except _UsageError as problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
+            return 2
+        if cards:
+            print(f"{PROG}: cram takes topic ids, not card ids (quizapp study CARD studies one card)", file=sys.stderr)
             return 2
         mode = "review" if args.reschedule else "cram"
         try:
             order = cram_order([library.topic(t) for t in topics] or library.topics, store, now or datetime.now(timezone.utc))
             if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
-                return _run_in_tui(library, store, cards=order, limit=args.limit, mode=mode, title="Cram")
+                return run_in_tui(library, store, cards=order, limit=args.limit, mode=mode, title="Cram")
             session = open_session(library, store, cards=order, limit=args.limit, mode=mode, now=(lambda: now) if now else None)
             print(INTRO[mode])
             return PlainDrill(session, sys.stdin, sys.stdout).run()

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from quizapp.cli.common import load_library, open_store
-from quizapp.cli.drill import _positive_int
+from quizapp.cli.study import _positive_int
 
 PROG = "quizapp mock"
 MAX_MINUTES = 240

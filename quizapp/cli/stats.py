@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
-from quizapp.cli.common import load_library, open_store
+from quizapp.cli.common import run_with_store
 
 if TYPE_CHECKING:
     from quizapp.interview.stats import InterviewStats
@@ -40,24 +39,17 @@ def run(args: argparse.Namespace) -> int:
     from quizapp.interview.stats import interview_stats
     from quizapp.interview.text import interview_lines
     from quizapp.stats import compute
-    from quizapp.store import StoreError
 
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
-        try:
-            stats = compute(library, store)
-            interview = interview_stats(library, store, stats.now)
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
-    if args.json:
-        print(json.dumps(stats_json(stats) | {"interview": interview_json(interview)}, indent=2))
-    else:
-        print("\n".join(stats_lines(stats) + [""] + interview_lines(interview)))
-    return 0
+    def body(store, library) -> int:
+        stats = compute(library, store)
+        interview = interview_stats(library, store, stats.now)
+        if args.json:
+            print(json.dumps(stats_json(stats) | {"interview": interview_json(interview)}, indent=2))
+        else:
+            print("\n".join(stats_lines(stats) + [""] + interview_lines(interview)))
+        return 0
+
+    return run_with_store(args, PROG, body)
 
 
 def _bar(count: int, most: int) -> str:
@@ -108,7 +100,7 @@ def stats_lines(stats: Stats) -> list[str]:
             teach = f"; review {', '.join(m.teaching_cards[:3])}" if m.teaching_cards else ""
             lines.append(f"  {m.name}: {m.count}x, last {m.last_seen.astimezone():%Y-%m-%d}{teach}")
         top = stats.misconceptions[0].name
-        lines.append(f"Study the cards that correct one: quizapp drill --teaches {top}")
+        lines.append(f"Study the cards that correct one: quizapp study --teaches {top}")
     else:
         lines.append("No misconceptions recognised in your answers yet.")
     return lines

@@ -3,18 +3,25 @@ one line and exit 2 with nothing changed."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import pytest
 
 from quizapp.cli import build_parser, main
 from quizapp.cli import plan as plan_command
+from quizapp.content import load_library
 from quizapp.store import Store
 
 from ..store.store_helpers import T0
 
 
 pytestmark = pytest.mark.usefixtures("utc")
+
+#: The shipped decks' cards, none studied; an interview on Tue 03-24 seen from Tue 03-10 leaves
+#: the 12 days 03-10 ... 03-21 to introduce them all 3 days early.
+SHIPPED = len({card.id for topic in load_library().topics for card in topic.cards})
+PER_DAY = math.ceil(SHIPPED / 12)
 
 
 def run_at(db_path, *argv: str, now=T0) -> int:
@@ -37,8 +44,8 @@ def test_setting_the_date_stores_it_and_prints_the_plan(db_path, capsys):
     assert (settings.interview_date, settings.interview_target) == (date(2026, 3, 24), 0.85)
     days = out[out.index("Day by day (expected reviews, the new cards' learning steps included):") + 1:]
     assert len(days) == 14 and days[0].startswith("  Tue 03-10 today") and days[-1].startswith("  Mon 03-23")
-    assert "523 cards not studied yet; to introduce each at least 3 days early (by Sat 03-21)," in out
-    assert "study 44 new cards a day." in out  # 523 cards over 12 days
+    assert f"{SHIPPED} cards not studied yet; to introduce each at least 3 days early (by Sat 03-21)," in out
+    assert f"study {PER_DAY} new cards a day." in out
 
 
 def test_plan_prints_the_stored_date_and_clear_forgets_it(db_path, capsys):
@@ -98,12 +105,12 @@ def test_apply_raises_new_per_day_after_saying_so(db_path, capsys):
         store.save_settings(new_per_day=10)
     assert run_at(db_path, "--interview", "2026-03-24", "--apply") == 0
     out = capsys.readouterr().out.splitlines()
-    assert "Your new_per_day, 10, is too low for the date: `quizapp plan --apply` sets it to 44." in out
-    assert out[-1] == "Setting new_per_day from 10 to 44."
-    assert stored(db_path).new_per_day == 44
+    assert f"Your new_per_day, 10, is too low for the date: `quizapp plan --apply` sets it to {PER_DAY}." in out
+    assert out[-1] == f"Setting new_per_day from 10 to {PER_DAY}."
+    assert stored(db_path).new_per_day == PER_DAY
     assert run_at(db_path, "--apply") == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "new_per_day (44) is already enough for the date; nothing changed."
-    assert stored(db_path).new_per_day == 44
+    assert capsys.readouterr().out.splitlines()[-1] == f"new_per_day ({PER_DAY}) is already enough for the date; nothing changed."
+    assert stored(db_path).new_per_day == PER_DAY
 
 
 def test_plan_without_apply_never_changes_the_limit(db_path, capsys):
