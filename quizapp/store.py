@@ -193,6 +193,7 @@ class MergeCounts(NamedTuple):
     removed: int  # reviews here that were undone on the other machine
     cards: tuple[str, ...]  # the cards whose state was replayed
     resets: int = 0  # card resets added
+    mock_rounds: int = 0  # mock interview rounds added
 
 
 class MisconceptionRow(NamedTuple):
@@ -341,6 +342,11 @@ _INSERT_REVIEW = f"""
 
 #: A card's row, new, unless it has one: every logged review references its card's row.
 _ENSURE_CARD = "INSERT OR IGNORE INTO card_state (card_id) VALUES (?)"
+_INSERT_MOCK_ROUND = "INSERT INTO mock_round (uid, started_at, ended_at, minutes, device) VALUES (?, ?, ?, ?, ?)"
+
+
+def _mock_round_params(r: MockRoundRow) -> tuple:
+    return r.uid, to_ms(r.started_at), to_ms(r.ended_at), r.minutes, r.device
 
 _UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -728,16 +734,20 @@ class Store:
         tombstones: Sequence[Tombstone],
         replay: Callable[[str, list[Review]], CardState],
         resets: Sequence[CardReset] = (),
+        mock_rounds: Sequence[MockRoundRow] = (),
     ) -> MergeCounts:
         """Take in another log, in ONE transaction: its reviews that are new here (by uid: one
         already here or undone anywhere is never added, so a merge is idempotent), its undo
-        records, the removal of the reviews here that it undid, its card resets (by uid); then
+        records, the removal of the reviews here that it undid, its card resets and mock rounds
+        (by uid); then
         every card so touched gets ``replay(card id, its merged reviews)`` as its state, keeping
         its bury and suspend flags (``replay`` sees :meth:`resets` with the new ones).
         The other log's reviews keep their uid, device, mode and row order (time, then id)."""
         with self._writing("merge"):
             known_resets = {row[0] for row in self._conn.execute("SELECT uid FROM card_reset")}
             new_resets = {r.uid: r for r in resets if r.uid not in known_resets}
+            known_rounds = {row[0] for row in self._conn.execute("SELECT uid FROM mock_round")}
+            new_rounds = {r.uid: r for r in mock_rounds if r.uid not in known_rounds}
             here = dict(self._conn.execute("SELECT uid, card_id FROM review_log"))
             undone = self.undone_uids()
             new_tombstones = {t.uid: t for t in tombstones if t.uid not in undone}
@@ -754,6 +764,7 @@ class Store:
                 "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
                 [(r.uid, r.card_id, to_ms(r.reset_at), r.device) for r in new_resets.values()],
             )
+            self._conn.executemany(_INSERT_MOCK_ROUND, [_mock_round_params(r) for r in new_rounds.values()])
             self._conn.executemany(
                 "INSERT INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
                 [(t.uid, to_ms(t.undone_at), t.device) for t in new_tombstones.values()],
@@ -768,7 +779,7 @@ class Store:
                 state = replay(card_id, self.reviews(card_id))
                 flags = replace(state, buried_until=kept.buried_until, suspended=kept.suspended)
                 self._conn.execute(_UPSERT_STATE, _state_params(flags))
-        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards), len(new_resets))
+        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards), len(new_resets), len(new_rounds))
 
     @_guarded
     def reviews(self, card_id: str | None = None, limit: int | None = None) -> list[Review]:
@@ -890,23 +901,13 @@ class Store:
         """Record a finished mock round of this device (its answers are already in the log)."""
         row = MockRoundRow(random_uid(), started_at, ended_at, int(minutes), self.device)
         with self._writing():
-            self._conn.execute(
-                "INSERT INTO mock_round (uid, started_at, ended_at, minutes, device) VALUES (?, ?, ?, ?, ?)",
-                (row.uid, to_ms(started_at), to_ms(ended_at), row.minutes, row.device),
-            )
+            self._conn.execute(_INSERT_MOCK_ROUND, _mock_round_params(row))
         return row
 
     @_guarded
     def mock_rounds(self) -> list[MockRoundRow]:
-        """Every mock round, oldest first."""
-        out = []
-        for uid, started, ended, minutes, device in self._conn.execute(
-            "SELECT uid, started_at, ended_at, minutes, device FROM mock_round ORDER BY started_at, uid"
-        ):
-            if not all(isinstance(ms, int) and 0 <= ms <= _LAST_MS for ms in (started, ended, minutes)):
-                raise StoreError(f"{self.path}: mock round {short_repr(uid)} holds a time or length that is not one")
-            out.append(MockRoundRow(uid, from_ms(started), from_ms(ended), minutes, device))
-        return out
+        """Every mock round (this machine's and those a merge brought), oldest first."""
+        return _mock_round_rows(self._conn, self.path)
 
     @_guarded
     def mock_reviews(self, round: MockRoundRow) -> list[Review]:
@@ -1217,6 +1218,26 @@ _RESET_RULES = {
     )
 }
 _SELECT_RESET = _select(_RESET_RULES, tuple(_RESET_RULES), "card_reset")
+_MOCK_ROUND_RULES = {
+    rule.column: rule
+    for rule in (
+        _Rule("uid", _text("uid"), "a round id"),
+        _Rule("started_at", _time("started_at", "1"), "a time"),
+        _Rule("ended_at", _time("ended_at", "1"), "a time"),
+        _Rule("minutes", _whole("minutes", 0, 10**6), "a length in minutes"),
+        _Rule("device", _text("device", False), "a device id"),
+    )
+}
+_SELECT_MOCK_ROUND = _select(_MOCK_ROUND_RULES, tuple(_MOCK_ROUND_RULES), "mock_round")
+
+
+def _mock_round_rows(conn: sqlite3.Connection, path: Path) -> list[MockRoundRow]:
+    """The mock rounds in ``conn``'s database, oldest first, each value checked."""
+    select = f"{_SELECT_MOCK_ROUND} ORDER BY started_at, uid"
+    return [
+        MockRoundRow(uid, from_ms(started), from_ms(ended), int(minutes), device)
+        for uid, started, ended, minutes, device in _checked_rows(conn, path, select, _MOCK_ROUND_RULES, "mock round")
+    ]
 
 
 class ForeignLog(NamedTuple):
@@ -1229,6 +1250,7 @@ class ForeignLog(NamedTuple):
     settings: Settings | None  # None when they cannot be read (settings_problem says why)
     settings_problem: str | None
     resets: list[CardReset]  # empty before schema v3
+    mock_rounds: list[MockRoundRow]  # empty before schema v4
 
 
 def read_foreign_log(path: Path) -> ForeignLog:
@@ -1262,7 +1284,12 @@ def read_foreign_log(path: Path) -> ForeignLog:
         settings, problem = _foreign_settings(conn)
         device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         device_id = device[0] if device and isinstance(device[0], str) else None
-        return ForeignLog(path, device_id, reviews, tombstones, settings, problem, _foreign_resets(conn, path))
+        resets = [  # schema v3 on; none before
+            CardReset(uid, card_id, from_ms(at), device)
+            for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, _RESET_RULES, "card reset")
+        ] if _has_table(conn, "card_reset") else []
+        rounds = _mock_round_rows(conn, path) if _has_table(conn, "mock_round") else []  # schema v4 on
+        return ForeignLog(path, device_id, reviews, tombstones, settings, problem, resets, rounds)
     except sqlite3.Error as exc:
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
@@ -1272,14 +1299,9 @@ def read_foreign_log(path: Path) -> ForeignLog:
         conn.close()
 
 
-def _foreign_resets(conn: sqlite3.Connection, path: Path) -> list[CardReset]:
-    """The other database's card resets (schema v3 on; none before), each value checked."""
-    if conn.execute("SELECT type FROM sqlite_master WHERE name = 'card_reset'").fetchone() != ("table",):
-        return []
-    return [
-        CardReset(uid, card_id, from_ms(at), device)
-        for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, _RESET_RULES, "card reset")
-    ]
+def _has_table(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether the other database has ``table`` (a later schema's table: none before it)."""
+    return conn.execute("SELECT type FROM sqlite_master WHERE name = ?", (table,)).fetchone() == ("table",)
 
 
 def _checked_rows(conn: sqlite3.Connection, path: Path, select: str, rules: dict[str, _Rule], what: str) -> list[list[Any]]:
