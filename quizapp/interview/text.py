@@ -15,7 +15,7 @@ from quizapp.session import Outcome
 
 __all__ = ["clock_text", "interview_lines", "report_lines", "review_lines"]
 
-WIDTH = 78  # wrapped lines fit an 80-column terminal (and the report screen, padding included)
+WIDTH = 78  # wrapped lines fit an 80-column terminal (the report screen gives its own width)
 BAR_WIDTH = 30
 
 
@@ -36,27 +36,28 @@ def report_lines(report: MockReport) -> list[str]:
     return lines
 
 
-def review_lines(outcomes: tuple[Outcome, ...]) -> list[str]:
-    """Each question with your answer, the right one and why: what the round held back."""
+def review_lines(outcomes: tuple[Outcome, ...], width: int = WIDTH) -> list[str]:
+    """Each question with your answer, the right one and why: what the round held back; prose
+    wrapped to ``width`` columns with a hanging indent."""
     lines = ["Your answers:"] if outcomes else []
     for n, outcome in enumerate(outcomes, 1):
         card = outcome.card
         verdict = "right" if outcome.correct else "wrong"
-        lines += textwrap.wrap(f"{n}. [{verdict}] {card.title} ({card.id})", width=WIDTH, subsequent_indent="   ")
+        lines += textwrap.wrap(f"{n}. [{verdict}] {card.title} ({card.id})", width=width, subsequent_indent="   ")
         if not outcome.correct:
             lines.append(f"   answer: {outcome.expected}")
         belief = CATALOG.get(outcome.misconception or "")
         if belief is not None:
-            lines += _wrapped(f"{belief.belief} {belief.truth}")
+            lines += _wrapped(f"{belief.belief} {belief.truth}", width)
         if outcome.presented.exercise is not None:
             lines += ["  " + line for line in steps_lines(outcome.presented.exercise)]
         if card.explain:
-            lines += _wrapped(f"why: {' '.join(card.explain.split())}")
+            lines += _wrapped(f"why: {' '.join(card.explain.split())}", width)
     return lines
 
 
-def _wrapped(text: str) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent="   ", subsequent_indent="   ")
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent="   ", subsequent_indent="   ")
 
 
 def interview_lines(stats: InterviewStats) -> list[str]:

@@ -30,8 +30,8 @@ async def test_the_home_screen_counts_down_to_the_interview_with_readiness_and_t
         await pilot.pause()
         first, second = static_text(app, "#interview").splitlines()
         # 8 cards, none studied: 8 in the 12 days up to 3 days before, so one a day
-        assert first == "Interview in 14 days (Tue 03-24) · ready 0% · plan today: 1 new · c cram, m mock interview"
-        assert second == "At risk: Normalization (fixture) 0%, Dropout (fixture) 0%"
+        assert first == "Interview in 14 days (Tue 03-24) · ready 0% · plan today: 1 new"
+        assert second == "c cram · m mock interview · at risk: Normalization (fixture) 0%, Dropout (fixture) 0%"
 
 
 async def test_without_a_date_or_after_it_the_line_is_hidden(make_app, clock):
@@ -118,6 +118,27 @@ async def test_a_mock_round_counts_down_shows_no_verdict_and_ends_when_the_time_
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_report_fits_the_terminal_and_is_wrapped_again_when_it_changes(make_app, clock):
+    """At 80 columns the report's prose keeps inside the padding and the scrollbar (74 columns),
+    so no line is wrapped a second time by the widget; narrower, its prose is wrapped again (the
+    worked steps' values are left whole)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_mock(pilot)
+        for _ in range(3):
+            await answer(pilot, screen)
+            await settle(pilot)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, MockReportScreen) and app.screen.query("#report-text"))
+        wide = str(app.screen.query_one("#report-text", Static).render()).splitlines()
+        assert max(map(len, wide)) <= 74 and any(line.startswith("   why: ") for line in wide)
+        await pilot.resize_terminal(60, 24)
+        await settle(pilot)
+        narrow = str(app.screen.query_one("#report-text", Static).render()).splitlines()
+        prose = [line for line in narrow if not line.startswith("    ")]  # not the worked steps' values
+        assert max(map(len, prose)) <= 54 and len(narrow) > len(wide)
 
 
 async def test_an_answer_after_the_time_is_up_ends_the_round_uncounted(make_app, clock):

@@ -38,18 +38,20 @@ def topic_outlines(library: Any) -> Sequence[Any]:
 
 
 def interview_lines(line: Any) -> Content:
-    """The interview line (quizapp.interview.today.InterviewToday): countdown, readiness, today's
-    share, the topics at risk first."""
+    """The interview lines (quizapp.interview.today.InterviewToday): the countdown, readiness and
+    today's share; then the keys and the topics at risk first (on their own line, so that at 80
+    columns a wrap never parts a key from its name)."""
     days = "today" if line.days_left == 0 else f"in {line.days_left} day{'s' if line.days_left != 1 else ''}"
     first = Content.assemble(
         ("Interview ", "bold"), (days, "bold $text-accent"), f" ({line.day:%a %m-%d}) · ready ",
         (f"{line.ready:.0%}", "bold $text-success" if line.ready >= line.target else "bold $text-warning"),
-        f" · plan today: {line.new_today} new · ", ("c", "bold"), " cram, ", ("m", "bold"), " mock interview",
+        f" · plan today: {line.new_today} new",
     )
-    if not line.at_risk:
-        return first
-    risk = ", ".join(f"{t.title} {t.ready:.0%}" for t in line.at_risk[:3]) + (", ..." if len(line.at_risk) > 3 else "")
-    return Content("\n").join([first, Content.assemble(("At risk: ", "dim"), risk)])
+    second = Content.assemble(("c", "bold"), " cram · ", ("m", "bold"), " mock interview")
+    if line.at_risk:
+        risk = ", ".join(f"{t.title} {t.ready:.0%}" for t in line.at_risk[:3]) + (", ..." if len(line.at_risk) > 3 else "")
+        second = Content.assemble(second, (" · at risk: ", "dim"), risk)
+    return Content("\n").join([first, second])
 
 
 def today_line(today: Today) -> Content:

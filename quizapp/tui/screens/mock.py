@@ -14,14 +14,16 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quizapp.interview.mock import MockRound
+from quizapp.interview.mock import MockReport, MockRound
 from quizapp.interview.text import clock_text, report_lines, review_lines
+from quizapp.session import Outcome
 from quizapp.tui.context import AppContext
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.widgets.card_view import CardView
@@ -29,6 +31,8 @@ from quizapp.tui.widgets.key_bar import KeyBar
 
 #: Under this much time left the countdown turns red.
 LOW_TIME = timedelta(minutes=2)
+#: Columns the report screen's padding (2 + 2) and scrollbar (2) take; the narrowest wrap.
+REPORT_MARGIN, MIN_WIDTH = 6, 30
 
 
 def _no_checks(code: str) -> Any:
@@ -103,7 +107,7 @@ class MockScreen(StudyScreen):
         if self.finished:
             return
         self.finished = True
-        self.app.switch_screen(MockReportScreen(report_lines(self.mock.end()) + [""] + review_lines(self.mock.outcomes)))
+        self.app.switch_screen(MockReportScreen(self.mock.end(), self.mock.outcomes))
 
 
 class MockReportScreen(Screen):
@@ -117,16 +121,26 @@ class MockReportScreen(Screen):
 
     BINDINGS = [Binding("enter,escape,q", "home", "Back to home")]
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, report: MockReport, outcomes: tuple[Outcome, ...]) -> None:
         super().__init__()
-        self.lines = lines
+        self.report = report
+        self.outcomes = outcomes
         self.sub_title = "Mock interview: report"
+
+    def text(self, columns: int) -> str:
+        """The report for a terminal ``columns`` wide: the prose wrapped, with its hanging indent,
+        inside the padding and the scrollbar (Textual's own wrap would lose the indent)."""
+        width = max(MIN_WIDTH, columns - REPORT_MARGIN)
+        return "\n".join(report_lines(self.report) + [""] + review_lines(self.outcomes, width))
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="mock-report"):
-            yield Static("\n".join(self.lines), markup=False, id="report-text")
+            yield Static(self.text(self.app.size.width), markup=False, id="report-text")
         yield KeyBar()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#report-text", Static).update(self.text(event.size.width))
 
     def on_mount(self) -> None:
         self.query_one("#mock-report").focus()
