@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timezone
+from typing import Any
 
-from quizapp.cli.common import isatty, load_library, open_store
+from quizapp.cli.common import isatty, run_with_store
 from quizapp.cli.study import _positive_int, _resolve_targets, _UsageError, run_in_tui
 
 PROG = "quizapp cram"
@@ -41,33 +42,27 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace, now: datetime | None = None) -> int:
+    return run_with_store(args, PROG, lambda store, library: _cram(args, store, library, now))
+
+
+def _cram(args: argparse.Namespace, store: Any, library: Any, now: datetime | None) -> int:
     # Imported when the command runs (every command builds this parser): the study loop.
     from quizapp.cli.plain_session import PlainDrill
     from quizapp.interview.cram import cram_order
-    from quizapp.store import StoreError
     from quizapp.study import open_session
 
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
-        try:
-            topics, cards = _resolve_targets(library, args.targets)
-        except _UsageError as problem:
-            print(f"{PROG}: {problem}", file=sys.stderr)
-            return 2
-        if cards:
-            print(f"{PROG}: cram takes topic ids, not card ids (quizapp study CARD studies one card)", file=sys.stderr)
-            return 2
-        mode = "review" if args.reschedule else "cram"
-        try:
-            order = cram_order([library.topic(t) for t in topics] or library.topics, store, now or datetime.now(timezone.utc))
-            if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
-                return run_in_tui(library, store, cards=order, limit=args.limit, mode=mode, title="Cram")
-            session = open_session(library, store, cards=order, limit=args.limit, mode=mode, now=(lambda: now) if now else None)
-            print(INTRO[mode])
-            return PlainDrill(session, sys.stdin, sys.stdout).run()
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
+    try:
+        topics, cards = _resolve_targets(library, args.targets)
+    except _UsageError as problem:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
+    if cards:
+        print(f"{PROG}: cram takes topic ids, not card ids (quizapp study CARD studies one card)", file=sys.stderr)
+        return 2
+    mode = "review" if args.reschedule else "cram"
+    order = cram_order([library.topic(t) for t in topics] or library.topics, store, now or datetime.now(timezone.utc))
+    if not args.plain and isatty(sys.stdin) and isatty(sys.stdout):
+        return run_in_tui(library, store, cards=order, limit=args.limit, mode=mode, title="Cram")
+    session = open_session(library, store, cards=order, limit=args.limit, mode=mode, now=(lambda: now) if now else None)
+    print(INTRO[mode])
+    return PlainDrill(session, sys.stdin, sys.stdout).run()

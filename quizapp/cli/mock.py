@@ -13,9 +13,9 @@ import argparse
 import random
 import sys
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
-from quizapp.cli.common import load_library, open_store
+from quizapp.cli.common import run_with_store
 from quizapp.cli.study import _positive_int
 
 PROG = "quizapp mock"
@@ -36,25 +36,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace, now: Callable[[], datetime] | None = None, rng: random.Random | None = None) -> int:
-    # Imported when the command runs (every command builds this parser): the study loop.
-    from quizapp.cli.plain_mock import MockDrill
-    from quizapp.interview.mock import MockRound
-    from quizapp.store import StoreError
-
     if args.minutes > MAX_MINUTES:
         print(f"{PROG}: --minutes {args.minutes}: a round lasts at most {MAX_MINUTES} minutes", file=sys.stderr)
         return 2
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
-        try:
-            mock = MockRound(library, store, args.minutes, now or (lambda: datetime.now(timezone.utc)), rng or random.Random())
-            if not mock.questions:
-                print("No questions to ask: the decks have no choice, true/false, exercise or code cards.")
-                return 0
-            return MockDrill(mock, sys.stdin, sys.stdout).run()
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
+    clock = now or (lambda: datetime.now(timezone.utc))
+    return run_with_store(args, PROG, lambda store, library: _mock(args.minutes, store, library, clock, rng or random.Random()))
+
+
+def _mock(minutes: int, store: Any, library: Any, now: Callable[[], datetime], rng: random.Random) -> int:
+    # Imported when the command runs (every command builds this parser): the study loop.
+    from quizapp.cli.plain_mock import MockDrill
+    from quizapp.interview.mock import MockRound
+
+    mock = MockRound(library, store, minutes, now, rng)
+    if not mock.questions:
+        print("No questions to ask: the decks have no choice, true/false, exercise or code cards.")
+        return 0
+    return MockDrill(mock, sys.stdin, sys.stdout).run()
