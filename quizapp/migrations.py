@@ -26,6 +26,10 @@ through FSRS gives, so two machines' databases can be merged by taking the union
 ``card_reset`` records when (with a uid and the device, like a review), so a replay of the log
 (``quizapp.replay``: ``optimize --reschedule``, a merge) starts after the card's last reset
 instead of bringing the old schedule back.
+
+**Schema v4: mock interview rounds.**  ``mock_round`` holds each round's window (uid, start, end,
+minutes, device); its answers are the mock reviews that device logged in the window, so a round's
+report is recomputed from the log.
 """
 
 from __future__ import annotations
@@ -177,8 +181,27 @@ V3 = Migration(
     ),
 )
 
+#: Schema v4: the mock interview rounds.  A round's answers are the log's mock reviews made by
+#: its device between its start and its end, so the report is always recomputed from the log.
+V4 = Migration(
+    version=4,
+    description="mock interview rounds",
+    tables=("mock_round",),
+    steps=(
+        """
+        CREATE TABLE mock_round (
+            uid        TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            ended_at   INTEGER NOT NULL,
+            minutes    INTEGER NOT NULL,
+            device     TEXT
+        )
+        """,
+    ),
+)
+
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

@@ -39,6 +39,7 @@ class Card:
     refs: tuple[str, ...] = ()
     level: int = 1
     teaches: tuple[str, ...] = ()  # names of misconceptions this card corrects
+    concept: str = ""  # cards sharing a concept form a mock interview's chain of follow-ups
     source: str = ""  # "path:line" where the card starts
 
     @property

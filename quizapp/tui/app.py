@@ -111,9 +111,11 @@ class QuizApp(App):
         cards: Iterable[str] | None = None,
         limit: int | None = None,
         title: str = "",
+        mode: str = "review",
     ) -> bool:
         """Push a study screen for these topics / tags / card ids (all due + new when none given),
-        at most ``limit`` cards.  Returns False (and says why) when there is nothing to study.
+        at most ``limit`` cards; ``mode`` cram leaves the schedule alone.  Returns False (and says
+        why) when there is nothing to study.
         """
         # Imported here, not at the top: the study loop brings the engine, NumPy and the drills,
         # which the home screen does not need (python -X importtime: ~70 ms of start-up saved).
@@ -130,6 +132,7 @@ class QuizApp(App):
                 limit=limit,
                 now=self.ctx.now,
                 rng=self.ctx.rng,
+                mode=mode,
             )
             first = session.next()
         except (ValueError, StoreError) as exc:
@@ -143,6 +146,32 @@ class QuizApp(App):
 
     def action_study_all(self) -> None:
         self.start_session(title="All topics")
+
+    def action_cram(self) -> None:
+        """Cram: every card, the weakest at the interview (now, without a date) first; the
+        answers leave the schedule alone."""
+        from quizapp.interview.cram import cram_order  # with the study loop: see start_session
+
+        try:
+            order = cram_order(self.ctx.library.topics, self.ctx.store, self.ctx.now())
+        except StoreError as problem:
+            self.fail(problem)
+            return
+        self.start_session(cards=order, mode="cram", title="Cram: weakest at the interview first")
+
+    def action_mock(self, minutes: int = 30) -> None:
+        """A timed mock interview."""
+        from quizapp.tui.screens.mock import MockScreen  # here, not at the top: the study loop
+
+        try:
+            screen = MockScreen(self.ctx, minutes)
+        except StoreError as problem:
+            self.fail(problem)
+            return
+        if not screen.mock.questions:
+            self.notify("No questions to ask: the decks have no choice, true/false, exercise or code cards.")
+            return
+        self.push_screen(screen)
 
     def action_practise(self) -> None:
         home = self.screen_stack[0] if self.screen_stack else None

@@ -23,6 +23,8 @@ class QuizCommands(Provider):
             ("Settings", app.action_open_settings, "Retention, daily limits, learning steps, FSRS parameters"),
             ("Help", app.action_help, "Every key of every screen"),
             ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
+            ("Cram for the interview", app.action_cram, "The cards weakest at your interview first; the schedule stays"),
+            ("Mock interview (30 minutes)", app.action_mock, "Timed questions with follow-ups; the report at the end"),
         ]
         from quizapp.tui.screens.home import topic_outlines
 

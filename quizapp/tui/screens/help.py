@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from quizapp.tui.screens.browser import BrowserScreen
 from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.mock import MockScreen
 from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
@@ -54,6 +55,7 @@ def sections(app_class: type) -> list[tuple[str, type]]:
         ("Code drill", CodeView),
         ("After an answer", FeedbackView),
         ("Session summary", SummaryScreen),
+        ("Mock interview", MockScreen),
         ("Stats", StatsScreen),
         ("Browser", BrowserScreen),
         ("Settings", SettingsScreen),

@@ -1,7 +1,9 @@
 """The home screen: every topic with its due, new and total cards and mastery; today's totals.
 
 Enter studies the highlighted topic, ``a`` everything due plus today's new cards, ``e`` the
-highlighted topic's exercises right now.  The figures come from :func:`quizapp.figures.home_figures`
+highlighted topic's exercises right now.  With an interview date set (``quizapp plan``), a line
+says how many days are left, the readiness, today's share of the plan and the topics at risk;
+``c`` crams the weakest cards and ``m`` starts a mock interview.  The figures come from :func:`quizapp.figures.home_figures`
 (the same per-topic figures as the stats screen) and are refreshed whenever the screen comes back
 into view.
 """
@@ -35,6 +37,23 @@ def topic_outlines(library: Any) -> Sequence[Any]:
     return outlines if outlines is not None else library.topics
 
 
+def interview_lines(line: Any) -> Content:
+    """The interview lines (quizapp.interview.today.InterviewToday): the countdown, readiness and
+    today's share; then the keys and the topics at risk first (on their own line, so that at 80
+    columns a wrap never parts a key from its name)."""
+    days = "today" if line.days_left == 0 else f"in {line.days_left} day{'s' if line.days_left != 1 else ''}"
+    first = Content.assemble(
+        ("Interview ", "bold"), (days, "bold $text-accent"), f" ({line.day:%a %m-%d}) · ready ",
+        (f"{line.ready:.0%}", "bold $text-success" if line.ready >= line.target else "bold $text-warning"),
+        f" · plan today: {line.new_today} new",
+    )
+    second = Content.assemble(("c", "bold"), " cram · ", ("m", "bold"), " mock interview")
+    if line.at_risk:
+        risk = ", ".join(f"{t.title} {t.ready:.0%}" for t in line.at_risk[:3]) + (", ..." if len(line.at_risk) > 3 else "")
+        second = Content.assemble(second, (" · at risk: ", "dim"), risk)
+    return Content("\n").join([first, second])
+
+
 def today_line(today: Today) -> Content:
     return Content.assemble(
         ("Today: ", "bold"),
@@ -49,6 +68,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("a", "study_all", "Study all due"),
         Binding("e", "practise", "Exercises"),
+        Binding("c", "app.cram", "Cram for the interview", show=False),
+        Binding("m", "app.mock", "Mock interview", show=False),
         Binding("s", "app.open_stats", "Stats"),
         Binding("slash,b", "app.browse", "Browse"),
         Binding("o", "app.open_settings", "Settings"),
@@ -63,12 +84,24 @@ class HomeScreen(Screen):
         # Counted now, before the first layout, so the first frame already shows the figures (and
         # a StoreError reaches the command before the terminal is taken).
         self.rows, self.today = home_figures(topic_outlines(ctx.library), ctx.store, ctx.now())
+        self.interview = self._interview()
         self._counted_on_mount = False
+
+    def _interview(self) -> Any:
+        """The interview line's figures, or None without an upcoming date."""
+        if self.ctx.store.settings().interview_date is None:
+            return None
+        # Imported only with a date set: the readiness brings the misconception replay (~10 ms).
+        from quizapp.interview.today import interview_today
+
+        return interview_today(topic_outlines(self.ctx.library), self.ctx.store, self.ctx.now())
 
     def compose(self) -> ComposeResult:
         notes = self._notes(self.today)
         yield Header()
         yield Static(today_line(self.today), id="today")
+        interview = Static(interview_lines(self.interview) if self.interview else "", id="interview")
+        yield interview.set_styles(f"display: {'block' if self.interview else 'none'};")
         yield Static(Content("\n").join(notes), id="notes").set_styles(f"display: {'block' if notes else 'none'};")
         table = TopicTable(id="topics")
         table.set_rows(self.rows)
@@ -100,6 +133,14 @@ class HomeScreen(Screen):
             self.app.fail(problem)  # type: ignore[attr-defined]
             return
         self.query_one("#today", Static).update(today_line(self.today))
+        try:
+            self.interview = self._interview()
+        except StoreError as problem:
+            self.app.fail(problem)  # type: ignore[attr-defined]
+            return
+        interview = self.query_one("#interview", Static)
+        interview.update(interview_lines(self.interview) if self.interview else "")
+        interview.display = self.interview is not None
         lines = self._notes(self.today)
         notes = self.query_one("#notes", Static)
         notes.update(Content("\n").join(lines))

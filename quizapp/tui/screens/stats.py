@@ -5,6 +5,8 @@
 - **Topics**: mastery per topic as a table with bars.
 - **Misconceptions**: the wrong beliefs your exercise answers matched most often; enter studies
   the cards that teach the truth.
+- **Interview**: cram and mock answers, the trend across mock interviews, and each
+  misconception's status (active, improving, fixed), as ``quizapp stats`` prints them.
 
 The figures come from :func:`quizapp.stats.compute` (the same call ``quizapp stats`` prints) and
 :mod:`quizapp.history` for the longer spans; this module only lays them out.  They are computed
@@ -56,11 +58,13 @@ class StatsView:
     weeks: tuple  # quizapp.history.WeekRetention, oldest first
     streak: int
     desired_retention: float
+    interview: Any = None  # quizapp.interview.stats.InterviewStats
 
 
 def load_stats(ctx: Any) -> StatsView:
     """Compute the screen's figures from the context's library and store (no UI)."""
     from quizapp import history
+    from quizapp.interview.stats import interview_stats
     from quizapp.stats import compute
 
     tz = getattr(ctx, "tz", None)
@@ -70,7 +74,8 @@ def load_stats(ctx: Any) -> StatsView:
     days = history.daily_reviews(ctx.store, now, 7 * (HEATMAP_WEEKS - 1) + 7, tz)
     span = 7 * (RETENTION_WEEKS - 1) + days[-1].day.weekday() + 1
     weeks = history.weekly_retention(days[-span:])
-    return StatsView(stats, days, weeks, history.streak(days), ctx.store.settings().desired_retention)
+    interview = interview_stats(ctx.library, ctx.store, now, tz)
+    return StatsView(stats, days, weeks, history.streak(days), ctx.store.settings().desired_retention, interview)
 
 
 def _catalog() -> dict[str, Any]:
@@ -92,6 +97,7 @@ class StatsScreen(Screen):
         Binding("a", "show_tab('activity')", "Activity"),
         Binding("t", "show_tab('topics')", "Topics"),
         Binding("m", "show_tab('misconceptions')", "Misconceptions"),
+        Binding("i", "show_tab('interview')", "Interview"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -125,6 +131,9 @@ class StatsScreen(Screen):
                 yield Static(id="misconceptions-caption", classes="caption")
                 yield DataTable(id="misconception-table", cursor_type="row")
                 yield Static(id="misconception-detail")
+            with TabPane("Interview", id="interview"):
+                with VerticalScroll(id="interview-scroll"):
+                    yield Static(id="interview-text", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -175,6 +184,12 @@ class StatsScreen(Screen):
         self._show_activity(view)
         self._show_mastery(view)
         self._show_misconceptions(view)
+        self._show_interview(view)
+
+    def _show_interview(self, view: StatsView) -> None:
+        from quizapp.interview.text import interview_lines  # with the figures, off the start-up path
+
+        self.query_one("#interview-text", Static).update("\n".join(interview_lines(view.interview)))
 
     def _show_activity(self, view: StatsView) -> None:
         stats = view.stats
@@ -357,6 +372,8 @@ class StatsScreen(Screen):
             self.query_one("#misconception-table", DataTable).focus()
         elif tab == "topics":
             self.query_one("#mastery", DataTable).focus()
+        elif tab == "interview":
+            self.query_one("#interview-scroll").focus()
         else:
             self.query_one("#activity-scroll").focus()
 

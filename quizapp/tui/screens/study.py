@@ -244,9 +244,13 @@ class StudyScreen(Screen):
 
     # -- moving between cards --------------------------------------------------------------------
 
+    def next_card(self) -> Any:
+        """The card to show next, or None when the session is over."""
+        return self.session.next()
+
     @_leave_on_store_error
     async def advance(self) -> None:
-        presented = self.session.next()
+        presented = self.next_card()
         if presented is None:
             self.finish()
             return
