@@ -33,7 +33,6 @@ LIGHT_THEME = "textual-light"
 
 class QuizApp(App):
     TITLE = "quizapp"
-    CSS_PATH = "app.tcss"  # the stats and browser screens bring their own, parsed when first shown
     COMMANDS = App.COMMANDS | {QuizCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", show=False),

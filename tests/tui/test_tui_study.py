@@ -96,11 +96,11 @@ async def test_enter_with_nothing_picked_grades_nothing(make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen.view, FeedbackView)
-        assert "Pick an option first" in static_text(app, ".hint")
+        assert "Pick an option first" in static_text(app, "Hint")
         assert reviews(app.ctx.store) == []
         await pilot.press("1")  # picking puts the instructions back
         await pilot.pause()
-        assert "press 1-3" in static_text(app, ".hint")
+        assert "press 1-3" in static_text(app, "Hint")
 
 
 async def test_multiple_choice_toggles_and_needs_every_right_option(make_app):

@@ -3,8 +3,7 @@
 The search line takes words and filters (``topic:``, ``tag:``, ``kind:``, ``state:``; the syntax
 is in :mod:`quizapp.tui.widgets.browser_query` and on the screen's help line) and updates the
 results as you type.  The index is built once when the screen opens (in a worker thread), and
-the results table draws only the rows on screen, so 10,000 cards stay instant.  Styles:
-quizapp/tui/browser.tcss (loaded by the app).
+the results table draws only the rows on screen, so 10,000 cards stay instant.
 """
 
 from __future__ import annotations
@@ -35,7 +34,26 @@ HELP_LINE = (
 class BrowserScreen(Screen):
     """Search every card; enter opens one (its text, state and review history)."""
 
-    CSS_PATH = "../browser.tcss"  # parsed when the screen is first shown, not at start-up
+    DEFAULT_CSS = """
+    BrowserScreen #search {
+        margin: 0 1;
+    }
+
+    BrowserScreen #browser-help {
+        height: auto;
+        color: $text-muted;
+        padding: 0 2;
+    }
+
+    BrowserScreen #browser-status {
+        height: 1;
+        padding: 0 2;
+    }
+
+    BrowserScreen #results {
+        margin-top: 1;
+    }
+    """
 
     TITLE = "Browse cards"
 
@@ -204,8 +222,38 @@ class BrowserScreen(Screen):
 class CardDetailScreen(Screen):
     """One card in full: text, explanation, references, state and review history."""
 
-    CSS_PATH = "../browser.tcss"
+    DEFAULT_CSS = """
+    CardDetailScreen #detail {
+        padding: 0 2;
+    }
 
+    CardDetailScreen #detail-heading {
+        margin: 1 0 0 0;
+    }
+
+    CardDetailScreen .section-title {
+        text-style: bold;
+        color: $text-accent;
+        margin-top: 1;
+    }
+
+    CardDetailScreen Markdown {
+        margin: 0;
+        padding: 0;
+    }
+
+    CardDetailScreen Markdown > MarkdownBlock:last-child {
+        margin-bottom: 0;
+    }
+
+    CardDetailScreen #detail-meta {
+        margin-top: 1;
+    }
+
+    CardDetailScreen #history {
+        height: auto;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "back", "Back"),

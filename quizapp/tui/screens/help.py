@@ -23,6 +23,7 @@ from quizapp.tui.widgets.code import CodeView
 from quizapp.tui.widgets.exercise import AnswerInput, ExerciseView
 from quizapp.tui.widgets.feedback import FeedbackView
 from quizapp.tui.widgets.flashcard import FlashcardView
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.topic_table import TopicTable
 from quizapp.tui.widgets.truefalse import TrueFalseView
 
@@ -155,7 +156,7 @@ class HelpScreen(ModalScreen[None]):
                         continue
                     yield Static(title, classes="help-section")
                     yield Static(section_content(rows), classes="help-keys")
-            yield Static("escape closes", classes="hint")
+            yield Hint("escape closes")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -45,6 +45,12 @@ def today_line(today: Today) -> Content:
 
 
 class HomeScreen(Screen):
+    DEFAULT_CSS = """
+    HomeScreen #today { height: 1; padding: 0 1; margin-top: 1; }
+    HomeScreen #notes { height: auto; padding: 0 1; }
+    HomeScreen #topics { height: 1fr; margin-top: 1; }
+    """
+
     AUTO_FOCUS = "#topics"
     BINDINGS = [
         Binding("a", "study_all", "Study all due"),

@@ -21,6 +21,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header
 
@@ -50,158 +51,7 @@ def _leave_on_store_error(handler: Callable[..., Awaitable[None]]) -> Callable[.
 
 class StudyScreen(Screen):
     DEFAULT_CSS = """
-    #card-header {
-        padding: 0 1;
-        background: $boost;
-    }
-
-    #study-body {
-        height: 1fr;
-    }
-
-    CardView, FeedbackView {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-gutter: stable;
-    }
-
-    CardView:focus, FeedbackView:focus {
-        background-tint: $foreground 0%;
-    }
-
-    CardView .prompt, CardView .front {
-        margin-top: 1;
-    }
-
-    /* flashcard */
-
-    FlashcardView .rule {
-        height: 1;
-        border-top: solid $foreground 20%;
-        margin-top: 1;
-    }
-
-    FlashcardView .explain {
-        margin-top: 1;
-    }
-
-    FlashcardView .explain {
-        color: $text-muted;
-    }
-
-    /* choice and true/false */
-
-    ChoiceView .options {
-        height: auto;
-    }
-
-    ChoiceView OptionRow, TrueFalseView OptionRow {
-        margin-top: 1;
-    }
-
-    /* exercise */
-
-    #answer {
-        margin-top: 1;
-    }
-
-    #reading {
-        height: auto;
-        padding: 0 1;
-    }
-
-    /* code */
-
-    CodeView #editor {
-        height: 1fr;
-        min-height: 8;
-        margin-top: 1;
-    }
-
-    CodeView {
-        scrollbar-gutter: auto;
-    }
-
-    CodeView #status {
-        width: auto;
-        padding: 0 1;
-    }
-
-    CodeView #report {
-        height: auto;
-        max-height: 12;
-        padding: 0 1;
-    }
-
-    /* feedback */
-
-    #verdict {
-        text-style: bold;
-        margin-top: 1;
-        padding: 0 1;
-    }
-
-    FeedbackView.-right #verdict {
-        background: $success 15%;
-    }
-
-    FeedbackView.-wrong #verdict {
-        background: $error 15%;
-    }
-
-    FeedbackView .recap {
-        color: $text-muted;
-        padding: 0 1;
-    }
-
-    FeedbackView .section {
-        text-style: bold;
-        margin-top: 1;
-        color: $text-accent;
-    }
-
-    FeedbackView .expected, FeedbackView #options, FeedbackView #report {
-        margin-top: 1;
-    }
-
-    FeedbackView .answers {
-        height: auto;
-        margin-top: 1;
-    }
-
-    FeedbackView .answer-box {
-        width: auto;
-        min-width: 24;
-        max-width: 50%;
-        height: auto;
-        border: round $foreground 30%;
-        padding: 0 1;
-    }
-
-    FeedbackView .answer-box > Static {
-        width: auto;
-    }
-
-    FeedbackView .answer-box.yours {
-        margin-right: 1;
-    }
-
-    FeedbackView .box-title {
-        text-style: bold;
-        color: $text-muted;
-    }
-
-    #misconception {
-        height: auto;
-        margin-top: 1;
-        border: round $warning;
-        padding: 0 1;
-    }
-
-    FeedbackView .refs {
-        color: $text-muted;
-        margin-top: 1;
-    }
+    StudyScreen #study-body { height: 1fr; }
     """
 
     BINDINGS = [
@@ -211,14 +61,17 @@ class StudyScreen(Screen):
         Binding("q,escape", "leave", "End", tooltip="End the session (every answer is already saved)"),
     ]
 
+    #: What the body shows now; the keys offered depend on it.
+    view: reactive[CardView | FeedbackView | None] = reactive(None, bindings=True)
+    #: A drill is being checked in a worker thread: no key may change the card meanwhile.
+    busy: reactive[bool] = reactive(False, bindings=True)
+
     def __init__(self, ctx: AppContext, session: Any, title: str = "") -> None:
         super().__init__()
         self.ctx = ctx
         self.session = session
         self.sub_title = title or "Study"
-        self.view: CardView | FeedbackView | None = None  # what the body shows now
         self._views: dict[str, CardView] = {}  # one per card kind, reused card after card
-        self.busy = False  # a drill is being checked in a worker thread
         self.finished = False
 
     def compose(self) -> ComposeResult:
@@ -276,7 +129,6 @@ class StudyScreen(Screen):
             await previous.remove()
         elif previous is not None:
             previous.display = False
-        self.refresh_bindings()
 
     async def _view_for(self, kind: str) -> CardView:
         """This screen's view for ``kind``, built and mounted (hidden) the first time."""
@@ -353,7 +205,6 @@ class StudyScreen(Screen):
         if view.presented.kind == "code":
             self.busy = True
             view.set_busy(True, "checking your code for a grade...")
-            self.refresh_bindings()
             self._submit_in_thread(message.answer, message.shown)
             return
         await self._submit(message.answer, message.shown)
@@ -388,7 +239,6 @@ class StudyScreen(Screen):
         self.busy = False
         if isinstance(self.view, CardView):
             self.view.show_error(message)
-        self.refresh_bindings()
 
     async def _submitted(self, outcome: Any, shown: Any) -> None:
         self.busy = False

@@ -12,8 +12,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quizapp.tui.widgets.text import duration_words
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.tui.widgets.text import duration_words
 
 RATING_WORDS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
@@ -59,7 +60,7 @@ def summary_lines(summary: Any, now: datetime) -> list[Content]:
 
 class SummaryScreen(Screen):
     DEFAULT_CSS = """
-    #summary {
+    SummaryScreen #summary {
         height: auto;
         max-width: 90;
         margin: 1 2;
@@ -67,7 +68,7 @@ class SummaryScreen(Screen):
         border: round $accent;
     }
 
-    #summary-title {
+    SummaryScreen #summary-title {
         text-style: bold;
         color: $text-accent;
         margin-bottom: 1;
@@ -89,10 +90,7 @@ class SummaryScreen(Screen):
             yield Static("Session complete" if done else "Session ended", id="summary-title")
             for line in summary_lines(self.summary, self.now):
                 yield Static(line, classes="summary-line")
-            yield Static(
-                "Every answer was saved the moment you gave it. Enter returns to the topics.",
-                classes="hint",
-            )
+            yield Hint("Every answer was saved the moment you gave it. Enter returns to the topics.")
         yield KeyBar()
 
     def action_home(self) -> None:

@@ -40,7 +40,7 @@ class CardHeader(Horizontal):
     """One line: card facts on the left, the cards left in the session on the right."""
 
     DEFAULT_CSS = """
-    CardHeader { height: 1; width: 1fr; }
+    CardHeader { height: 1; width: 1fr; padding: 0 1; background: $boost; }
     CardHeader #facts { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     CardHeader #left { width: auto; height: 1; padding-left: 2; }
     """

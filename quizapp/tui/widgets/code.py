@@ -14,12 +14,12 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Button, Static, TextArea
 
-from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.buttons import ActionRow, ClickButton
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.markdown_text import MarkdownText
 
@@ -41,21 +41,30 @@ def report_content(report: Any) -> Content:
 
 
 class CodeView(CardView):
+    DEFAULT_CSS = """
+    CodeView { scrollbar-gutter: auto; }
+    CodeView #editor { height: 1fr; min-height: 8; margin-top: 1; }
+    CodeView #status { width: auto; padding: 0 1; }
+    CodeView #report { height: auto; max-height: 12; padding: 0 1; }
+    """
+
     BINDINGS = [
         Binding("ctrl+r", "run", "Run checks"),
         Binding("ctrl+s", "submit", "Submit"),
     ]
 
+    #: The checks are running: Run and Submit wait for them.
+    busy: reactive[bool] = reactive(False, bindings=True)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.run_check: Callable[[str], Any] = lambda code: None
         self.save_code: Callable[[str], None] = lambda code: None
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield MarkdownText(classes="prompt")
         yield code_editor("")
-        with Horizontal(classes="actions"):
+        with ActionRow():
             yield ClickButton("Run checks (ctrl+r)", id="run")
             yield ClickButton("Submit (ctrl+s)", id="submit", variant="primary")
             yield Static("", id="status")
@@ -96,9 +105,10 @@ class CodeView(CardView):
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.busy = busy
         self.query_one("#status", Static).update(Content.styled(message, "$text-warning") if message else "")
+
+    def watch_busy(self, busy: bool) -> None:
         for button in self.query(ClickButton):
             button.disabled = busy
-        self.refresh_bindings()
 
     def action_run(self) -> None:
         if self.busy:

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.text import shape_words
 
@@ -79,6 +80,11 @@ def entry_hint(shape: tuple[int, ...]) -> str:
 
 
 class ExerciseView(CardView):
+    DEFAULT_CSS = """
+    ExerciseView #answer { margin-top: 1; }
+    ExerciseView #reading { height: auto; padding: 0 1; }
+    """
+
     BINDINGS = [Binding("enter", "submit", "Answer", show=False)]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -90,7 +96,7 @@ class ExerciseView(CardView):
         yield MarkdownText(classes="prompt")
         yield AnswerInput(id="answer")
         yield Static("", id="reading")
-        yield Static("", classes="hint")
+        yield Hint()
 
     def load(self, presented: Any) -> None:
         super().load(presented)
@@ -105,7 +111,7 @@ class ExerciseView(CardView):
         field.placeholder = f"your answer: {shape_words(self.shape)}"
         field.remove_class("-invalid")
         self.query_one("#reading", Static).update(reading("", self.shape)[0])
-        self.query_one(".hint", Static).update(entry_hint(self.shape))
+        self.query_one(Hint).update(entry_hint(self.shape))
 
     def focus_target(self) -> Widget:
         return self.query_one("#answer", AnswerInput)

@@ -14,13 +14,15 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from quizapp.tui.widgets.steps import StepsTable
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText, inline_content
+from quizapp.tui.widgets.pane import StudyPane
+from quizapp.tui.widgets.steps import StepsTable
 from quizapp.tui.widgets.text import array_content
 
 
@@ -53,7 +55,30 @@ def misconception_parts(name: str, library: Any) -> tuple[str, str, list[tuple[s
     return belief, truth, cards
 
 
-class FeedbackView(VerticalScroll, can_focus=True):
+class FeedbackView(StudyPane):
+    DEFAULT_CSS = """
+    FeedbackView #verdict { text-style: bold; margin-top: 1; padding: 0 1; }
+    FeedbackView.-right #verdict { background: $success 15%; }
+    FeedbackView.-wrong #verdict { background: $error 15%; }
+    FeedbackView .recap { color: $text-muted; padding: 0 1; }
+    FeedbackView .section { text-style: bold; margin-top: 1; color: $text-accent; }
+    FeedbackView .expected, FeedbackView #options, FeedbackView #drill-report { margin-top: 1; }
+    FeedbackView .answers { height: auto; margin-top: 1; }
+    FeedbackView .answer-box {
+        width: auto;
+        min-width: 24;
+        max-width: 50%;
+        height: auto;
+        border: round $foreground 30%;
+        padding: 0 1;
+    }
+    FeedbackView .answer-box > Static { width: auto; }
+    FeedbackView .answer-box.yours { margin-right: 1; }
+    FeedbackView .box-title { text-style: bold; color: $text-muted; }
+    FeedbackView #misconception { height: auto; margin-top: 1; border: round $warning; padding: 0 1; }
+    FeedbackView .refs { color: $text-muted; margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("enter", "next", "Next card"),
         Binding("space", "next", "Next card", show=False),
@@ -95,7 +120,7 @@ class FeedbackView(VerticalScroll, can_focus=True):
             yield MarkdownText(card.explain.strip(), classes="explain")
         if card.refs:
             yield Static(Content("\n").join([Content.styled("Read more:", "bold"), *("  " + ref for ref in card.refs)]), classes="refs")
-        yield Static("Enter or space: next card   u: undo this grade   q: end the session", classes="hint")
+        yield Hint("Enter or space: next card   u: undo this grade   q: end the session")
 
     # -- per kind -------------------------------------------------------------------------------
 

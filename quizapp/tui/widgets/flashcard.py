@@ -13,10 +13,9 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.buttons import ActionRow, ClickButton
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.markdown_text import MarkdownText
 
@@ -31,6 +30,12 @@ def format_interval(delta: timedelta) -> str:
 
 
 class FlashcardView(CardView):
+    DEFAULT_CSS = """
+    FlashcardView .front { margin-top: 1; }
+    FlashcardView .rule { height: 1; border-top: solid $foreground 20%; margin-top: 1; }
+    FlashcardView .explain { margin-top: 1; color: $text-muted; }
+    """
+
     BINDINGS = [
         Binding("space", "reveal_or_good", "Answer / Good", tooltip="Show the answer; once shown, grade Good"),
         Binding("enter", "reveal_or_good", "Answer / Good", show=False, tooltip="Show the answer; once shown, grade Good"),
@@ -51,7 +56,7 @@ class FlashcardView(CardView):
         yield Static("", classes="rule answer-part")
         yield MarkdownText(classes="back answer-part")
         yield MarkdownText(classes="explain answer-part")
-        with Horizontal(classes="actions"):
+        with ActionRow():
             yield ClickButton("Show answer (space)", id="reveal", variant="primary")
             for rating, word, variant in GRADES:
                 yield ClickButton(f"{rating} {word}", id=f"grade-{rating}", variant=variant, classes="grade")
