@@ -7,7 +7,7 @@ that was answered.
     card shown --answer--> feedback --enter--> next card ... --> summary
     flashcard: front --space--> back + grade buttons --1-4--> next card
 
-Keys that would clash with typing (u, s, q, !) act only when no answer field has focus; escape
+Keys that would clash with typing (u, s, q, b, !) act only when no answer field has focus; escape
 leaves a field.  ctrl+b buries from anywhere.
 """
 
@@ -57,7 +57,7 @@ class StudyScreen(Screen):
     BINDINGS = [
         Binding("u", "undo", "Undo", tooltip="Undo the last grade: the card comes back"),
         Binding("s", "skip", "Skip", tooltip="Skip: the card goes to the back of the queue"),
-        Binding("exclamation_mark,ctrl+b", "bury", "Bury", tooltip="Bury the card until tomorrow"),
+        Binding("b,exclamation_mark,ctrl+b", "bury", "Bury", tooltip="Bury the card until tomorrow"),
         Binding("q,escape", "leave", "End", tooltip="End the session (every answer is already saved)"),
     ]
 

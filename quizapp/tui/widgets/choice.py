@@ -23,8 +23,9 @@ LETTERS = "abcdefgh"
 
 
 def _pick_bindings() -> list[Binding]:
-    out = [Binding(str(n), f"pick({n - 1})", f"Pick {n}", show=False) for n in range(1, 10)]
-    out += [Binding(letter, f"pick({i})", f"Pick {letter}", show=False) for i, letter in enumerate(LETTERS)]
+    what = "Pick an option (toggles when several are right)"
+    out = [Binding(str(n), f"pick({n - 1})", f"Pick {n}", show=False, tooltip=what) for n in range(1, 10)]
+    out += [Binding(letter, f"pick({i})", f"Pick {letter}", show=False, tooltip=what) for i, letter in enumerate(LETTERS)]
     return out
 
 
