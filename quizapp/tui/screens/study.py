@@ -29,6 +29,7 @@ from quizapp.grading import AnswerError
 from quizapp.session import SessionError
 from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
+from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.widgets.card_header import CardHeader, card_facts
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.feedback import FeedbackView
@@ -164,8 +165,11 @@ class StudyScreen(Screen):
         raise ValueError(f"no view for {kind} cards")
 
     def _load_drill(self, view: Any, presented: Any) -> None:
-        from quizapp.drills import check, get_task
+        # Here, not at the top: the tasks and the engine they check against load with the first
+        # code card (python -X importtime: ~38 ms that a session without one never waits).
+        from quizapp.drills import check, get_task, warm_up
 
+        warm_up()  # start the checker process now, so the first ctrl+r does not wait for it
         card = presented.card
         task = get_task(card.task)
         store = self.ctx.store
@@ -257,7 +261,37 @@ class StudyScreen(Screen):
             return not self.busy and isinstance(self.view, CardView)
         if action == "leave":
             return not self.busy
+        if action == "show_solution":
+            return not self.busy and isinstance(self.view, CardView) and self.view.presented.kind == "code"
         return True
+
+    def palette_commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        """This screen's entries in the command palette (the card shown decides which)."""
+        if not self.check_action("show_solution", ()):
+            return []
+        return [("Show solution", self.action_show_solution, "Give up on this drill: a model solution, graded Again")]
+
+    def action_show_solution(self) -> None:
+        """After a confirmation: grade the drill Again and show a model solution."""
+        if not self.check_action("show_solution", ()):
+            return
+        question = ConfirmScreen(
+            "Show a model solution?",
+            "The card is graded Again and comes back soon; your code is kept.",
+            yes="show it",
+        )
+        self.app.push_screen(question, callback=self._give_up)
+
+    @_leave_on_store_error
+    async def _give_up(self, confirmed: bool | None) -> None:
+        view = self.view
+        if not confirmed or not isinstance(view, CardView) or view.presented.kind != "code":
+            return
+        from quizapp.drills import get_task  # loaded with the code card already (_load_drill)
+
+        self._save_code()
+        solution = get_task(view.card.task).solution
+        await self.show_feedback(self.session.give_up(solution, answer_text=view.code), None)
 
     @_leave_on_store_error
     async def action_undo(self) -> None:

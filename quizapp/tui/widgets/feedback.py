@@ -3,7 +3,7 @@
 - the verdict in colour and the checker's message;
 - the right answer; for exercises the user's answer beside it, wrong entries marked;
 - a recognised misconception: the belief, the truth, and the cards that teach it;
-- for exercises the worked steps; for drills the checker's report;
+- for exercises the worked steps; for drills the checker's report (or the model solution);
 - the card's ``explain`` as Markdown.
 Enter or space moves on; u takes the grade back.
 """
@@ -179,6 +179,9 @@ class FeedbackView(StudyPane):
         report = self.outcome.detail
         if report is not None and hasattr(report, "lines"):
             yield Static(report_content(report), id="drill-report")
+        elif self.outcome.expected:  # the user gave up: the model solution
+            yield Static("Model solution", classes="section")
+            yield MarkdownText(f"```python\n{self.outcome.expected.rstrip()}\n```", id="solution")
 
     def _misconception(self, name: str) -> ComposeResult:
         belief, truth, cards = misconception_parts(name, self.library)
