@@ -67,6 +67,14 @@ async def wait_until(pilot: Any, condition: Callable[[], bool]) -> None:
         await pilot.pause()
 
 
+async def markdown_drawn(pilot: Any) -> None:
+    """Wait until every shown CardMarkdown has laid out its text (Textual's Markdown parses and
+    mounts its blocks in the background)."""
+    from quizapp.tui.widgets.card_markdown import CardMarkdown
+
+    await wait_until(pilot, lambda: all(md.ready for md in pilot.app.screen.query(CardMarkdown) if md.display))
+
+
 async def settle(pilot: Any) -> None:
     """Let the app finish what the last action started: every worker (the stats, the browser's
     index, a drill's checks run in threads) and the screen updates they send back."""

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from quizapp.tui.widgets.browser_detail import card_markdown, card_meta, history_rows, state_text
 from quizapp.tui.widgets.browser_query import STATES, CardEntry, CardIndex
 from quizapp.tui.widgets.browser_table import CardTable, Column
+from quizapp.tui.widgets.card_markdown import CardMarkdown
 
 __all__ = ["BrowserScreen", "CardDetailScreen", "HELP_LINE"]
 
@@ -237,15 +238,6 @@ class CardDetailScreen(Screen):
         margin-top: 1;
     }
 
-    CardDetailScreen Markdown {
-        margin: 0;
-        padding: 0;
-    }
-
-    CardDetailScreen Markdown > MarkdownBlock:last-child {
-        margin-bottom: 0;
-    }
-
     CardDetailScreen #detail-meta {
         margin-top: 1;
     }
@@ -278,9 +270,9 @@ class CardDetailScreen(Screen):
             if card.source:
                 heading.append(f"  ·  {card.source}", "dim")
             yield Static(heading, id="detail-heading")
-            yield Markdown(card_markdown(card), id="detail-body")
+            yield CardMarkdown(card_markdown(card), id="detail-body")
             yield Static("Why", classes="section-title")
-            yield Markdown(card.explain or "-", id="detail-explain")
+            yield CardMarkdown(card.explain or "-", id="detail-explain")
             yield Static(card_meta(card), id="detail-meta")
             yield Static("Schedule", classes="section-title")
             yield Static(id="detail-state")

@@ -4,7 +4,7 @@
 - the right answer; for exercises the user's answer beside it, wrong entries marked;
 - a recognised misconception: the belief, the truth, and the cards that teach it;
 - for exercises the worked steps; for drills the checker's report (or the model solution);
-- the card's ``explain`` as Markdown.
+- the card's ``explain``, drawn as the browser's card detail draws it (tables, images, code).
 Enter or space moves on; u takes the grade back.
 """
 
@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from quizapp.tui.widgets.card_markdown import CardMarkdown
 from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText, inline_content
 from quizapp.tui.widgets.pane import StudyPane
@@ -117,7 +118,7 @@ class FeedbackView(StudyPane):
             yield from self._misconception(outcome.misconception)
         if card.explain and card.explain.strip():
             yield Static("Why", classes="section")
-            yield MarkdownText(card.explain.strip(), classes="explain")
+            yield CardMarkdown(card.explain.strip(), classes="explain")
         if card.refs:
             yield Static(Content("\n").join([Content.styled("Read more:", "bold"), *("  " + ref for ref in card.refs)]), classes="refs")
         yield Hint("Enter or space: next card   u: undo this grade   q: end the session")

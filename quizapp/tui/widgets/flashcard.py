@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from quizapp.tui.widgets.buttons import ActionRow, ClickButton
+from quizapp.tui.widgets.card_markdown import CardMarkdown
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.markdown_text import MarkdownText
 
@@ -61,7 +62,7 @@ class FlashcardView(CardView):
         yield MarkdownText(classes="front")
         yield Static("", classes="rule answer-part")
         yield MarkdownText(classes="back answer-part")
-        yield MarkdownText(classes="explain answer-part")
+        yield CardMarkdown(classes="explain answer-part")
         with ActionRow():
             yield ClickButton("Show answer (space)", id="reveal", variant="primary")
             for rating, word, variant in GRADES:
@@ -96,7 +97,7 @@ class FlashcardView(CardView):
         card = self.card
         self.query_one(".back", MarkdownText).show(card.back)
         explain = (card.explain or "").strip()
-        self.query_one(".explain", MarkdownText).show(explain if explain != card.back.strip() else "")
+        self.query_one(".explain", CardMarkdown).update(explain if explain != card.back.strip() else "")
         preview = self._preview()
         for rating, word, _variant in GRADES:
             interval = preview.get(rating)  # keyed by fsrs.Rating, an IntEnum: 1 finds Again
