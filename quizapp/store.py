@@ -511,6 +511,11 @@ class Store:
         """Take a card out of every queue (or put it back); returns its state before."""
         return self._change_state(card_id, lambda s: replace(s, suspended=suspended))
 
+    def reset(self, card_id: str) -> CardState:
+        """Make a card new again: its schedule is forgotten, its reviews stay in the log, a
+        suspension stays; returns its state before."""
+        return self._change_state(card_id, lambda s: CardState(card_id, suspended=s.suspended))
+
     @_guarded
     def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:
         with self._writing():

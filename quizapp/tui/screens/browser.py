@@ -1,4 +1,5 @@
-"""The card browser: find cards by text and filters, open one, see its history, study it now.
+"""The card browser: find cards by text and filters, open one, see its history, study it now,
+suspend or unsuspend it, unbury it, reset it (the keys of :mod:`quizapp.tui.screens.card_actions`).
 
 The search line takes words and filters (``topic:``, ``tag:``, ``kind:``, ``state:``; the syntax
 is in :mod:`quizapp.tui.widgets.browser_query` and on the screen's help line) and updates the
@@ -16,9 +17,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from quizapp.tui.card_changes import CardChanges
+from quizapp.tui.screens.card_actions import CARD_BINDINGS, CardActionsScreen
 from quizapp.tui.widgets.browser_detail import card_markdown, card_meta, history_rows, state_text
 from quizapp.tui.widgets.browser_query import STATES, CardEntry, CardIndex
 from quizapp.tui.widgets.browser_table import CardTable, Column
@@ -32,7 +34,7 @@ HELP_LINE = (
 )
 
 
-class BrowserScreen(Screen):
+class BrowserScreen(CardActionsScreen):
     """Search every card; enter opens one (its text, state and review history)."""
 
     DEFAULT_CSS = """
@@ -64,10 +66,11 @@ class BrowserScreen(Screen):
         Binding("slash", "focus_search", "Search"),
         Binding("s", "study_card", "Study card"),
         Binding("S", "study_all", "Study all shown"),
+        *CARD_BINDINGS,
     ]
 
     def __init__(self, ctx: Any, query: str = "") -> None:
-        super().__init__()
+        super().__init__(CardChanges(ctx.store, ctx.now))
         self.ctx = ctx
         self.index: CardIndex | None = None
         self.results: list[CardEntry] = []
@@ -200,7 +203,13 @@ class BrowserScreen(Screen):
     def open_card(self, card_id: str) -> None:
         entry = next((e for e in self.results if e.id == card_id), None)
         if entry is not None:
-            self.app.push_screen(CardDetailScreen(self.ctx, entry))
+            self.app.push_screen(CardDetailScreen(self.ctx, entry, self.changes))
+
+    def acted_on(self) -> str | None:
+        return self.query_one(CardTable).cursor_key
+
+    def card_changed(self) -> None:
+        self._build_index()  # the state column; the cursor stays on its card
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -220,7 +229,7 @@ class BrowserScreen(Screen):
         self.app.pop_screen()
 
 
-class CardDetailScreen(Screen):
+class CardDetailScreen(CardActionsScreen):
     """One card in full: text, explanation, references, state and review history."""
 
     DEFAULT_CSS = """
@@ -251,10 +260,11 @@ class CardDetailScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
         Binding("s", "study", "Study now"),
+        *CARD_BINDINGS,
     ]
 
-    def __init__(self, ctx: Any, entry: CardEntry) -> None:
-        super().__init__()
+    def __init__(self, ctx: Any, entry: CardEntry, changes: CardChanges) -> None:
+        super().__init__(changes)
         self.ctx = ctx
         self.entry = entry
         self.card = entry.card
@@ -308,7 +318,7 @@ class CardDetailScreen(Screen):
             return
         tz = getattr(self.ctx, "tz", None)
         now = self.ctx.now()
-        self.query_one("#detail-state", Static).update(state_text(state, now, tz, leech_lapses))
+        self.query_one("#detail-state", Static).update(state_text(state, now, tz, leech_lapses, len(reviews)))
         self.query_one("#history-title", Static).update(f"Review history ({len(reviews)})")
         table = self.query_one("#history", DataTable)
         table.clear()
@@ -322,6 +332,12 @@ class CardDetailScreen(Screen):
         empty = self.query_one("#history-empty", Static)
         empty.display = not rows
         empty.update(Text("Not reviewed yet.", "italic"))
+
+    def acted_on(self) -> str | None:
+        return self.card.id
+
+    def card_changed(self) -> None:
+        self._load()
 
     def action_study(self) -> None:
         self.app.start_session(cards=[self.card.id], title=f"Card {self.card.id}")
