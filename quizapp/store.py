@@ -34,9 +34,11 @@ Times are stored as integer milliseconds since the epoch (UTC) and handed out as
 from __future__ import annotations
 
 import json
+import math
+import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -44,14 +46,16 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from quizapp.cardstate import NEW, CardState, Settings
+from quizapp.cardstate import NEW, CardState, FittedParameters, Settings
 from quizapp.dbfile import (
     BUSY_TIMEOUT_MS,
     FileIdentity,
     StoreError,
+    check_foreign,
     check_path,
     describe,
     not_ours,
+    open_untrusted,
 )
 from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version, random_uid, tables_at
 from quizapp.sanitize import short_repr
@@ -60,12 +64,16 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "MODES",
     "CardSets",
+    "ForeignLog",
+    "MergeCounts",
     "MisconceptionRow",
     "Review",
     "StateRow",
     "Store",
     "StoreError",
+    "Tombstone",
     "from_ms",
+    "read_foreign_log",
     "to_ms",
 ]
 
@@ -156,6 +164,23 @@ class CardSets(NamedTuple):
     started: frozenset[str]
     due: frozenset[str]
     mastered: frozenset[str]
+
+
+class Tombstone(NamedTuple):
+    """A review taken back by undo: its uid, when, and on which device."""
+
+    uid: str
+    undone_at: datetime
+    device: str | None
+
+
+class MergeCounts(NamedTuple):
+    """What :meth:`Store.merge_log` changed."""
+
+    added: tuple[Review, ...]  # the other log's reviews that were new here
+    tombstones: int  # undo records added
+    removed: int  # reviews here that were undone on the other machine
+    cards: tuple[str, ...]  # the cards whose state was replayed
 
 
 class MisconceptionRow(NamedTuple):
@@ -280,6 +305,9 @@ _INSERT_REVIEW = f"""
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
+#: A card's row, new, unless it has one: every logged review references its card's row.
+_ENSURE_CARD = "INSERT OR IGNORE INTO card_state (card_id) VALUES (?)"
+
 _UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
@@ -355,6 +383,16 @@ def _review_params(r: Review, prev_state: int, uid: str, device: str | None) -> 
         uid,
         device,
         r.mode,
+    )
+
+
+def _bad_review(path: Path, row: Sequence[Any]) -> StoreError:
+    """The message for a review row whose last item names its first unusable column."""
+    column = row[-1]
+    value = row[_REVIEW_COLUMNS.index(column)]
+    return StoreError(
+        f"{path}: review {short_repr(row[0])} of card {short_repr(row[1])}: column {column!r} "
+        f"holds {short_repr(value)}, not {_REVIEW_RULES[column].means}"
     )
 
 
@@ -503,6 +541,12 @@ class Store:
         with self._writing():
             self._conn.execute(_UPSERT_STATE, _state_params(state))
 
+    @_guarded
+    def put_states(self, states: Iterable[CardState]) -> None:
+        """Write many cards' states in ONE transaction (a whole replay lands, or nothing)."""
+        with self._writing():
+            self._conn.executemany(_UPSERT_STATE, [_state_params(state) for state in states])
+
     def bury(self, card_id: str, until: datetime | None) -> CardState:
         """Hide a card until ``until`` (None: unbury it); returns its state before."""
         return self._change_state(card_id, lambda s: replace(s, buried_until=until))
@@ -559,10 +603,37 @@ class Store:
                 if after.card_id != card_id:
                     raise ValueError("update() must keep the card id")
                 self._conn.execute(_UPSERT_STATE, _state_params(after))
+            else:
+                self._conn.execute(_ENSURE_CARD, (card_id,))
             uid = review.uid or random_uid()
             params = _review_params(review, before.state, uid, review.device or self.device)
             review_id = int(self._conn.execute(_INSERT_REVIEW, params).lastrowid)
         return before, after, review_id
+
+    @_guarded
+    def regrade_review(
+        self, review_id: int, before: CardState, rating: int, update: Callable[[CardState], CardState]
+    ) -> CardState:
+        """Change one review's rating in ONE transaction: its log row keeps its uid, time and
+        result and takes ``rating``; a scheduled review's card gets ``update(before)`` (the
+        state recomputed from the state before that review).  Returns the card's state now.
+
+        Raises StoreError when that review is not in the log any more (nothing changed).
+        """
+        with self._writing("grade"):
+            row = self._conn.execute(
+                "SELECT mode FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: that review of {before.card_id!r} is no longer in the log; nothing changed")
+            after = self.state(before.card_id)
+            if row[0] == "review":
+                after = update(before)
+                if after.card_id != before.card_id:
+                    raise ValueError("update() must keep the card id")
+                self._conn.execute(_UPSERT_STATE, _state_params(after))
+            self._conn.execute("UPDATE review_log SET rating = ? WHERE id = ?", (int(rating), review_id))
+        return after
 
     @_guarded
     def undo_review(self, review_id: int, before: CardState, at: datetime) -> bool:
@@ -591,6 +662,45 @@ class Store:
         return {uid for (uid,) in self._conn.execute("SELECT uid FROM review_tombstone")}
 
     @_guarded
+    def merge_log(
+        self,
+        reviews: Sequence[Review],
+        tombstones: Sequence[Tombstone],
+        replay: Callable[[str, list[Review]], CardState],
+    ) -> MergeCounts:
+        """Take in another log, in ONE transaction: its reviews that are new here (by uid: one
+        already here or undone anywhere is never added, so a merge is idempotent), its undo
+        records, the removal of the reviews here that it undid; then every card so touched gets
+        ``replay(card id, its merged reviews)`` as its state, keeping its bury and suspend flags.
+        The other log's reviews keep their uid, device, mode and row order (time, then id)."""
+        with self._writing("merge"):
+            here = dict(self._conn.execute("SELECT uid, card_id FROM review_log"))
+            undone = self.undone_uids()
+            new_tombstones = {t.uid: t for t in tombstones if t.uid not in undone}
+            gone = [uid for uid in new_tombstones if uid in here]
+            added: dict[str, Review] = {}
+            for review in sorted(reviews, key=lambda r: (to_ms(r.reviewed_at), r.id or 0)):
+                uid = review.uid or ""
+                if uid not in here and uid not in undone and uid not in new_tombstones:
+                    added.setdefault(uid, review)
+            cards = sorted({here[uid] for uid in gone} | {r.card_id for r in added.values()})
+            self._conn.executemany(
+                "INSERT INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
+                [(t.uid, to_ms(t.undone_at), t.device) for t in new_tombstones.values()],
+            )
+            self._conn.executemany("DELETE FROM review_log WHERE uid = ?", [(uid,) for uid in gone])
+            self._conn.executemany(_ENSURE_CARD, [(card_id,) for card_id in cards])
+            self._conn.executemany(
+                _INSERT_REVIEW, [_review_params(r, r.prev_state, uid, r.device) for uid, r in added.items()]
+            )
+            for card_id in cards:
+                kept = self.state(card_id)
+                state = replay(card_id, self.reviews(card_id))
+                flags = replace(state, buried_until=kept.buried_until, suspended=kept.suspended)
+                self._conn.execute(_UPSERT_STATE, _state_params(flags))
+        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards))
+
+    @_guarded
     def reviews(self, card_id: str | None = None, limit: int | None = None) -> list[Review]:
         """Review-log rows, newest first: one card's history, or everyone's."""
         sql = _SELECT_REVIEW
@@ -610,12 +720,7 @@ class Store:
         return out
 
     def _bad_review_value(self, row: Sequence[Any]) -> StoreError:
-        column = row[-1]
-        value = row[_REVIEW_COLUMNS.index(column)]
-        return StoreError(
-            f"{self.path}: review {short_repr(row[0])} of card {short_repr(row[1])}: column {column!r} "
-            f"holds {short_repr(value)}, not {_REVIEW_RULES[column].means}"
-        )
+        return _bad_review(self.path, row)
 
     def _check_reviews(self, where: str, params: Sequence[Any]) -> None:
         """Raise for the first unusable row among the reviews ``where`` selects."""
@@ -715,6 +820,39 @@ class Store:
         with self._writing():
             self._conn.executemany(_UPSERT_SETTING, [(key, json.dumps(stored[key])) for key in changes])
         return result
+
+    # -- fitted FSRS parameters ----------------------------------------------------------
+
+    #: The parameters ``quizapp optimize`` fitted, in the settings table (Settings ignores it).
+    FSRS_PARAMETERS_KEY = "fsrs.parameters"
+
+    def fsrs_parameters(self) -> FittedParameters | None:
+        """The FSRS parameters fitted to this database's log, or None for FSRS's defaults."""
+        stored = self.raw_settings().get(self.FSRS_PARAMETERS_KEY)
+        if stored is None:
+            return None
+        try:
+            parameters = tuple(float(w) for w in stored["parameters"])
+            fitted_at = from_ms(stored["fitted_at"])
+            reviews = stored["reviews"]
+            if not all(map(math.isfinite, parameters)) or not isinstance(reviews, int) or reviews < 0:
+                raise ValueError
+        except (TypeError, ValueError, KeyError, OverflowError, OSError):
+            raise StoreError(
+                f"{self.path}: setting {self.FSRS_PARAMETERS_KEY!r} holds {short_repr(stored)}, not fitted FSRS "
+                "parameters; run `quizapp optimize` again, or `quizapp optimize --reset` for the defaults"
+            ) from None
+        return FittedParameters(parameters, fitted_at, reviews)
+
+    @_guarded
+    def save_fsrs_parameters(self, fitted: FittedParameters | None) -> None:
+        """Store fitted parameters (None: back to FSRS's defaults)."""
+        with self._writing():
+            if fitted is None:
+                self._conn.execute("DELETE FROM settings WHERE key = ?", (self.FSRS_PARAMETERS_KEY,))
+                return
+            value = {"parameters": list(fitted.parameters), "fitted_at": to_ms(fitted.fitted_at), "reviews": fitted.reviews}
+            self._conn.execute(_UPSERT_SETTING, (self.FSRS_PARAMETERS_KEY, json.dumps(value)))
 
     # -- interface preferences (the theme, ...) --------------------------------------------
 
@@ -916,3 +1054,121 @@ def _read_version(conn: sqlite3.Connection) -> int:
     if "schema_version" not in _tables(conn):
         return 0
     return int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
+
+
+# -- another machine's database, read-only and untrusted (quizapp merge) --------------------------
+
+#: What a foreign database must have to be read: real tables (not views) with these columns.
+_FOREIGN_TABLES = {
+    "schema_version": ("version",),
+    "review_log": _REVIEW_COLUMNS,
+    "review_tombstone": ("uid", "undone_at", "device"),
+    "settings": ("key", "value"),
+    "meta": ("key", "value"),
+}
+_TOMBSTONE_RULES = {
+    rule.column: rule
+    for rule in (
+        _Rule("uid", _text("uid"), "a review id"),
+        _Rule("undone_at", _time("undone_at", "1"), "a time"),
+        _Rule("device", _text("device", False), "a device id"),
+    )
+}
+_SELECT_TOMBSTONE = _select(_TOMBSTONE_RULES, tuple(_TOMBSTONE_RULES), "review_tombstone")
+
+
+class ForeignLog(NamedTuple):
+    """What merging needs of another machine's database."""
+
+    path: Path
+    device: str | None
+    reviews: list[Review]
+    tombstones: list[Tombstone]
+    settings: Settings | None  # None when they cannot be read (settings_problem says why)
+    settings_problem: str | None
+
+
+def read_foreign_log(path: Path) -> ForeignLog:
+    """Read another quizapp database's log without trusting or changing it: opened by
+    :func:`quizapp.dbfile.open_untrusted` (read-only, nothing in its schema run; refused while a
+    journal is beside it), its schema
+    checked (tables, not views, with our columns; schema v2 or later, not newer than ours) and
+    every value checked by the store's own rules.  Raises :class:`StoreError` (one line)."""
+    check_foreign(path)
+    for suffix in ("-wal", "-journal"):  # a write in progress, or a file not closed cleanly
+        if os.path.lexists(f"{path}{suffix}"):
+            raise StoreError(
+                f"{path} is in use or was not closed cleanly (a {suffix} file is beside it); merge a copy "
+                "made by `quizapp backup` on that machine instead"
+            )
+    try:
+        conn = open_untrusted(path)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        _check_foreign_schema(conn, path)
+        reviews = []
+        for row in conn.execute(_SELECT_REVIEW):
+            if row[-1] is not None:
+                raise _bad_review(path, row)
+            reviews.append(_review_from_row(row[:-1]))
+        tombstones = []
+        for *values, bad in conn.execute(_SELECT_TOMBSTONE):
+            if bad is not None:
+                value = values[tuple(_TOMBSTONE_RULES).index(bad)]
+                raise StoreError(
+                    f"{path}: undo record {short_repr(values[0])}: column {bad!r} holds {short_repr(value)}, "
+                    f"not {_TOMBSTONE_RULES[bad].means}"
+                )
+            tombstones.append(Tombstone(values[0], from_ms(values[1]), values[2]))
+        settings, problem = _foreign_settings(conn)
+        device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        device_id = device[0] if device and isinstance(device[0], str) else None
+        return ForeignLog(path, device_id, reviews, tombstones, settings, problem)
+    except sqlite3.Error as exc:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise StoreError(f"{path} looks damaged ({exc}); nothing was merged") from None
+        raise StoreError(f"cannot read {path} ({exc}); nothing was merged") from None
+    finally:
+        conn.close()
+
+
+def _check_foreign_schema(conn: sqlite3.Connection, path: Path) -> None:
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
+    if kinds.get("schema_version") != "table":
+        shown = ", ".join(sorted(kinds)[:4]) + (", ..." if len(kinds) > 4 else "") or "no tables"
+        raise StoreError(f"{path} is not a quizapp database (it holds {shown})")
+    version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    latest = latest_version()
+    if version == 1:
+        raise StoreError(
+            f"{path} was written by an older quizapp (schema v1): open it once with this one "
+            f"(quizapp --db {path} stats upgrades it, after a backup), then merge again"
+        )
+    if not isinstance(version, int) or version < 1:
+        raise StoreError(f"{path} has a damaged schema (its schema_version table holds {short_repr(version)})")
+    if version > latest:
+        raise StoreError(f"{path} was written by a newer quizapp (schema v{version}; this one knows v{latest})")
+    for table, columns in _FOREIGN_TABLES.items():
+        if kinds.get(table) != "table":
+            what = "a view" if table in kinds else "missing"
+            raise StoreError(f"{path} is not a quizapp database of schema v{version} (its {table} is {what})")
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        missing = [column for column in columns if column not in have]
+        if missing:
+            raise StoreError(f"{path} is not a quizapp database of schema v{version} ({table} has no {missing[0]})")
+
+
+def _foreign_settings(conn: sqlite3.Connection) -> tuple[Settings | None, str | None]:
+    values = {}
+    for key, value in conn.execute("SELECT key, value FROM settings"):
+        if isinstance(key, str) and not key.startswith(Store.PREFERENCE_PREFIX):
+            try:
+                values[key] = json.loads(value)
+            except (TypeError, ValueError):
+                return None, f"setting {short_repr(key)} holds {short_repr(value)}, which is not JSON"
+    try:
+        return Settings.from_mapping(values), None
+    except (TypeError, ValueError) as exc:
+        return None, str(exc)

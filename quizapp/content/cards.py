@@ -16,8 +16,9 @@ from typing import Any, Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizapp.content import references
-from quizapp.content.model import CARD_CLASSES, KINDS, Card
+from quizapp.content import cloze, formulas, references
+from quizapp.content.messages import clip
+from quizapp.content.model import CARD_CLASSES, KINDS, Card, ClozeCard
 from quizapp.content.yamlnodes import (
     BOOL,
     INT,
@@ -50,6 +51,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "truefalse": (("statement", "answer"), ()),
     "exercise": (("generator",), ("params", "intro")),
     "code": (("task",), ("prompt",)),
+    "cloze": (("text",), ("accept",)),
 }
 assert set(FIELDS) == set(KINDS)
 
@@ -115,20 +117,24 @@ def _level(name: str, node: Node, levels: tuple[int, ...], generator: str | None
 
 @dataclass
 class CardResult:
-    """What reading one card gave: the card (None when it has problems), its id if readable."""
+    """What reading one deck entry gave: its cards (none when it has problems; a cloze entry gives
+    one per blank number), its id if readable, and the formulas it shows as written (which
+    validate reports, and which skip nothing)."""
 
-    card: Card | None
+    cards: tuple[Card, ...]
     card_id: str | None
     line: int
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
+    unrendered: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
 
 
 class FieldReader:
     """Reads the fields of one mapping node (a card, a deck's header), collecting every problem
-    rather than stopping at the first."""
+    rather than stopping at the first, and every formula that could not be rendered."""
 
     def __init__(self, node: MappingNode):
         self.errors: list[NodeError] = []
+        self.unrendered: list[NodeError] = []
         self.fields = fields_of(node, self.errors)
 
     def error(self, line: int, message: str) -> None:
@@ -143,6 +149,36 @@ class FieldReader:
         except NodeError as err:
             self.errors.append(err)
             return default
+
+    def prose(self, key: str, default: str | None = "") -> str | None:
+        """Text field ``key`` (:func:`text`) with its ``$...$`` formulas rendered; ``default`` when
+        it is absent or unreadable."""
+        value = self.get(key, text)
+        return default if value is None else self.rendered(value, self.fields[key][1])
+
+    def rendered(self, value: str, node: Node) -> str:
+        """Text the learner reads, read from ``node``, with its formulas rendered
+        (:mod:`quizapp.content.formulas`); one that cannot be is kept as written and noted."""
+        result = formulas.render(value)
+        hint = _DOUBLE_QUOTED_HINT if getattr(node, "style", None) == '"' else ""
+        for formula in result.unrendered:
+            message = f"cannot render {clip(formula.source, 60)}: {formula.reason}{hint}"
+            self.unrendered.append(NodeError(_line_at(node, value, formula.offset), message))
+        return result.text
+
+
+_DOUBLE_QUOTED_HINT = " (in double quotes a backslash is a YAML escape: use single quotes or a | block)"
+
+
+def _line_at(node: Node, value: str, offset: int) -> int:
+    """The file line of ``value[offset]``: exact in a literal block (``|``), whose lines are the
+    file's; the first line of the text in any other style, which folds lines."""
+    style = getattr(node, "style", None)
+    if style not in ("|", ">"):
+        return line_of(node)
+    leading = len(node.value) - len(node.value.lstrip("\n"))  # blank lines text() trimmed
+    below = value.count("\n", 0, offset) if style == "|" else 0
+    return line_of(node) + 1 + leading + below  # a block's text starts below its | or >
 
 
 class _CardReader(FieldReader):
@@ -168,7 +204,7 @@ def read_card(
     start = line_of(node)
     if not (isinstance(node, MappingNode) and node.tag == MAP):
         message = tag_problem(node) or f"must be a mapping with id, kind and its fields, not {describe(node)}"
-        return CardResult(None, None, start, [(start, f"card #{index}: {message}")])
+        return CardResult((), None, start, [(start, f"card #{index}: {message}")])
 
     r = _CardReader(node, names or references.current())
     for key in COMMON_REQUIRED:
@@ -194,10 +230,20 @@ def read_card(
         values = _read_common(r) | _KIND_READERS[kind](r)
 
     problems = sorted(((e.line, f"{label}: {e.message}") for e in r.errors), key=lambda p: p[0])
+    unrendered = [(e.line, f"{label}: {e.message}") for e in r.unrendered]
     if problems or kind is None or card_id is None:
-        return CardResult(None, card_id, start, problems)
-    card = CARD_CLASSES[kind](id=card_id, topic=topic_id, source=f"{path}:{start}", **values)
-    return CardResult(card, card_id, start, [])
+        return CardResult((), card_id, start, problems, unrendered)
+    source = f"{path}:{start}"
+    if kind == "cloze":
+        accepted = values.pop("accept")
+        cards: tuple[Card, ...] = tuple(
+            ClozeCard(id=f"{card_id}-c{n}", topic=topic_id, source=source, number=n, note=card_id,
+                      accept=accepted.get(n, ()), **values)
+            for n in cloze.numbers(values["text"])
+        )
+    else:
+        cards = (CARD_CLASSES[kind](id=card_id, topic=topic_id, source=source, **values),)
+    return CardResult(cards, card_id, start, [], unrendered)
 
 
 def _check_keys(r: _CardReader, kind: str, start: int) -> None:
@@ -218,7 +264,7 @@ def _check_keys(r: _CardReader, kind: str, start: int) -> None:
 
 
 def _read_common(r: _CardReader) -> dict[str, Any]:
-    values: dict[str, Any] = {"explain": r.get("explain", text, default="")}
+    values: dict[str, Any] = {"explain": r.prose("explain")}
     values["tags"] = tuple(t for t, _ in r.get("tags", text_list, "[axes, eval-mode]", default=()))
     refs = r.get("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
     values["refs"] = tuple(t for t, _ in refs)
@@ -235,15 +281,15 @@ def _read_common(r: _CardReader) -> dict[str, Any]:
 
 def _read_flashcard(r: _CardReader) -> dict[str, Any]:
     return {
-        "front": r.get("front", text, default=""),
-        "back": r.get("back", text, default=""),
+        "front": r.prose("front"),
+        "back": r.prose("back"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
 
 
 def _read_choice(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "prompt": r.get("prompt", text, default=""),
+        "prompt": r.prose("prompt"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
     options = r.get("options", text_list, "[first option, second option]")
@@ -251,7 +297,7 @@ def _read_choice(r: _CardReader) -> dict[str, Any]:
     if options is not None and not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         r.error(line_of(node), f"'options' needs {MIN_OPTIONS} to {MAX_OPTIONS} options, has {len(options)}")
         options = None
-    values["options"] = tuple(t for t, _ in options or ())
+    values["options"] = tuple(r.rendered(t, item) for t, item in options or ())
     answer_node = r.value_node("answer")
     if answer_node is not None:
         values["answer"] = _choice_answer(r, answer_node, len(options) if options else None)
@@ -282,7 +328,7 @@ def _choice_answer(r: _CardReader, node: Node, n_options: int | None) -> frozens
 
 def _read_truefalse(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "statement": r.get("statement", text, default=""),
+        "statement": r.prose("statement"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
     node = r.value_node("answer")
@@ -297,7 +343,7 @@ def _read_truefalse(r: _CardReader) -> dict[str, Any]:
 
 
 def _read_exercise(r: _CardReader) -> dict[str, Any]:
-    values: dict[str, Any] = {"intro": r.get("intro", text, default="")}
+    values: dict[str, Any] = {"intro": r.prose("intro")}
     gen_id = r.get("generator", text)
     values["generator"] = gen_id or ""
     registry = r.names.generators
@@ -361,7 +407,7 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
 
 def _read_code(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "prompt": r.get("prompt", text, default=""),
+        "prompt": r.prose("prompt"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
     task = r.get("task", text)
@@ -373,10 +419,44 @@ def _read_code(r: _CardReader) -> dict[str, Any]:
     return values
 
 
+def _read_cloze(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "text": r.get("text", text, default=""),
+        "level": r.get("level", _level, LEVELS, None, default=1),
+    }
+    node = r.value_node("text")
+    for problem in cloze.markup_problems(values["text"]) if values["text"] else ():
+        r.error(line_of(node), f"'text' {problem}")
+    node = r.value_node("accept")
+    values["accept"] = _accepted(r, node, cloze.numbers(values["text"])) if node is not None else {}
+    return values
+
+
+def _accepted(r: _CardReader, node: Node, numbers: list[int]) -> dict[int, tuple[str, ...]]:
+    """``accept: {c1: [other answer, ...]}``: more answers taken as right, per blank number."""
+    example = "{c1: [N H W, batch and spatial axes]}"
+    if not (isinstance(node, MappingNode) and node.tag == MAP):
+        r.error(line_of(node), _wrong("'accept'", node, f"a mapping of blanks to answers, e.g. {example}"))
+        return {}
+    out: dict[int, tuple[str, ...]] = {}
+    for key, (key_node, value_node) in fields_of(node, r.errors).items():
+        number = int(key[1:]) if re.fullmatch(r"c[1-9]\d*", key) else None
+        if number is None or number not in numbers:
+            used = ", ".join(f"c{n}" for n in numbers) or "none"
+            r.error(line_of(key_node), f"'accept' names {quote(key)}, which is not a blank of the text (its blanks: {used})")
+            continue
+        try:
+            out[number] = tuple(t for t, _ in text_list(f"'accept' {key}", value_node, "[N H W]"))
+        except NodeError as err:
+            r.errors.append(err)
+    return out
+
+
 _KIND_READERS: dict[str, Callable[[_CardReader], dict[str, Any]]] = {
     "flashcard": _read_flashcard,
     "choice": _read_choice,
     "truefalse": _read_truefalse,
     "exercise": _read_exercise,
     "code": _read_code,
+    "cloze": _read_cloze,
 }

@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizapp.backups import BackupError, daily_backup
 from quizapp.cardstate import format_interval
 from quizapp.store import StoreError
 from quizapp.tui.commands import QuizCommands
@@ -62,6 +63,17 @@ class QuizApp(App):
         self._theme_ready = True
         self.exit_when_ready = os.environ.get(READY_ENV, "") not in ("", "0")
 
+    def watch_app_focus(self, focus: bool) -> None:
+        """In a browser (Textual's web driver) the app starts blurred, so the first screen
+        focused nothing and Textual has nothing to give the focus back to: focus what the screen
+        would focus at a terminal start (its AUTO_FOCUS), or Enter and the arrows reach nothing."""
+        screen = self.screen
+        selector = self.AUTO_FOCUS if screen.AUTO_FOCUS is None else screen.AUTO_FOCUS
+        if focus and screen.focused is None and selector:
+            first = next((widget for widget in screen.query(selector) if widget.focusable), None)
+            if first is not None:
+                screen.set_focus(first)
+
     def get_default_screen(self) -> Screen:
         return self._home
 
@@ -77,6 +89,16 @@ class QuizApp(App):
         if self.exit_when_ready:
             os.write(1, f"{READY_MARKER} {time.time():.6f}\n".encode())
             self.exit()
+            return
+        self.run_worker(self._back_up_daily, thread=True, group="backup", exit_on_error=False)
+
+    def _back_up_daily(self) -> None:
+        """Today's backup of the database (quizapp.backups), off the UI thread; a failure is a
+        warning, never the end of the app."""
+        try:
+            daily_backup(self.ctx.store.path, self.ctx.now())
+        except BackupError as problem:
+            self.call_from_thread(self.notify, str(problem), title="No backup today", severity="warning", markup=False)
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -139,6 +161,12 @@ class QuizApp(App):
 
         if not isinstance(self.screen, BrowserScreen):
             self.push_screen(BrowserScreen(self.ctx))
+
+    def action_open_settings(self) -> None:
+        from quizapp.tui.screens.settings import SettingsScreen  # here, not at the top: ~5 ms of start-up
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.ctx))
 
     def action_help(self) -> None:
         # Here, not at the top: help lists every screen's keys, so it imports them all, the study

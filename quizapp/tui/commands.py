@@ -33,6 +33,7 @@ class QuizCommands(Provider):
             ("Practise exercises", app.action_practise, "The highlighted topic's exercises, now"),
             ("Open stats", app.action_open_stats, "Reviews per day, retention, forecast, mastery"),
             ("Browse cards", app.action_browse, "Search cards by text, topic, tag, kind"),
+            ("Settings", app.action_open_settings, "Retention, daily limits, learning steps, FSRS parameters"),
             ("Help", app.action_help, "Every key of every screen"),
             ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
         ]

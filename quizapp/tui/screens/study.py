@@ -4,7 +4,7 @@ The screen only moves between states; the session decides what comes next and re
 grade before returning, so leaving at any moment (q, escape, closing the terminal) loses nothing
 that was answered.
 
-    card shown --answer--> feedback --enter--> next card ... --> summary
+    card shown --answer--> feedback (1-4 changes the grade) --enter--> next card ... --> summary
     flashcard: front --space--> back + grade buttons --1-4--> next card
 
 Keys that would clash with typing (u, s, q, b, !) act only when no answer field has focus; escape
@@ -51,8 +51,12 @@ def _leave_on_store_error(handler: Callable[..., Awaitable[None]]) -> Callable[.
 
 
 class StudyScreen(Screen):
+    #: Below 70 columns (a phone in a browser) the screen has the class -narrow.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     DEFAULT_CSS = """
     StudyScreen #study-body { height: 1fr; }
+    /* the screen owns the breakpoint: all four grades fit a phone's 60 columns, even at months */
+    StudyScreen.-narrow FlashcardView .grade { min-width: 0; padding: 0; }
     """
 
     BINDINGS = [
@@ -107,7 +111,7 @@ class StudyScreen(Screen):
             target.focus()
 
     async def show_feedback(self, outcome: Any, shown: Any) -> None:
-        view = FeedbackView(outcome, self.ctx.library, shown=shown, id="feedback")
+        view = FeedbackView(outcome, self.ctx.library, shown=shown, grades=self.session.grade_options(), id="feedback")
         self.query_one(CardHeader).show(card_facts(outcome.presented), self.session.remaining())
         await self.query_one("#study-body", Container).mount(view)
         await self._display(view)
@@ -162,6 +166,10 @@ class StudyScreen(Screen):
             from quizapp.tui.widgets.code import CodeView
 
             return CodeView(id="code-view")
+        if kind == "cloze":
+            from quizapp.tui.widgets.cloze import ClozeView
+
+            return ClozeView(id="cloze-view")
         raise ValueError(f"no view for {kind} cards")
 
     def _load_drill(self, view: Any, presented: Any) -> None:
@@ -251,6 +259,13 @@ class StudyScreen(Screen):
     async def on_feedback_view_next(self, message: FeedbackView.Next) -> None:
         message.stop()
         await self.advance()
+
+    @_leave_on_store_error
+    async def on_feedback_view_regrade(self, message: FeedbackView.Regrade) -> None:
+        message.stop()
+        view = self.view
+        if isinstance(view, FeedbackView):
+            view.show_grade(self.session.regrade(message.rating))
 
     # -- session keys ----------------------------------------------------------------------------
 
