@@ -21,6 +21,11 @@ through FSRS gives, so two machines' databases can be merged by taking the union
 - ``meta``: facts about the database itself; ``device`` is this database's device id, made once
   when v2 is applied (a copy of the file keeps it: the reviews' uids, not the device, keep two
   copies apart).
+
+**Schema v3: resets.**  ``quizapp card ID reset`` puts a card back to new and keeps its reviews;
+``card_reset`` records when (with a uid and the device, like a review), so a replay of the log
+(``quizapp.replay``: ``optimize --reschedule``, a merge) starts after the card's last reset
+instead of bringing the old schedule back.
 """
 
 from __future__ import annotations
@@ -155,8 +160,25 @@ V2 = Migration(
     ),
 )
 
+V3 = Migration(
+    version=3,
+    description="card resets: a card put back to new keeps its reviews, and a replay starts after",
+    tables=("card_reset",),
+    steps=(
+        """
+        CREATE TABLE card_reset (
+            uid      TEXT PRIMARY KEY,
+            card_id  TEXT NOT NULL,
+            reset_at INTEGER NOT NULL,
+            device   TEXT
+        )
+        """,
+        "CREATE INDEX card_reset_card ON card_reset (card_id, reset_at)",
+    ),
+)
+
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

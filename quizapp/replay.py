@@ -6,23 +6,32 @@ the time (its fuzz is seeded by the card id and the review count).  So a merge o
 logs (quizapp.merge) and a reschedule with new FSRS parameters both come down to this one loop.
 
 Only ``review`` rows move a card; ``cram`` and ``mock`` rows are in the log but left alone, as
-they are live.  Buried and suspended are not in the log: the caller keeps those flags.
+they are live.  A card put back to new (``quizapp card ID reset``) starts again at its last reset:
+:func:`after_resets` keeps only the reviews since (for a replay, as for fitting FSRS).  Buried and
+suspended are not in the log: the caller keeps those flags.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from quizapp.cardstate import CardState
 from quizapp.scheduler import Rating, Scheduler
 from quizapp.store import Review, to_ms
 
-__all__ = ["replay_card", "replay_order"]
+__all__ = ["after_resets", "replay_card", "replay_order"]
 
 
 def replay_order(review: Review) -> tuple[int, int]:
     """The order reviews are replayed in: time, then the row id for reviews in the same ms."""
     return to_ms(review.reviewed_at) or 0, review.id if review.id is not None else 0
+
+
+def after_resets(reviews: Iterable[Review], resets: Mapping[str, datetime]) -> list[Review]:
+    """The reviews that make each card's memory now: for a card that was reset
+    (:meth:`quizapp.store.Store.resets`), only those after its last reset."""
+    return [r for r in reviews if r.card_id not in resets or r.reviewed_at > resets[r.card_id]]
 
 
 def replay_card(card_id: str, reviews: Sequence[Review], scheduler: Scheduler) -> CardState:

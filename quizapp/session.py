@@ -1,6 +1,6 @@
 """The study loop, with no UI in it: pick the next card, present it, take an answer, grade, record.
 
-The TUI and ``quizapp drill --plain`` both drive this one class (built by
+The TUI and ``quizapp study --plain`` both drive this one class (built by
 :func:`quizapp.study.open_session`), so everything a user can do while studying is testable
 without a terminal.  Time comes from an injectable ``now`` callable and randomness (exercise
 seeds, option order) from an injectable ``random.Random``.
@@ -372,6 +372,15 @@ class Session:
         """The session's clock (injectable for tests)."""
         return self._now()
 
+    def study_day(self) -> tuple[datetime, datetime]:
+        """When today's study day began and when the next one begins (``day_starts_at``)."""
+        return self._today(self._now())
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The ids of the cards this session draws from (its topics and tags), in content order."""
+        return tuple(self._scope)
+
     def teaching_cards(self, misconception: str) -> tuple[str, ...]:
         """Ids of the cards whose ``teaches`` names ``misconception``, in content order."""
         return tuple(cid for cid, card in self._cards.items() if misconception in card.teaches)
@@ -500,7 +509,8 @@ class Session:
     def regrade(self, rating: Rating | int) -> Outcome:
         """Replace the last grade's rating (an auto grade the user corrects, Hard instead of
         Good) before the next card is shown: the review keeps its time and result, and the card's
-        state is recomputed from the state before it, in one store transaction.  Undo still
+        state is recomputed from the state before it, in one store transaction (the log row is
+        replaced by one with a new uid: :meth:`quizapp.store.Store.regrade_review`).  Undo still
         takes the review back as a whole."""
         graded = self._last_grade()
         rating = Rating(int(rating))
@@ -508,10 +518,12 @@ class Session:
         if rating == outcome.rating:
             return outcome
         at = outcome.reviewed_at
-        after = self.store.regrade_review(
-            outcome.review_id, graded.state, int(rating), lambda state: self.scheduler.review(state, rating, at)
+        after, review_id = self.store.regrade_review(
+            outcome.review_id, graded.state, int(rating), lambda state: self.scheduler.review(state, rating, at), self._now()
         )
-        changed = replace(outcome, rating=rating, state=after, leech=after.is_leech(self.settings.leech_lapses))
+        changed = replace(
+            outcome, rating=rating, state=after, review_id=review_id, leech=after.is_leech(self.settings.leech_lapses)
+        )
         self._undo[-1] = replace(graded, outcome=changed)
         self._queue_after(changed)
         return changed

@@ -174,6 +174,15 @@ class Tombstone(NamedTuple):
     device: str | None
 
 
+class CardReset(NamedTuple):
+    """A card put back to new (``quizapp card ID reset``): a replay starts after it."""
+
+    uid: str
+    card_id: str
+    reset_at: datetime
+    device: str | None
+
+
 class MergeCounts(NamedTuple):
     """What :meth:`Store.merge_log` changed."""
 
@@ -181,6 +190,7 @@ class MergeCounts(NamedTuple):
     tombstones: int  # undo records added
     removed: int  # reviews here that were undone on the other machine
     cards: tuple[str, ...]  # the cards whose state was replayed
+    resets: int = 0  # card resets added
 
 
 class MisconceptionRow(NamedTuple):
@@ -290,6 +300,7 @@ _CARD_SETS = f"""
 """
 _SELECT_REVIEW = _select(_REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
 _REVIEW_BAD = _first_bad(_REVIEW_RULES, _REVIEW_COLUMNS)
+_RESET_VALID = f"{_text('card_id')} AND {_time('reset_at', '1')}"
 
 _UPSERT_STATE = f"""
     INSERT INTO card_state ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -303,6 +314,13 @@ _UPSERT_STATE = f"""
 _INSERT_REVIEW = f"""
     INSERT INTO review_log ({', '.join(_REVIEW_COLUMNS[1:])})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+#: A copy of review ``:id`` with a new ``:rating``, ``:uid`` and ``:device`` (a changed grade).
+_COPY_REVIEW = f"""
+    INSERT INTO review_log ({', '.join(_REVIEW_COLUMNS[1:])})
+    SELECT {', '.join(':' + c if c in ('rating', 'uid', 'device') else c for c in _REVIEW_COLUMNS[1:])}
+    FROM review_log WHERE id = :id
 """
 
 #: A card's row, new, unless it has one: every logged review references its card's row.
@@ -561,6 +579,35 @@ class Store:
         return self._change_state(card_id, lambda s: CardState(card_id, suspended=s.suspended))
 
     @_guarded
+    def reset_card(self, card_id: str, at: datetime) -> CardState:
+        """Put a card back to new at ``at``, in ONE transaction: its schedule, reps and lapses are
+        forgotten (it stays buried or suspended as it was) and the reset is recorded, so that a
+        replay of the log starts after it (:meth:`resets`); the review log keeps every row.
+        Returns its state before."""
+        with self._writing():
+            before = self.state(card_id)
+            fresh = CardState(card_id, buried_until=before.buried_until, suspended=before.suspended)
+            self._conn.execute(_UPSERT_STATE, _state_params(fresh))
+            self._conn.execute(
+                "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
+                (random_uid(), card_id, to_ms(at), self.device),
+            )
+        return before
+
+    @_guarded
+    def resets(self) -> dict[str, datetime]:
+        """When each card that was ever reset was last put back to new, by card id."""
+        bad = self._conn.execute(
+            f"SELECT card_id, reset_at FROM card_reset WHERE NOT ({_RESET_VALID}) LIMIT 1"
+        ).fetchone()
+        if bad is not None:
+            raise StoreError(
+                f"{self.path}: the reset of card {short_repr(bad[0])} holds {short_repr(bad[1])}, not a time"
+            )
+        rows = self._conn.execute("SELECT card_id, max(reset_at) FROM card_reset GROUP BY card_id")
+        return {card_id: from_ms(at) for card_id, at in rows}
+
+    @_guarded
     def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:
         with self._writing():
             before = self.state(card_id)
@@ -612,28 +659,41 @@ class Store:
 
     @_guarded
     def regrade_review(
-        self, review_id: int, before: CardState, rating: int, update: Callable[[CardState], CardState]
-    ) -> CardState:
-        """Change one review's rating in ONE transaction: its log row keeps its uid, time and
-        result and takes ``rating``; a scheduled review's card gets ``update(before)`` (the
-        state recomputed from the state before that review).  Returns the card's state now.
+        self, review_id: int, before: CardState, rating: int, update: Callable[[CardState], CardState], at: datetime
+    ) -> tuple[CardState, int]:
+        """Change one review's rating in ONE transaction; returns the card's state now and the
+        review's new row id.  A log row is a fact another machine may already hold under its uid,
+        so it is never edited: the row is taken back as an undo would (its uid recorded as undone
+        at ``at``) and a copy with ``rating`` is logged under a new uid, keeping its time, result
+        and mode.  So a merge never meets one uid with two ratings.  A scheduled review's card
+        gets ``update(before)`` (the state recomputed from the state before that review).
 
         Raises StoreError when that review is not in the log any more (nothing changed).
         """
         with self._writing("grade"):
             row = self._conn.execute(
-                "SELECT mode FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
+                "SELECT uid, mode FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
             ).fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: that review of {before.card_id!r} is no longer in the log; nothing changed")
+            old_uid, mode = row
             after = self.state(before.card_id)
-            if row[0] == "review":
+            if mode == "review":
                 after = update(before)
                 if after.card_id != before.card_id:
                     raise ValueError("update() must keep the card id")
                 self._conn.execute(_UPSERT_STATE, _state_params(after))
-            self._conn.execute("UPDATE review_log SET rating = ? WHERE id = ?", (int(rating), review_id))
-        return after
+            new_id = int(
+                self._conn.execute(
+                    _COPY_REVIEW, {"rating": int(rating), "uid": random_uid(), "device": self.device, "id": review_id}
+                ).lastrowid
+            )
+            self._conn.execute("DELETE FROM review_log WHERE id = ?", (review_id,))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
+                (old_uid, to_ms(at), self.device),
+            )
+        return after, new_id
 
     @_guarded
     def undo_review(self, review_id: int, before: CardState, at: datetime) -> bool:
@@ -667,13 +727,17 @@ class Store:
         reviews: Sequence[Review],
         tombstones: Sequence[Tombstone],
         replay: Callable[[str, list[Review]], CardState],
+        resets: Sequence[CardReset] = (),
     ) -> MergeCounts:
         """Take in another log, in ONE transaction: its reviews that are new here (by uid: one
         already here or undone anywhere is never added, so a merge is idempotent), its undo
-        records, the removal of the reviews here that it undid; then every card so touched gets
-        ``replay(card id, its merged reviews)`` as its state, keeping its bury and suspend flags.
+        records, the removal of the reviews here that it undid, its card resets (by uid); then
+        every card so touched gets ``replay(card id, its merged reviews)`` as its state, keeping
+        its bury and suspend flags (``replay`` sees :meth:`resets` with the new ones).
         The other log's reviews keep their uid, device, mode and row order (time, then id)."""
         with self._writing("merge"):
+            known_resets = {row[0] for row in self._conn.execute("SELECT uid FROM card_reset")}
+            new_resets = {r.uid: r for r in resets if r.uid not in known_resets}
             here = dict(self._conn.execute("SELECT uid, card_id FROM review_log"))
             undone = self.undone_uids()
             new_tombstones = {t.uid: t for t in tombstones if t.uid not in undone}
@@ -683,7 +747,13 @@ class Store:
                 uid = review.uid or ""
                 if uid not in here and uid not in undone and uid not in new_tombstones:
                     added.setdefault(uid, review)
-            cards = sorted({here[uid] for uid in gone} | {r.card_id for r in added.values()})
+            cards = sorted(
+                {here[uid] for uid in gone} | {r.card_id for r in added.values()} | {r.card_id for r in new_resets.values()}
+            )
+            self._conn.executemany(
+                "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
+                [(r.uid, r.card_id, to_ms(r.reset_at), r.device) for r in new_resets.values()],
+            )
             self._conn.executemany(
                 "INSERT INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
                 [(t.uid, to_ms(t.undone_at), t.device) for t in new_tombstones.values()],
@@ -698,7 +768,7 @@ class Store:
                 state = replay(card_id, self.reviews(card_id))
                 flags = replace(state, buried_until=kept.buried_until, suspended=kept.suspended)
                 self._conn.execute(_UPSERT_STATE, _state_params(flags))
-        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards))
+        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards), len(new_resets))
 
     @_guarded
     def reviews(self, card_id: str | None = None, limit: int | None = None) -> list[Review]:
@@ -1075,6 +1145,16 @@ _TOMBSTONE_RULES = {
     )
 }
 _SELECT_TOMBSTONE = _select(_TOMBSTONE_RULES, tuple(_TOMBSTONE_RULES), "review_tombstone")
+_RESET_RULES = {
+    rule.column: rule
+    for rule in (
+        _Rule("uid", _text("uid"), "a reset id"),
+        _Rule("card_id", _text("card_id"), "a card id"),
+        _Rule("reset_at", _time("reset_at", "1"), "a time"),
+        _Rule("device", _text("device", False), "a device id"),
+    )
+}
+_SELECT_RESET = _select(_RESET_RULES, tuple(_RESET_RULES), "card_reset")
 
 
 class ForeignLog(NamedTuple):
@@ -1086,6 +1166,7 @@ class ForeignLog(NamedTuple):
     tombstones: list[Tombstone]
     settings: Settings | None  # None when they cannot be read (settings_problem says why)
     settings_problem: str | None
+    resets: list[CardReset]  # empty before schema v3
 
 
 def read_foreign_log(path: Path) -> ForeignLog:
@@ -1112,19 +1193,14 @@ def read_foreign_log(path: Path) -> ForeignLog:
             if row[-1] is not None:
                 raise _bad_review(path, row)
             reviews.append(_review_from_row(row[:-1]))
-        tombstones = []
-        for *values, bad in conn.execute(_SELECT_TOMBSTONE):
-            if bad is not None:
-                value = values[tuple(_TOMBSTONE_RULES).index(bad)]
-                raise StoreError(
-                    f"{path}: undo record {short_repr(values[0])}: column {bad!r} holds {short_repr(value)}, "
-                    f"not {_TOMBSTONE_RULES[bad].means}"
-                )
-            tombstones.append(Tombstone(values[0], from_ms(values[1]), values[2]))
+        tombstones = [
+            Tombstone(uid, from_ms(at), device)
+            for uid, at, device in _checked_rows(conn, path, _SELECT_TOMBSTONE, _TOMBSTONE_RULES, "undo record")
+        ]
         settings, problem = _foreign_settings(conn)
         device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         device_id = device[0] if device and isinstance(device[0], str) else None
-        return ForeignLog(path, device_id, reviews, tombstones, settings, problem)
+        return ForeignLog(path, device_id, reviews, tombstones, settings, problem, _foreign_resets(conn, path))
     except sqlite3.Error as exc:
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
@@ -1132,6 +1208,31 @@ def read_foreign_log(path: Path) -> ForeignLog:
         raise StoreError(f"cannot read {path} ({exc}); nothing was merged") from None
     finally:
         conn.close()
+
+
+def _foreign_resets(conn: sqlite3.Connection, path: Path) -> list[CardReset]:
+    """The other database's card resets (schema v3 on; none before), each value checked."""
+    if conn.execute("SELECT type FROM sqlite_master WHERE name = 'card_reset'").fetchone() != ("table",):
+        return []
+    return [
+        CardReset(uid, card_id, from_ms(at), device)
+        for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, _RESET_RULES, "card reset")
+    ]
+
+
+def _checked_rows(conn: sqlite3.Connection, path: Path, select: str, rules: dict[str, _Rule], what: str) -> list[list[Any]]:
+    """The rows ``select`` reads (its last column names the first bad one), or a one-line
+    StoreError naming the first row that breaks ``rules``."""
+    rows = []
+    for *values, bad in conn.execute(select):
+        if bad is not None:
+            value = values[tuple(rules).index(bad)]
+            raise StoreError(
+                f"{path}: {what} {short_repr(values[0])}: column {bad!r} holds {short_repr(value)}, "
+                f"not {rules[bad].means}"
+            )
+        rows.append(values)
+    return rows
 
 
 def _check_foreign_schema(conn: sqlite3.Connection, path: Path) -> None:

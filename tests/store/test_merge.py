@@ -140,6 +140,36 @@ def test_bury_and_suspend_stay_this_machine_s_own(machines):
         assert a.state("f1").suspended and a.state("f2").buried_until == T0 + timedelta(days=90)
 
 
+def test_a_card_reset_on_one_machine_is_reset_on_the_other_after_a_merge(machines, tmp_path):
+    """The desktop puts f0 back to new after both machines studied it; the laptop's later reviews
+    of f0 count from the reset on, its earlier ones (and the desktop's) no more."""
+    laptop, desktop, _ = machines
+    reset_at = T0 + timedelta(days=40)
+    with Store.open(desktop) as b:
+        b.reset_card("f0", reset_at)
+    with Store.open(laptop) as a:
+        later = Review("f0", reset_at + timedelta(hours=1), int(Rating.Good), "flashcard")
+        a.apply_review("f0", lambda s: s, later)  # the state is replayed by the merge below
+        report = merge(a, desktop)
+        assert report.resets == 1 and "f0" in report.cards
+        assert a.resets() == {"f0": reset_at}
+        state = a.state("f0")
+        # one Good review of a new card, by hand: exactly one rep, no lapse, reviewed then
+        assert (state.reps, state.lapses, state.last_review) == (1, 0, later.reviewed_at)
+        again = merge(a, desktop)
+        assert again.resets == 0 and not again.changed
+
+
+def test_a_bad_card_reset_in_the_other_file_is_one_line(machines, tmp_path, capsys):
+    laptop, desktop, _ = machines
+    other = _copy_with(desktop, tmp_path / "other.db", "INSERT INTO card_reset VALUES ('r1', 'f0', 'soon', NULL)")
+    before = dump(laptop)
+    assert main(["--db", str(laptop), "merge", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "card reset 'r1': column 'reset_at' holds 'soon', not a time" in err
+    assert dump(laptop) == before
+
+
 def test_a_cram_review_of_a_card_never_seen_here_is_taken_over(tmp_path, clock):
     here, there = tmp_path / "here.db", tmp_path / "there.db"
     Store.open(here).close()
