@@ -573,11 +573,6 @@ class Store:
         """Take a card out of every queue (or put it back); returns its state before."""
         return self._change_state(card_id, lambda s: replace(s, suspended=suspended))
 
-    def reset(self, card_id: str) -> CardState:
-        """Make a card new again: its schedule is forgotten, its reviews stay in the log, a
-        suspension stays; returns its state before."""
-        return self._change_state(card_id, lambda s: CardState(card_id, suspended=s.suspended))
-
     @_guarded
     def reset_card(self, card_id: str, at: datetime) -> CardState:
         """Put a card back to new at ``at``, in ONE transaction: its schedule, reps and lapses are

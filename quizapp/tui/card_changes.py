@@ -1,9 +1,10 @@
 """Changing a card's schedule by hand, as the browser offers it: suspend, unsuspend, unbury,
 reset, and undo, newest first.  No Textual here; each change is one store transaction.
 
-An undo puts back the card's whole state as it was before the change, but only while the card is
-still as the change left it: a card studied (or changed elsewhere) since is left alone, and the
-undo says so.
+An undo puts back what the change changed (the suspension, or the burial), but only while that is
+still as the change left it: a card unsuspended or buried again elsewhere since is left alone,
+and the undo says so; its schedule, studied or reset meanwhile, is never touched.  A reset is not undone: it is recorded for replays and merges between devices
+(``Store.reset_card``), so it is asked for first instead, as ``quizapp card ID reset`` does.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from quizapp.store import Store
 @dataclass(frozen=True)
 class Change:
     card_id: str
-    what: str  # "suspend", "unsuspend", "unbury", "reset"
+    what: str  # "suspend", "unsuspend", "unbury"
     before: CardState
-    after: CardState
 
 
 class CardChanges:
@@ -51,17 +51,26 @@ class CardChanges:
 
     def reset(self, card_id: str) -> str:
         """Forget the card's schedule: it is new again (its reviews stay in the history)."""
-        self._record(card_id, "reset", self.store.reset(card_id))
+        if self.store.state(card_id).is_new:
+            return f"{card_id} is new already: nothing to reset."
+        self.store.reset_card(card_id, self.now())
         return f"{card_id} is new again; its review history is kept."
 
     def undo(self) -> str:
         if not self._done:
             return "Nothing to undo."
         change = self._done.pop()
-        if self.store.state(change.card_id) != change.after:
-            return f"{change.card_id} has changed since the {change.what}: not undone."
-        self.store.put_state(change.before)
-        return f"Undone: the {change.what} of {change.card_id}."
+        card_id, before = change.card_id, change.before
+        now = self.store.state(card_id)
+        if change.what == "unbury":
+            if now.is_buried(self.now()):
+                return f"{card_id} was buried again since the unbury: not undone."
+            self.store.bury(card_id, before.buried_until)
+        else:
+            if now.suspended == before.suspended:
+                return f"{card_id} has changed since the {change.what}: not undone."
+            self.store.set_suspended(card_id, before.suspended)
+        return f"Undone: the {change.what} of {card_id}."
 
     def _record(self, card_id: str, what: str, before: CardState) -> None:
-        self._done.append(Change(card_id, what, before, self.store.state(card_id)))
+        self._done.append(Change(card_id, what, before))

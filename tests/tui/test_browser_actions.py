@@ -1,5 +1,6 @@
 """Changing a card from the browser (issue 14, item 12): suspend and unsuspend, unbury, reset, each
-by a key and from the palette, undone with u; the card's detail shows the state it is in."""
+by a key and from the palette; u undoes a suspend, unsuspend or unbury (a reset is asked for first
+and not undone); the card's detail shows the state it is in."""
 
 from __future__ import annotations
 
@@ -99,9 +100,21 @@ async def test_r_resets_after_a_confirmation_keeping_the_reviews(make_app):
         assert app.ctx.store.state("tui-tf") == CardState("tui-tf")
         assert len(app.ctx.store.reviews("tui-tf")) == 1
         assert row_state(app).split()[3] == "new"  # id, topic, kind, state...
-        await pilot.press("u")
+        assert app.ctx.store.resets() == {"tui-tf": NOW}  # recorded, for replays and merges
+        await pilot.press("u")  # a reset is not undone (the confirmation says so)
         await settle(pilot)
-        assert app.ctx.store.state("tui-tf") == LEARNED
+        assert app.ctx.store.state("tui-tf") == CardState("tui-tf")
+
+
+async def test_r_on_a_new_card_says_there_is_nothing_to_reset(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await browse_to(app, pilot, "tui-tf")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)  # nothing asked
+        assert any("new already" in n.message for n in app._notifications)
+        assert app.ctx.store.resets() == {}
 
 
 async def test_the_palette_offers_the_highlighted_card_s_actions(make_app):
@@ -136,22 +149,22 @@ async def test_the_detail_shows_the_state_and_takes_the_same_keys(make_app):
         await pilot.press("r", "y")
         await settle(pilot)
         assert state().startswith("New") and "1 earlier review" in state() and "suspended" in state()
-        await pilot.press("u", "u")
+        await pilot.press("u")  # undoes the suspend; the reset stays
         await settle(pilot)
-        assert state().startswith("Review") and "suspended" not in state()
+        assert state().startswith("New") and "suspended" not in state()
         await pilot.press("escape")  # back in the browser, which shows the same
         await settle(pilot)
-        assert "review" in row_state(app) and "suspended" not in row_state(app)
+        assert row_state(app).split()[3] == "new" and "suspended" not in row_state(app)
 
 
 # -- the changes themselves, without a screen -----------------------------------------------------
 
 
 def test_undo_leaves_a_card_alone_when_it_changed_since(empty_store):
-    learned(empty_store)
     changes = CardChanges(empty_store, lambda: NOW)
-    changes.reset("tui-tf")
-    learned(empty_store)  # studied again after the reset
+    changes.toggle_suspended("tui-tf")
+    empty_store.set_suspended("tui-tf", False)  # unsuspended elsewhere (say, quizapp card)
+    learned(empty_store)  # and studied
     message = changes.undo()
     assert "changed since" in message
     assert empty_store.state("tui-tf") == LEARNED

@@ -1,6 +1,6 @@
 """The keys and palette entries that change one card's schedule by hand, shared by the browser
-(the highlighted row) and a card's detail: x suspends or unsuspends, b unburies, r resets (after
-a confirmation), u undoes the last of these.  The changes are :mod:`quizapp.tui.card_changes`."""
+(the highlighted row) and a card's detail: x suspends or unsuspends, b unburies, u undoes the
+last of these; r resets, after a confirmation (a reset is not undone).  The changes are :mod:`quizapp.tui.card_changes`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from quizapp.tui.screens.confirm import ConfirmScreen
 CARD_BINDINGS = [
     Binding("x", "toggle_suspend", "Suspend", tooltip="Suspend the card, or unsuspend it"),
     Binding("r", "reset", "Reset", tooltip="Reset the card to new (asks first; its history stays)"),
-    Binding("u", "undo_change", "Undo", tooltip="Undo the last suspend, unbury or reset"),
+    Binding("u", "undo_change", "Undo", tooltip="Undo the last suspend, unsuspend or unbury"),
     Binding("b", "unbury", "Unbury", tooltip="Unbury the card: it can be studied today"),
 ]
 
@@ -65,10 +65,13 @@ class CardActionsScreen(Screen):
         card_id = self.acted_on()
         if card_id is None:
             return
+        if self.changes.store.state(card_id).is_new:  # nothing to forget: say so, ask nothing
+            self._apply(self.changes.reset)
+            return
         question = ConfirmScreen(
             f"Reset {card_id} to new?",
             "Its schedule is forgotten and it is introduced again like a new card; its review "
-            "history stays. u undoes it.",
+            "history stays. This cannot be undone.",
             yes="reset it",
         )
         self.app.push_screen(question, callback=lambda yes: self._apply(self.changes.reset) if yes else None)
@@ -86,7 +89,8 @@ class CardActionsScreen(Screen):
             out.append((f"{verb} card {card_id}", self.action_toggle_suspend, "Take it out of every queue, or put it back"))
             if state.is_buried(self.changes.now()):
                 out.append((f"Unbury card {card_id}", self.action_unbury, "It can be studied today"))
-            out.append((f"Reset card {card_id}", self.action_reset, "New again (asks first; the history stays)"))
+            if not state.is_new:
+                out.append((f"Reset card {card_id}", self.action_reset, "New again (asks first; the history stays)"))
         last = self.changes.last
         if last is not None:
             out.append((f"Undo: {last.what} {last.card_id}", self.action_undo_change, "Put the card back as it was"))
