@@ -37,6 +37,8 @@ HELP_LINE = (
 class BrowserScreen(CardActionsScreen):
     """Search every card; enter opens one (its text, state and review history)."""
 
+    PLACE = "the browser"  # where the summary of a session started here returns
+
     DEFAULT_CSS = """
     BrowserScreen #search {
         margin: 0 1;
@@ -231,6 +233,8 @@ class BrowserScreen(CardActionsScreen):
 
 class CardDetailScreen(CardActionsScreen):
     """One card in full: text, explanation, references, state and review history."""
+
+    PLACE = "the card"  # where the summary of a session started here returns
 
     DEFAULT_CSS = """
     CardDetailScreen #detail {

@@ -81,6 +81,8 @@ def _catalog() -> dict[str, Any]:
 class StatsScreen(Screen):
     """Reviews per day, retention, forecast, mastery per topic and misconceptions."""
 
+    PLACE = "the stats"  # where the summary of a session started here returns
+
     DEFAULT_CSS = """
     StatsScreen TabPane {
         padding: 0 1;

@@ -194,8 +194,15 @@ class StudyScreen(Screen):
             return
         self.finished = True
         from quizapp.tui.screens.summary import SummaryScreen
+        from quizapp.why_empty import why_empty
 
-        self.app.switch_screen(SummaryScreen(self.session.summary(), self.ctx.now(), title=self.sub_title))
+        stack = self.app.screen_stack
+        back_to = getattr(stack[-2], "PLACE", "the previous screen") if len(stack) > 1 else "the topics"
+        summary = SummaryScreen(
+            self.session.summary(), self.ctx.now(), title=self.sub_title, back_to=back_to,
+            limits=why_empty(self.session).limit_reasons(),
+        )
+        self.app.switch_screen(summary)
 
     # -- answers ---------------------------------------------------------------------------------
 
