@@ -181,6 +181,8 @@ async def test_80x24_shows_every_tab_readably(stats_library, history_store):
         await settle(pilot)
         shown = screen_text(app)
         assert "Misconception" in shown and "Truth:" in shown
+        detail = text_of(app, "#misconception-detail")
+        assert "The mistake: You " in detail and "You: You" not in detail  # the belief says "you" itself
 
 
 async def test_opens_inside_the_real_app_with_its_stylesheets(make_app):

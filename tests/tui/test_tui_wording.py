@@ -1,5 +1,6 @@
 """The TUI's texts say what happens (issue 14, item 16): the summary names the screen Enter returns
-to and the daily limits that held cards back."""
+to and the daily limits that held cards back; an exercise's feedback quotes what was asked as
+written; the entry hint's example has as many numbers as asked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.hint import Hint
 
-from .support import SIZE, presented, settle, start, wait_until
+from quizapp.tui.widgets.exercise import entry_hint
+
+from .support import SIZE, presented, settle, start, static_text, type_text, wait_until
 
 
 def summary_text(app) -> str:
@@ -66,3 +69,33 @@ async def test_the_summary_names_the_limit_that_held_cards_back(make_app, db_pat
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         text = summary_text(app)
         assert "The daily limit of 1 new card is reached (1 introduced today); 1 new card waits for tomorrow." in text
+
+
+async def test_a_session_left_early_does_not_blame_the_limit(make_app, db_path):
+    with Store.open(db_path) as store:
+        store.save_settings(new_per_day=1)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Dropout (fixture): 1 new card let in today
+        await settle(pilot)
+        await pilot.press("q")  # left before answering: the card is still to come
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        assert "daily limit" not in summary_text(app)
+
+
+async def test_the_feedback_quotes_what_an_exercise_asked_for_as_written(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await start(app, pilot, cards=["tui-exercise"])
+        await type_text(pilot, "0 0 0; 0 0 0")
+        await pilot.press("enter")
+        await settle(pilot)
+        recap = static_text(app, ".recap")
+        assert recap == "Asked for: the BatchNorm output y (2x3)"  # not "The BatchNorm output y (2x3)?"
+
+
+def test_the_entry_hint_shows_as_many_numbers_as_asked():
+    assert entry_hint((1,)) == "Type 1 number: [1] or 1."
+    assert entry_hint((4,)) == "Type 4 numbers: [1, 2, 3, 4] or 1 2 3 4."
+    assert entry_hint((10,)) == "Type 10 numbers: [1, 2, 3, ..., 10] or 1 2 3 ... 10."

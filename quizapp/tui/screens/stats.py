@@ -397,7 +397,7 @@ class StatsScreen(Screen):
         text.append(m.name, "bold")
         text.append(f"  ({m.count} time{'s' if m.count != 1 else ''})\n")
         if known:
-            text.append("You: ", "bold red")
+            text.append("The mistake: ", "bold red")  # the belief is a sentence about "you" already
             text.append(known.belief + "\n")
             text.append("Truth: ", "bold green")
             text.append(known.truth + "\n")

@@ -198,10 +198,11 @@ class StudyScreen(Screen):
 
         stack = self.app.screen_stack
         back_to = getattr(stack[-2], "PLACE", "the previous screen") if len(stack) > 1 else "the topics"
-        summary = SummaryScreen(
-            self.session.summary(), self.ctx.now(), title=self.sub_title, back_to=back_to,
-            limits=why_empty(self.session).limit_reasons(),
-        )
+        figures = self.session.summary()
+        # the limits matter once the queue is done; before, limit_reasons would count the cards
+        # still queued as held back
+        limits = why_empty(self.session).limit_reasons() if figures.remaining.total == 0 else []
+        summary = SummaryScreen(figures, self.ctx.now(), title=self.sub_title, back_to=back_to, limits=limits)
         self.app.switch_screen(summary)
 
     # -- answers ---------------------------------------------------------------------------------

@@ -70,7 +70,9 @@ def entry_hint(shape: tuple[int, ...]) -> str:
     if not shape:
         return "Type one number: 1.5, -1/3, 2e-3 and sqrt(2)/2 all read."
     if len(shape) == 1:
-        return f"Type {shape[0]} numbers: [1, 2, 3] or 1 2 3."
+        n = shape[0]
+        shown = [str(i) for i in range(1, n + 1)] if n <= 4 else ["1", "2", "3", "...", str(n)]
+        return f"Type {n} number{'s' if n != 1 else ''}: [{', '.join(shown)}] or {' '.join(shown)}."
     if len(shape) == 2:
         rows, cols = shape
         example = "; ".join(", ".join(str(r * cols + c + 1) for c in range(min(cols, 3))) + (", ..." if cols > 3 else "") for r in range(min(rows, 2)))

@@ -137,8 +137,10 @@ class FeedbackView(StudyPane):
         card = outcome.card
         yield Static(verdict_content(outcome), id="verdict")
         exercise = outcome.presented.exercise
-        asked = f"{exercise.asks[:1].upper()}{exercise.asks[1:]}?" if exercise is not None and exercise.asks else card.title
-        yield Static(Content.assemble(("Q: ", "bold"), _inline(asked)), classes="recap")
+        if exercise is not None and exercise.asks:  # a noun phrase, kept as written ("dL/dx", not "DL/dx?")
+            yield Static(Content.assemble(("Asked for: ", "bold"), _inline(exercise.asks)), classes="recap")
+        else:
+            yield Static(Content.assemble(("Q: ", "bold"), _inline(card.title)), classes="recap")
         kind = card.kind
         if kind == "exercise":
             yield from self._exercise()
