@@ -4,15 +4,19 @@ written; the entry hint's example has as many numbers as asked."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from quizapp.store import Store
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.hint import Hint
 
+from quizapp.tui.widgets.browser_table import CardTable
 from quizapp.tui.widgets.exercise import entry_hint
 
-from .support import SIZE, presented, settle, start, static_text, type_text, wait_until
+from .support import SIZE, presented, screen_text, settle, start, static_text, type_text, wait_until
+from .test_browser_actions import browse_to
 
 
 def summary_text(app) -> str:
@@ -99,3 +103,32 @@ def test_the_entry_hint_shows_as_many_numbers_as_asked():
     assert entry_hint((1,)) == "Type 1 number: [1] or 1."
     assert entry_hint((4,)) == "Type 4 numbers: [1, 2, 3, 4] or 1 2 3 4."
     assert entry_hint((10,)) == "Type 10 numbers: [1, 2, 3, ..., 10] or 1 2 3 ... 10."
+
+
+async def test_each_card_that_teaches_a_misconception_is_one_line_ending_in_an_ellipsis(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 30)) as pilot:
+        assert await start(app, pilot, cards=["tui-exercise"])
+        x = np.asarray(presented(app).exercise.inputs["x"], dtype=float)
+        unbiased = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)  # the unbiased_variance mistake
+        await type_text(pilot, "; ".join(" ".join(f"{v:.4f}" for v in row) for row in unbiased))
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [str(line.render()) for line in app.screen.query(".teaching")]
+        # the fixture's tui-tf teaches it: "BatchNorm normalizes with the unbiased variance (divide by n - 1)."
+        [line] = [line for line in lines if "tui-tf" in line]
+        app.screen.query_one("#misconception").scroll_visible(animate=False)
+        await settle(pilot)
+        shown = next(row for row in screen_text(app).splitlines() if "· tui-tf:" in row)
+        assert shown.rstrip(" │").endswith("…")
+        assert "BatchNorm normalizes with the unbiased" in shown
+        assert "(divide by n - 1)." in line  # the whole question, cut only on screen
+
+
+async def test_browser_titles_are_read_not_raw_markdown(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 32)) as pilot:
+        await browse_to(app, pilot, "tui-flash")
+        [row] = [line for line in (app.screen.query_one(CardTable).render_line(y).text for y in range(1, 4))
+                 if "tui-flash" in line]
+        assert "which axes does nn.BatchNorm2d average over?" in row and "`" not in row

@@ -24,6 +24,7 @@ from quizapp.tui.screens.card_actions import CARD_BINDINGS, CardActionsScreen
 from quizapp.tui.widgets.browser_detail import card_markdown, card_meta, history_rows, state_text
 from quizapp.tui.widgets.browser_query import STATES, CardEntry, CardIndex
 from quizapp.tui.widgets.browser_table import CardTable, Column
+from quizapp.tui.widgets.markdown_text import inline_content
 from quizapp.tui.widgets.card_markdown import CardMarkdown
 
 __all__ = ["BrowserScreen", "CardDetailScreen", "HELP_LINE"]
@@ -32,6 +33,12 @@ HELP_LINE = (
     "Words match id and text   [b]topic:[/]ID  [b]tag:[/]NAME  [b]kind:[/]KIND  [b]state:[/]STATE\n"
     "STATE is " + " ".join(STATES)
 )
+
+
+def plain_title(card: Any) -> str:
+    """The card's question on one line as read, its inline Markdown dropped (`code`, **bold**);
+    whole, since the table cuts it to the column with an ellipsis."""
+    return inline_content(" ".join(card.question.split())).plain
 
 
 class BrowserScreen(CardActionsScreen):
@@ -168,7 +175,7 @@ class BrowserScreen(CardActionsScreen):
 
         def row(i: int) -> tuple[str, ...]:
             e = results[i]
-            return (e.id, e.topic_id, e.kind, e.state_label(), e.due_label(now), e.card.title)
+            return (e.id, e.topic_id, e.kind, e.state_label(), e.due_label(now), plain_title(e.card))
 
         keys = [e.id for e in results]
         table.set_rows(keys, row)

@@ -65,13 +65,15 @@ def grade_content(chosen: int, options: Mapping[Any, timedelta]) -> Content:
 
 
 def misconception_parts(name: str, library: Any) -> tuple[str, str, list[tuple[str, str]]]:
-    """(belief, truth, [(card id, card title)]) for a misconception name."""
+    """(belief, truth, [(card id, card question on one line)]) for a misconception name.  The
+    question is whole (a card's title is cut at 120 characters, mid-word): the list's lines end
+    in an ellipsis where the screen is too narrow."""
     from quizapp.engine.exercises.misconceptions import CATALOG
 
     known = CATALOG.get(name)
     belief = known.belief if known else f"This is the answer the misconception '{name}' gives."
     truth = known.truth if known else ""
-    cards = [(cid, card.title) for cid, card in library.cards.items() if name in card.teaches]
+    cards = [(cid, " ".join(card.question.split())) for cid, card in library.cards.items() if name in card.teaches]
     return belief, truth, cards
 
 
@@ -96,6 +98,7 @@ class FeedbackView(StudyPane):
     FeedbackView .answer-box.yours { margin-right: 1; }
     FeedbackView .box-title { text-style: bold; color: $text-muted; }
     FeedbackView #misconception { height: auto; margin-top: 1; border: round $warning; padding: 0 1; }
+    FeedbackView .teaching { text-wrap: nowrap; text-overflow: ellipsis; }  /* one line per card */
     FeedbackView #grade { margin-top: 1; padding: 0 1; }
     FeedbackView .refs { color: $text-muted; margin-top: 1; }
     """
@@ -231,8 +234,9 @@ class FeedbackView(StudyPane):
             if truth:
                 yield Static(Content.assemble(("Truth: ", "bold"), truth))
             if cards:
-                listed = [Content.assemble("  · ", (cid, "$text-accent"), ": ", _inline(title)) for cid, title in cards[:5]]
-                yield Static(Content("\n").join([Content.styled("Cards that teach it:", "bold"), *listed]))
+                yield Static(Content.styled("Cards that teach it:", "bold"))
+                for cid, question in cards[:5]:
+                    yield Static(Content.assemble("  · ", (cid, "$text-accent"), ": ", _inline(question)), classes="teaching")
 
     def action_next(self) -> None:
         self.post_message(self.Next())
