@@ -31,10 +31,12 @@ async def test_help_lists_the_keys_of_every_screen(make_app):
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(".help-section, .help-keys"))
         for section in ("Home", "While studying", "Flashcard", "Choice", "True or false", "Exercise",
-                        "Code drill", "After an answer", "Session summary"):
+                        "Code drill", "After an answer", "Session summary", "Nothing to study", "Browser",
+                        "Card detail"):
             assert section in text
         for words in ("Study all due", "Undo the last grade", "Bury the card until tomorrow", "Show the answer",
-                      "Run checks", "Submit", "Light/dark theme", "Next card"):
+                      "Run checks", "Submit", "Light/dark theme", "Next card", "Settings: change the daily limits",
+                      "Suspend the card, or unsuspend it", "Undo the last suspend, unsuspend or unbury"):
             assert words in text
         assert "1-9, a-h" in text  # picking options, grouped
         assert "^r" in text and "^b" in text

@@ -13,8 +13,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from quizapp.tui.screens.browser import BrowserScreen
+from quizapp.tui.screens.browser import BrowserScreen, CardDetailScreen
 from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.nothing_to_study import NothingToStudyScreen
 from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
@@ -54,7 +55,9 @@ def sections(app_class: type) -> list[tuple[str, type]]:
         ("After an answer", FeedbackView),
         ("Session summary", SummaryScreen),
         ("Stats", StatsScreen),
+        ("Nothing to study", NothingToStudyScreen),
         ("Browser", BrowserScreen),
+        ("Card detail", CardDetailScreen),
         ("Settings", SettingsScreen),
     ]
 

@@ -55,7 +55,7 @@ class NothingToStudyScreen(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        *(Binding(key, f"take('{offer}')", what.split(":")[0]) for offer, (key, what) in OFFERS.items()),
+        *(Binding(key, f"take('{offer}')", what.split(":")[0], tooltip=what) for offer, (key, what) in OFFERS.items()),
         Binding("escape,enter", "take('')", "Back"),
     ]
 
