@@ -4,8 +4,11 @@ written; the entry hint's example has as many numbers as asked."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 
+from quizapp.scheduler import LEARNING, CardState
 from quizapp.store import Store
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.stats import StatsScreen
@@ -15,7 +18,7 @@ from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.browser_table import CardTable
 from quizapp.tui.widgets.exercise import entry_hint
 
-from .support import SIZE, presented, screen_text, settle, start, static_text, type_text, wait_until
+from .support import NOW, SIZE, presented, screen_text, settle, start, static_text, type_text, wait_until
 from .test_browser_actions import browse_to
 
 
@@ -132,3 +135,15 @@ async def test_browser_titles_are_read_not_raw_markdown(make_app):
         [row] = [line for line in (app.screen.query_one(CardTable).render_line(y).text for y in range(1, 4))
                  if "tui-flash" in line]
         assert "which axes does nn.BatchNorm2d average over?" in row and "`" not in row
+
+
+async def test_at_80_columns_the_card_header_keeps_the_state_whole(make_app, db_path):
+    with Store.open(db_path) as store:  # a card in learning, due now
+        store.put_state(CardState("tui-tf", state=LEARNING, step=0, stability=1.0, difficulty=5.0,
+                                  due=NOW - timedelta(minutes=1), last_review=NOW - timedelta(minutes=11), reps=1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await start(app, pilot, cards=["tui-tf"])
+        header = screen_text(app).splitlines()[1]
+        assert "true/false · level 1 · learning · Normaliz" in header
+        assert "0 new  1 learning  0 review" in header
