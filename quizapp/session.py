@@ -14,6 +14,7 @@ Usage::
             outcome = session.grade(Rating.Good)
         else:                                    # choice, truefalse, exercise, code
             outcome = session.submit(answer)     # AnswerError if unreadable: nothing recorded
+                                                 # (or session.give_up(solution): Again)
         ...                                      # show outcome.correct, .expected, .explain, .steps
     session.grade_options(); session.regrade(Rating.Hard)   # change an auto grade before next()
     session.undo()                               # take back the last grade, bury or suspend
@@ -487,6 +488,16 @@ class Session:
             self.store.save_code(presented.card.id, answer, self._now())
         check = checker(presented, answer)
         return self._record(presented, AUTO_RATING[bool(check.correct)], check)
+
+    def give_up(self, expected: str, answer_text: str = "") -> Outcome:
+        """Grade the current auto-graded card Again without checking an answer: the user asked
+        to see ``expected`` (a drill's model solution) instead.  ``answer_text`` (what they had
+        written) goes into the log."""
+        presented = self._require_pending()
+        if presented.self_graded:
+            raise SessionError("a flashcard is graded by the user; use grade()")
+        check = Check(False, "you asked for the model solution", expected, answer_text)
+        return self._record(presented, Rating.Again, check)
 
     def _record(self, presented: Presented, rating: Rating, check: Check | None) -> Outcome:
         now = self._now()

@@ -10,8 +10,7 @@
 
 The figures come from :func:`quizapp.stats.compute` (the same call ``quizapp stats`` prints) and
 :mod:`quizapp.history` for the longer spans; this module only lays them out.  They are computed
-in a worker thread, so a large history never freezes the screen.  Styles: quizapp/tui/stats.tcss
-(loaded by the app).
+in a worker thread, so a large history never freezes the screen.
 """
 
 from __future__ import annotations
@@ -87,7 +86,89 @@ def _catalog() -> dict[str, Any]:
 class StatsScreen(Screen):
     """Reviews per day, retention, forecast, mastery per topic and misconceptions."""
 
-    CSS_PATH = "../stats.tcss"  # parsed when the screen is first shown, not at start-up
+    PLACE = "the stats"  # where the summary of a session started here returns
+
+    DEFAULT_CSS = """
+    StatsScreen TabPane {
+        padding: 0 1;
+    }
+
+    StatsScreen #activity-scroll {
+        height: 1fr;
+    }
+
+    StatsScreen #summary {
+        height: auto;
+        margin: 0 0 1 0;
+    }
+
+    StatsScreen .section-title {
+        text-style: bold;
+        color: $text-accent;
+        height: 1;
+    }
+
+    StatsScreen #activity-top {
+        height: auto;
+    }
+
+    StatsScreen #heatmap-box {
+        width: 1fr;
+        max-width: 54;
+        height: auto;
+        margin-right: 3;
+    }
+
+    StatsScreen #heatmap {
+        width: 1fr;
+    }
+
+    StatsScreen #states-box {
+        width: 30;
+        height: auto;
+    }
+
+    StatsScreen #charts {
+        height: 13;
+        margin-top: 1;
+    }
+
+    StatsScreen #retention {
+        margin-right: 2;
+    }
+
+    StatsScreen #activity-scroll.-empty #heatmap-box,
+    StatsScreen #activity-scroll.-empty #charts {
+        display: none;
+    }
+
+    StatsScreen .caption {
+        height: auto;
+        margin-bottom: 1;
+    }
+
+    StatsScreen #mastery {
+        height: 1fr;
+    }
+
+    StatsScreen #misconception-table {
+        height: auto;
+        max-height: 1fr;
+    }
+
+    StatsScreen #misconception-detail {
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        border-left: thick $accent;
+    }
+
+    StatsScreen #misconceptions.-empty #misconception-table,
+    StatsScreen #misconceptions.-empty #misconception-detail {
+        display: none;
+    }
+    StatsScreen #interview-text { padding: 0 1; }
+    """
 
     TITLE = "Stats"
 
@@ -332,7 +413,7 @@ class StatsScreen(Screen):
         text.append(m.name, "bold")
         text.append(f"  ({m.count} time{'s' if m.count != 1 else ''})\n")
         if known:
-            text.append("You: ", "bold red")
+            text.append("The mistake: ", "bold red")  # the belief is a sentence about "you" already
             text.append(known.belief + "\n")
             text.append("Truth: ", "bold green")
             text.append(known.truth + "\n")
