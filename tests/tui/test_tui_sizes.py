@@ -127,3 +127,18 @@ def history_app(history_store):
     from quizapp.tui.context import AppContext
 
     return lambda: QuizApp(AppContext(library=make_library(), store=history_store, now=lambda: NOW, rng=random.Random(0)))
+
+
+async def test_a_wrong_exercise_answer_and_the_worked_steps_are_whole(make_app, size):
+    """At a phone's 60 columns your answer and the right one stack and each step's value goes under
+    its label: no number is cut and no vector is broken across lines."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        assert await start(app, pilot, cards=["tui-exercise"])
+        await settle(pilot)
+        await pilot.press(*"0.7071 -0.7071 -0.7071; -0.7071 0.7071 0.7071", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert_whole(text, "Your answer", "[  0.7071  -0.7071  -0.7071 ]", "[ -0.7071   0.7071   0.7071 ]", "Right answer", "Worked steps")
+        vectors = [line for line in text.splitlines() if "[" in line or "]" in line]
+        assert vectors and all(line.count("[") == line.count("]") for line in vectors), "\n".join(vectors)

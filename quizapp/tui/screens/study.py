@@ -57,6 +57,13 @@ class StudyScreen(Screen):
     StudyScreen #study-body { height: 1fr; }
     /* the screen owns the breakpoint: all four grades fit a phone's 60 columns, even at months */
     StudyScreen.-narrow FlashcardView .grade { min-width: 0; padding: 0; }
+    /* and the worked steps put each value under its label, so a vector is not broken up */
+    StudyScreen.-narrow StepsTable { grid-size: 1; grid-columns: 1fr; grid-gutter: 0; }
+    StudyScreen.-narrow StepsTable > .step-value { padding-left: 3; }
+    /* your answer above the right one, each as wide as the screen, so no number is cut */
+    StudyScreen.-narrow FeedbackView .answers { layout: vertical; }
+    StudyScreen.-narrow FeedbackView .answer-box { max-width: 100%; }
+    StudyScreen.-narrow FeedbackView .answer-box.yours { margin-right: 0; }
     """
 
     BINDINGS = [
