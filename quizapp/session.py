@@ -179,6 +179,14 @@ class Summary:
     leeches: tuple[str, ...]  # card ids flagged as leeches during the session
     leech_lapses: int  # the lapses that make a leech (Settings.leech_lapses)
     remaining: Remaining
+    rescheduled: bool = True  # False in cram and mock mode: the answers left every schedule alone
+
+    @property
+    def schedule_note(self) -> str:
+        """What a summary says when the answers did not touch the schedule."""
+        if self.rescheduled or not self.reviewed:
+            return ""
+        return "These answers are in your history, but left every card's schedule as it was."
 
 
 # -- the undo stack ---------------------------------------------------------------------------
@@ -704,6 +712,7 @@ class Session:
             leeches=tuple(leeches),
             leech_lapses=self.settings.leech_lapses,
             remaining=self.remaining(),
+            rescheduled=self.reschedules,
         )
 
     def _next_due(self) -> datetime | None:

@@ -407,4 +407,6 @@ def summary_lines(summary: Summary, now: datetime) -> list[str]:
         lines.append(f"Next due: {when} ({summary.next_due.astimezone():%Y-%m-%d %H:%M}).")
     if summary.leeches:
         lines.append(f"Leeches (failed {summary.leech_lapses}+ times): " + ", ".join(summary.leeches))
+    if summary.schedule_note:
+        lines.append(summary.schedule_note)
     return lines

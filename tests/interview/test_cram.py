@@ -80,6 +80,7 @@ def test_cram_answers_leave_every_cards_fsrs_state_unchanged_and_are_in_the_log(
     assert sorted(r.card_id for r in crammed) == sorted(cards) and {r.mode for r in crammed} == {"cram"}
     assert store.done_since(clock() - timedelta(hours=8)) == {}  # cramming uses none of today's limits
     assert store.mode_counts(clock() - timedelta(hours=1)) == {"cram": len(cards)}
+    assert "left every card's schedule as it was" in session.summary().schedule_note  # the summary says so
 
 
 def test_reschedule_counts_them_as_normal_reviews(store, clock):
@@ -87,6 +88,7 @@ def test_reschedule_counts_them_as_normal_reviews(store, clock):
     session.next()
     session.grade(3)
     assert not store.state("a-new").is_new and store.reviews()[0].mode == "review"
+    assert session.summary().schedule_note == ""
 
 
 def test_quizapp_cram_plain_serves_the_weakest_first_and_keeps_the_schedule(db_path, capsys, monkeypatch, utc):
@@ -104,6 +106,7 @@ def test_quizapp_cram_plain_serves_the_weakest_first_and_keeps_the_schedule(db_p
     assert f"({never_seen[0]})" in out and f"({never_seen[1]})" in out  # the first two never seen, in deck order
     assert "daily limit" not in out  # a cram of chosen cards is held back by no limit
     assert out.count("as a cram review (its schedule is unchanged).") == 2
+    assert "These answers are in your history, but left every card's schedule as it was." in out
     with Store.open(db_path) as store:
         assert store.state("do-p-meaning") == before
         assert [r.mode for r in store.reviews()][:2] == ["cram", "cram"]

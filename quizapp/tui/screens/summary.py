@@ -50,6 +50,8 @@ def summary_lines(summary: Any, now: datetime) -> list[Content]:
                 (f"Leeches (failed {summary.leech_lapses}+ times): ", "bold $text-warning"), ", ".join(summary.leeches)
             )
         )
+    if summary.schedule_note:
+        lines.append(Content.styled(summary.schedule_note, "dim"))
     left = summary.remaining
     if left.total:
         lines.append(
