@@ -22,6 +22,7 @@ from textual.screen import Screen
 from quizapp.backups import BackupError, daily_backup
 from quizapp.store import StoreError
 from quizapp.tui.commands import QuizCommands
+from quizapp.tui.safe_app import SafeApp
 from quizapp.tui.context import AppContext, build_context
 from quizapp.tui.screens.home import HomeScreen
 
@@ -31,7 +32,7 @@ DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
 
-class QuizApp(App):
+class QuizApp(SafeApp):
     TITLE = "quizapp"
     COMMANDS = App.COMMANDS | {QuizCommands}
     BINDINGS = [

@@ -13,13 +13,13 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from textual.app import App
 
 from quizapp.content.loader import Library
 from quizapp.content.model import Choice, ExerciseCard, Flashcard, Topic, TrueFalse
 from quizapp.scheduler import AUTO_RATING, Rating, Scheduler
 from quizapp.store import Review, Store
 from quizapp.tui.context import AppContext
+from quizapp.tui.safe_app import SafeApp
 
 from .support import NOW
 
@@ -167,7 +167,7 @@ class SessionCall:
     title: str
 
 
-class ScreenTestApp(App):
+class ScreenTestApp(SafeApp):
     """Pushes one screen and records ``start_session`` calls instead of studying."""
 
     TITLE = "quizapp"

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Static
 from quizapp.content.loader import Library
 from quizapp.content.model import Flashcard, Topic
 from quizapp.scheduler import RELEARNING, STATE_NAMES
-from quizapp.store import Store
+from quizapp.store import Review, Store
 from quizapp.tui.screens.browser import BrowserScreen, CardDetailScreen
 from quizapp.tui.widgets.browser_table import CardTable
 
@@ -269,3 +269,20 @@ async def test_inside_the_real_app_study_now_opens_a_study_screen(make_app):
         assert isinstance(app.screen, StudyScreen)
         session = app.screen.session
         assert session.current.card.id == "tui-drop-tf" and session.remaining().total == 1
+
+
+async def test_a_stored_answer_is_shown_as_written_never_as_markup(stats_library, empty_store):
+    """What was typed (a cloze answer is stored as typed) may look like markup: it is shown literally,
+    and broken markup does not crash the card's detail."""
+    for minute, typed in enumerate(["[/]", "[bold]x[/bold]"]):
+        empty_store.apply_review("bn-eval", lambda s: s, Review(
+            "bn-eval", datetime(2026, 3, 1, 12, minute, tzinfo=timezone.utc), 1, "choice", answer=typed, misconception="[/b]"))
+    app = browser_app(stats_library, empty_store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await search(pilot, "bn-eval")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#history", DataTable)
+        shown = [(str(table.get_row_at(i)[3]), str(table.get_row_at(i)[4])) for i in range(table.row_count)]
+        assert shown == [("[bold]x[/bold]", "[/b]"), ("[/]", "[/b]")]

@@ -195,3 +195,32 @@ async def test_opens_inside_the_real_app_with_its_stylesheets(make_app):
         assert isinstance(app.screen, StatsScreen)
         assert "No reviews yet" in text_of(app, "#summary")
         assert app.screen.query_one("#states-box").outer_size.width == 30  # from StatsScreen.DEFAULT_CSS
+
+
+async def test_a_stored_misconception_name_is_shown_as_written_never_as_markup(stats_library, history_store):
+    """A database edited by hand (or merged from another machine) may hold any text: it is shown
+    literally, and text that would be broken markup does not crash the screen."""
+    for minute, name in enumerate(["[/]", "[bold red]loud[/bold red]"] * 20):
+        history_store.apply_review(
+            "bn-forward-ex", lambda s: s, Review("bn-forward-ex", NOW - timedelta(minutes=minute), 1, "exercise", misconception=name))
+    app = stats_app(stats_library, history_store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        table = app.screen.query_one("#misconception-table", DataTable)
+        names = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert {"[/]", "[bold red]loud[/bold red]"} <= names
+
+
+async def test_a_notification_quoting_a_stored_name_is_literal(stats_library, history_store):
+    for minute in range(30):  # the most frequent one, taught by no card
+        history_store.apply_review(
+            "bn-forward-ex", lambda s: s, Review("bn-forward-ex", NOW - timedelta(minutes=minute), 1, "exercise", misconception="[/]"))
+    app = stats_app(stats_library, history_store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "enter")
+        await settle(pilot)
+        assert any("No card teaches '[/]'" in n.message for n in app._notifications)
+        assert app.sessions == []

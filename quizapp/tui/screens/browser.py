@@ -338,7 +338,8 @@ class CardDetailScreen(CardActionsScreen):
             rating = row[1]
             styled = Text(rating, "red" if rating == "Again" else "")
             right = Text(row[2], "green" if row[2] == "✓" else "red")
-            table.add_row(row[0], styled, right, row[3], Text(row[4], "yellow"), Text(row[5], justify="right"), key=str(i))
+            # the answer is what was typed: a Text, as a str cell would be read as markup
+            table.add_row(row[0], styled, right, Text(row[3]), Text(row[4], "yellow"), Text(row[5], justify="right"), key=str(i))
         table.display = bool(rows)
         empty = self.query_one("#history-empty", Static)
         empty.display = not rows

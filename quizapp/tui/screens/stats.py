@@ -386,8 +386,8 @@ class StatsScreen(Screen):
             known = catalog.get(m.name)
             table.add_row(
                 Text(f"{m.count}x", justify="right"),
-                m.name,
-                _clip(known.belief if known else "(not in this version's catalog)", belief_width),
+                Text(m.name),  # a stored value: a str cell would be read as markup
+                Text(_clip(known.belief if known else "(not in this version's catalog)", belief_width)),
                 f"{m.last_seen.astimezone(getattr(self.ctx, 'tz', None)):%m-%d}",
                 Text(str(len(m.teaching_cards)), justify="right"),
                 key=m.name,
