@@ -16,7 +16,7 @@ milliseconds and the home screen opens in a blink.  Per topic:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
@@ -24,7 +24,7 @@ from quizapp.cardstate import NEW, Settings, day_start
 from quizapp.scheduler import Scheduler
 from quizapp.store import CardSets, Store
 
-__all__ = ["Today", "TopicLike", "TopicStats", "home_figures", "topic_figures", "topic_stats"]
+__all__ = ["Today", "TopicLike", "TopicStats", "card_ids", "home_figures", "topic_figures", "topic_outlines", "topic_stats"]
 
 
 class TopicLike(Protocol):
@@ -57,10 +57,16 @@ class Today(NamedTuple):
     first_run: bool  # the review log is empty
 
 
-def _card_ids(topic: Any) -> set[str]:
+def topic_outlines(library: Any) -> Sequence[Any]:
+    """Each topic's id, title and card ids, without decoding the cards (when the library can)."""
+    outlines = getattr(library, "outlines", None)
+    return outlines if outlines is not None else library.topics
+
+
+def card_ids(topic: Any) -> Sequence[str]:
     """A topic's card ids (``topic.card_ids`` when it has them)."""
     ids = getattr(topic, "card_ids", None)
-    return set(ids if ids is not None else (card.id for card in topic.cards))
+    return ids if ids is not None else [card.id for card in topic.cards]
 
 
 def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats, ...]:
@@ -68,7 +74,7 @@ def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats
     docstring) by the store's :class:`~quizapp.store.CardSets`."""
     out = []
     for topic in topics:
-        ids = _card_ids(topic)
+        ids = set(card_ids(topic))
         shown = ids - sets.hidden
         out.append(
             TopicStats(

@@ -23,7 +23,7 @@ class QuizCommands(Provider):
             ("Help", app.action_help, "Every key of every screen"),
             ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
         ]
-        from quizapp.tui.screens.home import topic_outlines
+        from quizapp.figures import topic_outlines
 
         for topic in topic_outlines(app.ctx.library):
             title = escape(topic.title)  # the palette reads names and help as markup

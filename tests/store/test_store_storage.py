@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.migrations import MIGRATIONS, V1, V2, Migration
+from quizapp.migrations import MIGRATIONS, V1, V2, Migration, latest_version
 from quizapp.scheduler import NEW, REVIEW, CardState, Rating, Scheduler, Settings
 from quizapp.store import Review, Store, StoreError, to_ms
 
@@ -37,7 +37,7 @@ def files_in(folder: Path) -> set[str]:
 def test_new_database_is_created_with_schema_and_pragmas(tmp_path):
     path = tmp_path / "deep" / "er" / "q.db"
     with Store.open(path) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == latest_version()
         conn = store._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -47,7 +47,7 @@ def test_new_database_is_created_with_schema_and_pragmas(tmp_path):
         assert {"card_state", "review_log", "settings", "code_attempts", "schema_version",
                 "review_tombstone", "meta"} <= tables
     with Store.open(path) as again:  # reopening changes nothing
-        assert again.schema_version() == 2
+        assert again.schema_version() == latest_version()
     assert not (tmp_path / "deep" / "er" / "backups").exists()  # nothing to back up in a new file
 
 
@@ -296,8 +296,8 @@ def test_the_store_offers_no_raw_sql(store):
 
 # -- migrations ---------------------------------------------------------------------------
 
-V3 = Migration(
-    version=3,
+NEXT = Migration(
+    version=latest_version() + 1,
     description="fake: a note per review",
     tables=("tags",),
     steps=("ALTER TABLE review_log ADD COLUMN note TEXT",
@@ -318,16 +318,16 @@ def table_names(path: Path) -> set[str]:
 def test_migrations_upgrade_an_old_database_in_order(db_path):
     with Store.open(db_path) as old:
         grade(old, "kept")
-    with Store.open(db_path, migrations=(*MIGRATIONS, V3)) as new:
-        assert new.schema_version() == 3
+    with Store.open(db_path, migrations=(*MIGRATIONS, NEXT)) as new:
+        assert new.schema_version() == NEXT.version
         assert [r.card_id for r in new.reviews()] == ["kept"]  # data survives
     assert "note" in columns(db_path, "review_log")
-    with Store.open(db_path, migrations=(*MIGRATIONS, V3)) as again:  # idempotent
-        assert again.schema_version() == 3
+    with Store.open(db_path, migrations=(*MIGRATIONS, NEXT)) as again:  # idempotent
+        assert again.schema_version() == NEXT.version
 
 
 def test_a_newer_database_is_refused(db_path):
-    Store.open(db_path, migrations=(*MIGRATIONS, V3)).close()
+    Store.open(db_path, migrations=(*MIGRATIONS, NEXT)).close()
     before = db_path.read_bytes()
     with pytest.raises(StoreError, match="newer quizapp"):
         Store.open(db_path)
@@ -335,19 +335,19 @@ def test_a_newer_database_is_refused(db_path):
 
 
 def test_a_failing_migration_is_rolled_back_whole(db_path):
-    broken = Migration(3, "half good", ("half",), ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
+    broken = Migration(NEXT.version, "half good", ("half",), ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
     Store.open(db_path).close()
     with pytest.raises(StoreError):
         Store.open(db_path, migrations=(*MIGRATIONS, broken))
     with Store.open(db_path) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == latest_version()
     assert "half" not in table_names(db_path)
 
 
 def test_migration_versions_must_be_consecutive(db_path):
     with pytest.raises(ValueError, match="1, 2, 3"):
-        Store.open(db_path, migrations=(V1, replace(V3, version=4)))
-    assert MIGRATIONS == (V1, V2)
+        Store.open(db_path, migrations=(V1, replace(NEXT, version=4)))
+    assert MIGRATIONS[:2] == (V1, V2) and latest_version() == len(MIGRATIONS)
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
