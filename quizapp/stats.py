@@ -92,15 +92,10 @@ def compute(
         DayCount(local_date(today + timedelta(days=i), tz), forecast[i]) for i in range(forecast_days)
     )
 
-    seen = store.misconception_counts(top_misconceptions)
-    teaching: dict[str, list[str]] = {}
-    for topic in library.topics if seen else ():  # the cards themselves only when needed
-        for card in topic.cards:
-            for name in card.teaches:
-                if card.id not in teaching.setdefault(name, []):
-                    teaching[name].append(card.id)
+    teaching = library.teaching()
     misconceptions = tuple(
-        MisconceptionCount(m.name, m.count, m.last_seen, tuple(teaching.get(m.name, ()))) for m in seen
+        MisconceptionCount(m.name, m.count, m.last_seen, teaching.get(m.name, ()))
+        for m in store.misconception_counts(top_misconceptions)
     )
     return Stats(
         now=now,
