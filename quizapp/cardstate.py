@@ -9,14 +9,15 @@ turns a :class:`CardState` into an ``fsrs.Card``).
   :attr:`Settings.leech_lapses` lapses is a *leech*: it keeps failing and needs rewriting or
   a different angle).  The other states are fsrs's own numbers.
 - :class:`Settings` holds the knobs a user may change (desired retention, learning and relearning
-  steps, maximum interval, daily limits, when the day starts); the defaults are fsrs's own.
+  steps, maximum interval, daily limits, when the day starts, the interview date) and checks their
+  bounds; the defaults are fsrs's own.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping
 
 NEW = 0
@@ -70,6 +71,19 @@ class CardState:
         return self.buried_until is not None and self.buried_until > now
 
 
+#: What a user may set (quizapp.settings_text reads these bounds for its messages).
+RETENTION_RANGE = (0.70, 0.99)
+#: FSRS's recommended band for desired retention: outside it, a setting is allowed with a warning.
+RECOMMENDED_RETENTION = (0.80, 0.95)
+DAILY_LIMIT_MAX = 9999
+MAXIMUM_INTERVAL_MAX = 36500  # days: fsrs's own default, a hundred years
+LEECH_LAPSES_MAX = 99
+#: Learning steps: each from a second to a day (FSRS schedules whole days after the last step), at
+#: most this many.
+STEP_RANGE = (timedelta(seconds=1), timedelta(days=1))
+STEPS_MAX = 10
+
+
 def _steps_from(value: Any, key: str) -> tuple[timedelta, ...]:
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"setting {key!r} must be a list of seconds, got {value!r}")
@@ -81,15 +95,36 @@ def _steps_from(value: Any, key: str) -> tuple[timedelta, ...]:
             seconds = float(item)
         else:
             raise ValueError(f"setting {key!r}: {item!r} is not a number of seconds")
-        if not (seconds > 0 and math.isfinite(seconds)):
-            raise ValueError(f"setting {key!r}: steps must be positive, got {item!r}")
+        if not math.isfinite(seconds):
+            raise ValueError(f"setting {key!r}: {item!r} is not a number of seconds")
         steps.append(timedelta(seconds=seconds))
     return tuple(steps)
 
 
+def _date_from(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"setting 'interview_date' must be a date YYYY-MM-DD or none, got {value!r}")
+
+
+def _whole_in(key: str, value: Any, low: int, high: int, what: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"setting {key!r} must be {what} from {low} to {high}, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
-    """The user's study settings; stored in the database's settings table (one row per field)."""
+    """The user's study settings; stored in the database's settings table (one row per field).
+
+    Every bound is checked here, so the store, ``quizapp settings`` and the settings screen
+    refuse the same values with the same message.  ``interview_date`` may lie in the past once
+    stored (time passes); only setting a past date is refused (quizapp.settings_text).
+    """
 
     desired_retention: float = 0.9
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
@@ -101,23 +136,33 @@ class Settings:
     day_starts_at: int = 4  # local hour at which "today" begins, as in Anki
     leech_lapses: int = 8
     learn_ahead: timedelta = field(default=timedelta(minutes=20))
+    interview_date: date | None = None
 
     def __post_init__(self) -> None:
-        if not 0.5 <= self.desired_retention < 1.0:
-            raise ValueError(f"desired_retention must be in [0.5, 1), got {self.desired_retention!r}")
-        for key in ("maximum_interval", "leech_lapses"):
-            value = getattr(self, key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"setting {key!r} must be a positive integer, got {value!r}")
+        low, high = RETENTION_RANGE
+        retention = self.desired_retention
+        if not isinstance(retention, (int, float)) or isinstance(retention, bool) or not low <= retention <= high:
+            raise ValueError(
+                f"setting 'desired_retention' must be a number from {low:.2f} to {high:.2f}, got {retention!r}"
+            )
+        _whole_in("maximum_interval", self.maximum_interval, 1, MAXIMUM_INTERVAL_MAX, "a number of days")
+        _whole_in("leech_lapses", self.leech_lapses, 1, LEECH_LAPSES_MAX, "a number of lapses")
         for key in ("new_per_day", "reviews_per_day"):
-            value = getattr(self, key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"setting {key!r} must be a whole number >= 0, got {value!r}")
-        if not isinstance(self.day_starts_at, int) or not 0 <= self.day_starts_at <= 23:
-            raise ValueError(f"setting 'day_starts_at' must be an hour 0-23, got {self.day_starts_at!r}")
+            _whole_in(key, getattr(self, key), 0, DAILY_LIMIT_MAX, "a whole number")
+        _whole_in("day_starts_at", self.day_starts_at, 0, 23, "an hour")
+        shortest, longest = STEP_RANGE
+        for key in ("learning_steps", "relearning_steps"):
+            steps = getattr(self, key)
+            if len(steps) > STEPS_MAX or any(not shortest <= step <= longest for step in steps):
+                raise ValueError(
+                    f"setting {key!r} must be at most {STEPS_MAX} steps, each from 1s to 1d, "
+                    f"got {[step.total_seconds() for step in steps]}"
+                )
+        if self.interview_date is not None and not isinstance(self.interview_date, date):
+            raise ValueError(f"setting 'interview_date' must be a date or none, got {self.interview_date!r}")
 
     def to_mapping(self) -> dict[str, Any]:
-        """JSON-ready values: steps and learn_ahead in seconds."""
+        """JSON-ready values: steps and learn_ahead in seconds, the interview date as YYYY-MM-DD."""
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -125,6 +170,8 @@ class Settings:
                 value = [step.total_seconds() for step in value]
             elif isinstance(value, timedelta):
                 value = value.total_seconds()
+            elif isinstance(value, date):
+                value = value.isoformat()
             out[f.name] = value
         return out
 
@@ -149,8 +196,20 @@ class Settings:
             elif key == "enable_fuzzing":
                 if not isinstance(value, bool):
                     raise ValueError(f"setting 'enable_fuzzing' must be true or false, got {value!r}")
+            elif key == "interview_date":
+                value = _date_from(value)
             kwargs[key] = value
         return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class FittedParameters:
+    """FSRS parameters fitted to this database's own review log (``quizapp optimize``): the
+    scheduler uses them instead of FSRS's defaults from then on."""
+
+    parameters: tuple[float, ...]
+    fitted_at: datetime
+    reviews: int  # how many reviews the log held when they were fitted
 
 
 def format_interval(delta: timedelta) -> str:

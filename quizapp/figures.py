@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from quizapp.cardstate import NEW, Settings, day_start
-from quizapp.scheduler import Scheduler
+from quizapp.cardstate import NEW, day_start
+from quizapp.scheduler import scheduler_for
 from quizapp.store import CardSets, Store
 
 __all__ = ["Today", "TopicLike", "TopicStats", "card_ids", "home_figures", "topic_figures", "topic_outlines", "topic_stats"]
@@ -89,11 +89,10 @@ def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats
     return tuple(out)
 
 
-def topic_figures(
-    topics: Iterable[TopicLike], store: Store, settings: Settings, now: datetime, today: datetime
-) -> tuple[TopicStats, ...]:
-    """:func:`topic_stats` at ``now``, in the study day that began at ``today``."""
-    sets = store.card_sets(now, today + timedelta(days=1), Scheduler(settings).mastery_ratio())
+def topic_figures(topics: Iterable[TopicLike], store: Store, now: datetime, today: datetime) -> tuple[TopicStats, ...]:
+    """:func:`topic_stats` at ``now``, in the study day that began at ``today`` (mastery by the
+    database's own FSRS parameters)."""
+    sets = store.card_sets(now, today + timedelta(days=1), scheduler_for(store).mastery_ratio())
     return topic_stats(topics, sets)
 
 
@@ -104,7 +103,7 @@ def home_figures(
     began, cards due, new cards the daily limit still lets in, whether this is a first run)."""
     settings = store.settings()
     today = day_start(now, settings.day_starts_at, tz)
-    figures = topic_figures(topics, store, settings, now, today)
+    figures = topic_figures(topics, store, now, today)
     new_room = max(0, settings.new_per_day - store.done_since(today).get(NEW, 0))
     return figures, Today(
         reviewed=store.reviews_since(today),

@@ -28,7 +28,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 import fsrs
 from fsrs import Rating
@@ -46,6 +46,10 @@ from quizapp.cardstate import (
     day_starts,
     format_interval,
 )
+from quizapp.dbfile import StoreError
+
+if TYPE_CHECKING:
+    from quizapp.store import Store
 
 __all__ = [
     "Rating",
@@ -61,6 +65,8 @@ __all__ = [
     "day_start",
     "day_starts",
     "AUTO_RATING",
+    "scheduler_for",
+    "DEFAULT_PARAMETERS",
 ]
 
 #: Auto-graded cards: a right answer is Good, a wrong one Again.
@@ -68,6 +74,8 @@ AUTO_RATING = {True: Rating.Good, False: Rating.Again}
 
 _fsrs_scheduler_module = importlib.import_module("fsrs.scheduler")
 _fuzz_lock = threading.Lock()
+#: FSRS-6's default parameters (fsrs-rs-python's are the same numbers, in float32).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(_fsrs_scheduler_module.DEFAULT_PARAMETERS)
 
 
 class _Memory(NamedTuple):
@@ -105,18 +113,24 @@ def _fsrs_card(state: CardState) -> fsrs.Card:
 
 
 class Scheduler:
-    """FSRS with the user's settings, on :class:`CardState` values."""
+    """FSRS with the user's settings (and parameters: FSRS's defaults unless given), on
+    :class:`CardState` values.  ``parameters`` out of FSRS's bounds raise ValueError."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, parameters: Sequence[float] | None = None) -> None:
         self.settings = settings or Settings()
         s = self.settings
         self._fsrs = fsrs.Scheduler(
+            parameters=DEFAULT_PARAMETERS if parameters is None else tuple(parameters),
             desired_retention=s.desired_retention,
             learning_steps=s.learning_steps,
             relearning_steps=s.relearning_steps,
             maximum_interval=s.maximum_interval,
             enable_fuzzing=s.enable_fuzzing,
         )
+
+    @property
+    def parameters(self) -> tuple[float, ...]:
+        return tuple(self._fsrs.parameters)
 
     def review(self, state: CardState, rating: Rating, now: datetime) -> CardState:
         """The state after rating ``state`` at ``now`` (a pure function of its inputs)."""
@@ -169,3 +183,18 @@ class Scheduler:
             return 0.0
         memory = _Memory(stability=stability, last_review=last_review)
         return float(self._fsrs.get_card_retrievability(memory, current_datetime=_utc(now)))
+
+
+def scheduler_for(store: Store) -> Scheduler:
+    """The scheduler a database asks for: its settings and, once ``quizapp optimize`` has fitted
+    them, its own FSRS parameters (every session, figure and replay builds it here)."""
+    fitted = store.fsrs_parameters()
+    if fitted is None:
+        return Scheduler(store.settings())
+    try:
+        return Scheduler(store.settings(), fitted.parameters)
+    except ValueError:
+        raise StoreError(
+            f"{store.path}: the stored FSRS parameters are out of FSRS's bounds; "
+            "run `quizapp optimize` again, or `quizapp optimize --reset` for the defaults"
+        ) from None

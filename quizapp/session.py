@@ -15,6 +15,7 @@ Usage::
         else:                                    # choice, truefalse, exercise, code
             outcome = session.submit(answer)     # AnswerError if unreadable: nothing recorded
         ...                                      # show outcome.correct, .expected, .explain, .steps
+    session.grade_options(); session.regrade(Rating.Hard)   # change an auto grade before next()
     session.undo()                               # take back the last grade, bury or suspend
     session.skip(); session.bury(); session.suspend()   # without grading
     session.remaining()                          # new / learning / review still to come
@@ -33,8 +34,10 @@ matches if it carries any of the tags); ``cards`` studies exactly those card ids
 left out of the queue.
 
 **Grading** (:mod:`quizapp.grading`).  Flashcards are rated by the user (:meth:`Session.grade`).
-Other kinds are checked (:meth:`Session.submit`): right is Good, wrong is Again.  Either way the
-review is committed in one transaction before the method returns.  A card with
+Other kinds are checked (:meth:`Session.submit`): right is Good, wrong is Again, a suggestion the
+user may change with :meth:`Session.regrade` until the next card is shown (the log keeps both the
+result and the grade).  Either way the review is committed in one transaction before the method
+returns.  A card with
 ``Settings.leech_lapses`` lapses is flagged as a leech.  The exercise seed (or the seed of a
 choice card's option order) goes into the log, so any past presentation can be rebuilt exactly.
 
@@ -54,7 +57,7 @@ from typing import Any, Protocol
 from quizapp.content.drawing import DrawError, draw_exercise
 from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic
 from quizapp.grading import BUILT_IN, Check, Checker, Shown
-from quizapp.scheduler import AUTO_RATING, NEW, REVIEW, CardState, Rating, Scheduler, day_start
+from quizapp.scheduler import AUTO_RATING, NEW, REVIEW, CardState, Rating, day_start, scheduler_for
 from quizapp.store import Review, Store, from_ms, to_ms
 from quizapp.study_queue import StudyQueue, chosen_queue, todays_queue
 
@@ -244,8 +247,8 @@ class Session:
         tz: Any = None,
     ) -> None:
         self.store = store
-        self.settings = store.settings()
-        self.scheduler = Scheduler(self.settings)
+        self.scheduler = scheduler_for(store)
+        self.settings = self.scheduler.settings
         self._now = now or _utc_now
         self._rng = rng or random.Random()
         self._tz = tz
@@ -455,12 +458,52 @@ class Session:
         )
         self._undo.append(_Graded(before_action, outcome, before, duration))
         self._pending = None
+        self._queue_after(outcome)
+        return outcome
+
+    def _queue_after(self, outcome: Outcome) -> None:
+        """Put a graded card where its new state says (back among today's learning cards, or
+        out of today's queue) and keep its siblings away after a failure."""
+        card, after = outcome.card, outcome.state
         self._states[card.id] = after.state
-        _, tomorrow = self._today(now)
+        self._queue.discard(card.id)
+        _, tomorrow = self._today(outcome.reviewed_at)
         if after.is_learning and after.due is not None and after.due < tomorrow:
             self._queue.add_learning(card.id, after.due)
-        self._avoid = self._siblings(card) if rating == Rating.Again else frozenset({card.id})
-        return outcome
+        self._avoid = self._siblings(card) if outcome.rating == Rating.Again else frozenset({card.id})
+
+    # -- changing the last grade -------------------------------------------------------------
+
+    def _last_grade(self) -> _Graded:
+        last = self._undo[-1] if self._undo else None
+        if self._pending is not None or not isinstance(last, _Graded):
+            raise SessionError("only the last grade can be changed, before the next card is shown")
+        return last
+
+    def grade_options(self) -> dict[Rating, timedelta]:
+        """For the last grade, before the next card is shown: the interval each rating gives,
+        from the time of that review (what :meth:`regrade` would schedule)."""
+        graded = self._last_grade()
+        return self.scheduler.preview(graded.state, graded.outcome.reviewed_at)
+
+    def regrade(self, rating: Rating | int) -> Outcome:
+        """Replace the last grade's rating (an auto grade the user corrects, Hard instead of
+        Good) before the next card is shown: the review keeps its time and result, and the card's
+        state is recomputed from the state before it, in one store transaction.  Undo still
+        takes the review back as a whole."""
+        graded = self._last_grade()
+        rating = Rating(int(rating))
+        outcome = graded.outcome
+        if rating == outcome.rating:
+            return outcome
+        at = outcome.reviewed_at
+        after = self.store.regrade_review(
+            outcome.review_id, graded.state, int(rating), lambda state: self.scheduler.review(state, rating, at)
+        )
+        changed = replace(outcome, rating=rating, state=after, leech=after.is_leech(self.settings.leech_lapses))
+        self._undo[-1] = replace(graded, outcome=changed)
+        self._queue_after(changed)
+        return changed
 
     def _siblings(self, card: Card) -> frozenset[str]:
         """The card and its siblings: same topic, sharing a tag."""

@@ -104,7 +104,7 @@ def compute(
         right_30d=right,
         by_state=by_state,
         forecast=forecast_counts,
-        topics=topic_figures(outlines, store, settings, now, today),
+        topics=topic_figures(outlines, store, now, today),
         misconceptions=misconceptions,
         total_reviews=store.review_count(),
         mastery_target=settings.desired_retention,

@@ -38,9 +38,10 @@ Times are stored as integer milliseconds since the epoch (UTC) and handed out as
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -48,7 +49,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from quizapp.cardstate import NEW, CardState, Settings
+from quizapp.cardstate import NEW, CardState, FittedParameters, Settings
 from quizapp.dbfile import (
     BUSY_TIMEOUT_MS,
     FileIdentity,
@@ -479,6 +480,12 @@ class Store:
         with self._writing():
             self._conn.execute(_UPSERT_STATE, _state_params(state))
 
+    @_guarded
+    def put_states(self, states: Iterable[CardState]) -> None:
+        """Write many cards' states in ONE transaction (a whole replay lands, or nothing)."""
+        with self._writing():
+            self._conn.executemany(_UPSERT_STATE, [_state_params(state) for state in states])
+
     def bury(self, card_id: str, until: datetime | None) -> CardState:
         """Hide a card until ``until`` (None: unbury it); returns its state before."""
         return self._change_state(card_id, lambda s: replace(s, buried_until=until))
@@ -534,6 +541,31 @@ class Store:
             params = _review_params(review, before.state, uid, review.device or self.device)
             review_id = int(self._conn.execute(_INSERT_REVIEW, params).lastrowid)
         return before, after, review_id
+
+    @_guarded
+    def regrade_review(
+        self, review_id: int, before: CardState, rating: int, update: Callable[[CardState], CardState]
+    ) -> CardState:
+        """Change one review's rating in ONE transaction: its log row keeps its uid, time and
+        result and takes ``rating``; a scheduled review's card gets ``update(before)`` (the
+        state recomputed from the state before that review).  Returns the card's state now.
+
+        Raises StoreError when that review is not in the log any more (nothing changed).
+        """
+        with self._writing("grade"):
+            row = self._conn.execute(
+                "SELECT mode FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: that review of {before.card_id!r} is no longer in the log; nothing changed")
+            after = self.state(before.card_id)
+            if row[0] == "review":
+                after = update(before)
+                if after.card_id != before.card_id:
+                    raise ValueError("update() must keep the card id")
+                self._conn.execute(_UPSERT_STATE, _state_params(after))
+            self._conn.execute("UPDATE review_log SET rating = ? WHERE id = ?", (int(rating), review_id))
+        return after
 
     @_guarded
     def undo_review(self, review_id: int, before: CardState, at: datetime) -> bool:
@@ -705,6 +737,39 @@ class Store:
         with self._writing():
             self._conn.executemany(_UPSERT_SETTING, [(key, json.dumps(stored[key])) for key in changes])
         return result
+
+    # -- fitted FSRS parameters ----------------------------------------------------------
+
+    #: The parameters ``quizapp optimize`` fitted, in the settings table (Settings ignores it).
+    FSRS_PARAMETERS_KEY = "fsrs.parameters"
+
+    def fsrs_parameters(self) -> FittedParameters | None:
+        """The FSRS parameters fitted to this database's log, or None for FSRS's defaults."""
+        stored = self.raw_settings().get(self.FSRS_PARAMETERS_KEY)
+        if stored is None:
+            return None
+        try:
+            parameters = tuple(float(w) for w in stored["parameters"])
+            fitted_at = from_ms(stored["fitted_at"])
+            reviews = stored["reviews"]
+            if not all(map(math.isfinite, parameters)) or not isinstance(reviews, int) or reviews < 0:
+                raise ValueError
+        except (TypeError, ValueError, KeyError, OverflowError, OSError):
+            raise StoreError(
+                f"{self.path}: setting {self.FSRS_PARAMETERS_KEY!r} holds {short_repr(stored)}, not fitted FSRS "
+                "parameters; run `quizapp optimize` again, or `quizapp optimize --reset` for the defaults"
+            ) from None
+        return FittedParameters(parameters, fitted_at, reviews)
+
+    @_guarded
+    def save_fsrs_parameters(self, fitted: FittedParameters | None) -> None:
+        """Store fitted parameters (None: back to FSRS's defaults)."""
+        with self._writing():
+            if fitted is None:
+                self._conn.execute("DELETE FROM settings WHERE key = ?", (self.FSRS_PARAMETERS_KEY,))
+                return
+            value = {"parameters": list(fitted.parameters), "fitted_at": to_ms(fitted.fitted_at), "reviews": fitted.reviews}
+            self._conn.execute(_UPSERT_SETTING, (self.FSRS_PARAMETERS_KEY, json.dumps(value)))
 
     # -- interface preferences (the theme, ...) --------------------------------------------
 

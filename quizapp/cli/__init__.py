@@ -13,8 +13,12 @@ import gc
 import importlib
 import sys
 
+#: What textual-serve sets TEXTUAL_DRIVER to for the app it serves: Textual's web driver, which
+#: speaks its own protocol on pipes (the one way the app runs without a terminal).
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where"]
+COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "settings", "optimize", "serve"]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -66,7 +70,8 @@ def _names_a_command(argv: list[str]) -> bool:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    """The terminal app.  A database that cannot be used is a one-line message and exit 1."""
+    """The terminal app.  A database that cannot be used is a one-line message and exit 1;
+    without a terminal (a pipe, a file, a cron job) a one-line message and exit 2."""
     import os
 
     # Importing Textual and the app and reading the decks' outlines build a few hundred thousand
@@ -76,6 +81,7 @@ def run_tui(args: argparse.Namespace) -> int:
     # collections during study short too.
     gc.disable()
     try:
+        from quizapp.cli.common import isatty
         from quizapp.store import StoreError
         from quizapp.tui.app import READY_ENV, QuizApp
 
@@ -88,6 +94,12 @@ def run_tui(args: argparse.Namespace) -> int:
         gc.freeze()
         gc.enable()
     headless = os.environ.get(READY_ENV, "") not in ("", "0")  # the startup benchmark
+    served = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
+    if not (headless or served or (isatty(sys.stdin) and isatty(sys.stdout))):
+        app.ctx.store.close()
+        print("quizapp: the app needs a terminal; use a command (quizapp --help), "
+              "e.g. `quizapp drill --plain` to study in plain text", file=sys.stderr)
+        return 2
     try:
         app.run(headless=headless)
     finally:

@@ -8,6 +8,8 @@ For scripts, screen readers and tests: the same :class:`quizapp.session.Session`
 - true/false: ``t`` or ``f``;
 - exercise: the prompt; type the answer (a matrix row by row, ending with an empty line); the
   verdict, the expected answer and the worked steps follow;
+- after a checked answer the suggested grade (right Good, wrong Again) is saved and shown with each
+  grade's interval: Enter keeps it, 1-4 changes it;
 - at any prompt: ``u`` undoes the last grade, ``s`` skips, ``b`` buries until tomorrow, ``?`` help,
   ``q`` or end of input quits and prints the summary.
 

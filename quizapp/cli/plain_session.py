@@ -18,7 +18,8 @@ from quizapp.session import Outcome, Presented, Session, SessionError, Summary
 
 HELP = (
     "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
-    "option numbers answer a choice, t/f a true/false; "
+    "option numbers answer a choice, t/f a true/false; after a checked answer Enter keeps the "
+    "suggested grade and 1-4 changes it; "
     "u undoes the last grade, s skips, b buries until tomorrow, q quits (nothing answered is lost)"
 )
 
@@ -31,6 +32,19 @@ COMMANDS = {
 }
 
 RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
+RATING_KEYS = {**{str(int(r)): r for r in Rating}, **{word: r for r, word in RATING_WORDS.items()}}
+#: The commands that still mean something once a card is graded (skip and bury need a card shown).
+AFTER_GRADE = ("quit", "undo", "help")
+
+
+def rating_choices(preview: dict[Rating, Any], chosen: Rating | None = None) -> str:
+    """``1 again (1m)  2 hard (6m)  [3 good (10m)]  4 easy (4d)``: each rating's next interval,
+    the chosen one in brackets."""
+    parts = []
+    for r in Rating:
+        text = f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})"
+        parts.append(f"[{text}]" if r == chosen else text)
+    return "  ".join(parts)
 
 def _starter(card: Any) -> str:
     """A code card's starter (signature and docstring), when its task exists."""
@@ -166,10 +180,7 @@ class PlainDrill:
         self.say(f"A: {back}")
         if p.card.explain and p.card.explain.strip() != back.strip():
             self.say(f"Why: {p.card.explain.strip()}")
-        preview = self.session.preview()
-        choices = "  ".join(
-            f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})" for r in Rating
-        )
+        choices = rating_choices(self.session.preview())
         self.say(choices)
         while True:
             line = self.read()
@@ -178,7 +189,7 @@ class PlainDrill:
                 if self.command(line):
                     return
                 continue
-            rating = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4}.get(word)
+            rating = RATING_KEYS.get(word)
             if rating is None:
                 self.say(f"Type 1-4 to rate it ({choices}), u to undo, q to quit.")
                 continue
@@ -265,6 +276,28 @@ class PlainDrill:
                 continue
             self.show_outcome(outcome)
             self.saved(outcome)
+            self.offer_regrade(outcome)
+            return
+
+    def offer_regrade(self, outcome: Outcome) -> None:
+        """The suggested grade is saved; Enter keeps it, 1-4 changes it (before the next card)."""
+        word = RATING_WORDS[outcome.rating]
+        self.say(f"Grade: {rating_choices(self.session.grade_options(), outcome.rating)} - Enter keeps {word}, 1-4 changes it")
+        while True:
+            line = self.read()
+            key = line.strip().lower()
+            if not key:
+                return
+            if COMMANDS.get(key) in AFTER_GRADE:
+                if self.command(line):
+                    return
+                continue
+            rating = RATING_KEYS.get(key)
+            if rating is None:
+                self.say(f"Enter keeps {word}; 1-4 changes the grade; u undoes it, q quits.")
+                continue
+            if rating != outcome.rating:
+                self.saved(self.session.regrade(rating))
             return
 
     # -- after the answer --------------------------------------------------------------------

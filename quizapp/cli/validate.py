@@ -3,7 +3,8 @@
 It loads what the app would load with ``--content PATH``: the shipped decks first, then the given
 files and folders, so an id that clashes with a shipped deck is reported.  Then it draws every
 exercise card once (fixed seed) through the code a study session uses, so a card the session
-would skip is reported with the session's own message.  The summary counts the given files (and
+would skip is reported with the session's own message, and so is every ``$...$`` formula the app
+shows as written because it cannot be rendered.  The summary counts the given files (and
 ``--lint`` looks at them alone); with no PATH it checks the shipped decks and every ``--content``
 folder.
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"quizapp validate: no such file or folder: {path}", file=sys.stderr)
         return 2
     library = load_library(extra_dirs=paths + content)
-    problems = library.problems + exercise_problems(library)
+    problems = library.problems + library.unrendered + exercise_problems(library)
     for problem in problems:
         print(problem)
     checked = _checked(library, paths + content if paths else [])

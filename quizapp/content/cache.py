@@ -30,7 +30,7 @@ import sqlite3
 import stat
 import sys
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,7 @@ class Entry:
     problems: list[Problem]
     topic_line: int
     card_lines: dict[str, int]  # served card id -> line, in the file's order
+    unrendered: list[Problem] = field(default_factory=list)  # formulas shown as written
 
     def to_json(self) -> bytes:
         data = {
@@ -137,6 +138,7 @@ class Entry:
             "card_lines": list(self.card_lines.values()),  # in the order of the outline's card ids
             "topic_line": self.topic_line,
             "problems": [[p.line, p.message] for p in self.problems],
+            "unrendered": [[p.line, p.message] for p in self.unrendered],
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -147,19 +149,29 @@ class Entry:
             data = json.loads(blob)
         except (ValueError, RecursionError):
             raise BadRecord("not JSON") from None
-        if not (isinstance(data, dict) and data.keys() == {"outline", "card_lines", "topic_line", "problems"}):
+        if not (isinstance(data, dict) and data.keys() == _ENTRY_KEYS):
             raise BadRecord("not an entry")
         outline = None if data["outline"] is None else TopicOutline.from_dict(data["outline"])
         card_ids = outline.card_ids if outline is not None else ()
         lines = _lines(data["card_lines"])
         if len(lines) != len(card_ids):
             raise BadRecord("the card lines are not the outline's cards")
-        problems = []
-        for pair in items(data["problems"], list):
-            if len(pair) != 2:
-                raise BadRecord("a problem is not a line and a message")
-            problems.append(Problem(shown, _line(pair[0]), text(pair[1])))
-        return cls(outline, problems, _line(data["topic_line"]), dict(zip(card_ids, lines)))
+        return cls(
+            outline, _problems(data["problems"], shown), _line(data["topic_line"]),
+            dict(zip(card_ids, lines)), _problems(data["unrendered"], shown),
+        )
+
+
+_ENTRY_KEYS = {"outline", "card_lines", "topic_line", "problems", "unrendered"}
+
+
+def _problems(value: Any, shown: str) -> list[Problem]:
+    problems = []
+    for pair in items(value, list):
+        if len(pair) != 2:
+            raise BadRecord("a problem is not a line and a message")
+        problems.append(Problem(shown, _line(pair[0]), text(pair[1])))
+    return problems
 
 
 def _line(value: Any) -> int:

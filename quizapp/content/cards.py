@@ -16,7 +16,8 @@ from typing import Any, Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizapp.content import references
+from quizapp.content import formulas, references
+from quizapp.content.messages import clip
 from quizapp.content.model import CARD_CLASSES, KINDS, Card
 from quizapp.content.yamlnodes import (
     BOOL,
@@ -115,20 +116,23 @@ def _level(name: str, node: Node, levels: tuple[int, ...], generator: str | None
 
 @dataclass
 class CardResult:
-    """What reading one card gave: the card (None when it has problems), its id if readable."""
+    """What reading one card gave: the card (None when it has problems), its id if readable, and
+    the formulas it shows as written (which validate reports, and which skip nothing)."""
 
     card: Card | None
     card_id: str | None
     line: int
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
+    unrendered: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
 
 
 class FieldReader:
     """Reads the fields of one mapping node (a card, a deck's header), collecting every problem
-    rather than stopping at the first."""
+    rather than stopping at the first, and every formula that could not be rendered."""
 
     def __init__(self, node: MappingNode):
         self.errors: list[NodeError] = []
+        self.unrendered: list[NodeError] = []
         self.fields = fields_of(node, self.errors)
 
     def error(self, line: int, message: str) -> None:
@@ -143,6 +147,36 @@ class FieldReader:
         except NodeError as err:
             self.errors.append(err)
             return default
+
+    def prose(self, key: str, default: str | None = "") -> str | None:
+        """Text field ``key`` (:func:`text`) with its ``$...$`` formulas rendered; ``default`` when
+        it is absent or unreadable."""
+        value = self.get(key, text)
+        return default if value is None else self.rendered(value, self.fields[key][1])
+
+    def rendered(self, value: str, node: Node) -> str:
+        """Text the learner reads, read from ``node``, with its formulas rendered
+        (:mod:`quizapp.content.formulas`); one that cannot be is kept as written and noted."""
+        result = formulas.render(value)
+        hint = _DOUBLE_QUOTED_HINT if getattr(node, "style", None) == '"' else ""
+        for formula in result.unrendered:
+            message = f"cannot render {clip(formula.source, 60)}: {formula.reason}{hint}"
+            self.unrendered.append(NodeError(_line_at(node, value, formula.offset), message))
+        return result.text
+
+
+_DOUBLE_QUOTED_HINT = " (in double quotes a backslash is a YAML escape: use single quotes or a | block)"
+
+
+def _line_at(node: Node, value: str, offset: int) -> int:
+    """The file line of ``value[offset]``: exact in a literal block (``|``), whose lines are the
+    file's; the first line of the text in any other style, which folds lines."""
+    style = getattr(node, "style", None)
+    if style not in ("|", ">"):
+        return line_of(node)
+    leading = len(node.value) - len(node.value.lstrip("\n"))  # blank lines text() trimmed
+    below = value.count("\n", 0, offset) if style == "|" else 0
+    return line_of(node) + 1 + leading + below  # a block's text starts below its | or >
 
 
 class _CardReader(FieldReader):
@@ -194,10 +228,11 @@ def read_card(
         values = _read_common(r) | _KIND_READERS[kind](r)
 
     problems = sorted(((e.line, f"{label}: {e.message}") for e in r.errors), key=lambda p: p[0])
+    unrendered = [(e.line, f"{label}: {e.message}") for e in r.unrendered]
     if problems or kind is None or card_id is None:
-        return CardResult(None, card_id, start, problems)
+        return CardResult(None, card_id, start, problems, unrendered)
     card = CARD_CLASSES[kind](id=card_id, topic=topic_id, source=f"{path}:{start}", **values)
-    return CardResult(card, card_id, start, [])
+    return CardResult(card, card_id, start, [], unrendered)
 
 
 def _check_keys(r: _CardReader, kind: str, start: int) -> None:
@@ -218,7 +253,7 @@ def _check_keys(r: _CardReader, kind: str, start: int) -> None:
 
 
 def _read_common(r: _CardReader) -> dict[str, Any]:
-    values: dict[str, Any] = {"explain": r.get("explain", text, default="")}
+    values: dict[str, Any] = {"explain": r.prose("explain")}
     values["tags"] = tuple(t for t, _ in r.get("tags", text_list, "[axes, eval-mode]", default=()))
     refs = r.get("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
     values["refs"] = tuple(t for t, _ in refs)
@@ -235,15 +270,15 @@ def _read_common(r: _CardReader) -> dict[str, Any]:
 
 def _read_flashcard(r: _CardReader) -> dict[str, Any]:
     return {
-        "front": r.get("front", text, default=""),
-        "back": r.get("back", text, default=""),
+        "front": r.prose("front"),
+        "back": r.prose("back"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
 
 
 def _read_choice(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "prompt": r.get("prompt", text, default=""),
+        "prompt": r.prose("prompt"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
     options = r.get("options", text_list, "[first option, second option]")
@@ -251,7 +286,7 @@ def _read_choice(r: _CardReader) -> dict[str, Any]:
     if options is not None and not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         r.error(line_of(node), f"'options' needs {MIN_OPTIONS} to {MAX_OPTIONS} options, has {len(options)}")
         options = None
-    values["options"] = tuple(t for t, _ in options or ())
+    values["options"] = tuple(r.rendered(t, item) for t, item in options or ())
     answer_node = r.value_node("answer")
     if answer_node is not None:
         values["answer"] = _choice_answer(r, answer_node, len(options) if options else None)
@@ -282,7 +317,7 @@ def _choice_answer(r: _CardReader, node: Node, n_options: int | None) -> frozens
 
 def _read_truefalse(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "statement": r.get("statement", text, default=""),
+        "statement": r.prose("statement"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
     node = r.value_node("answer")
@@ -297,7 +332,7 @@ def _read_truefalse(r: _CardReader) -> dict[str, Any]:
 
 
 def _read_exercise(r: _CardReader) -> dict[str, Any]:
-    values: dict[str, Any] = {"intro": r.get("intro", text, default="")}
+    values: dict[str, Any] = {"intro": r.prose("intro")}
     gen_id = r.get("generator", text)
     values["generator"] = gen_id or ""
     registry = r.names.generators
@@ -361,7 +396,7 @@ def _params(r: _CardReader, node: Node, gen: Any) -> dict[str, Any]:
 
 def _read_code(r: _CardReader) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "prompt": r.get("prompt", text, default=""),
+        "prompt": r.prose("prompt"),
         "level": r.get("level", _level, LEVELS, None, default=1),
     }
     task = r.get("task", text)

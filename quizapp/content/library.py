@@ -122,10 +122,21 @@ class Library:
     :meth:`topic` and :meth:`card_topic` raise ``KeyError`` for an unknown id.  ``outlines`` are
     at hand at once; the cards of a :class:`PendingTopic` are read the first time ``topics``,
     ``cards`` or a lookup needs them (safe from several threads).
+
+    ``problems`` is what was skipped and why; ``unrendered`` the ``$...$`` formulas shown as
+    written because they cannot be rendered, which skip nothing and only ``quizapp validate``
+    reports.
     """
 
-    def __init__(self, topics: Iterable[Topic | PendingTopic], problems: Iterable[Problem], files: Iterable[str] = ()):
+    def __init__(
+        self,
+        topics: Iterable[Topic | PendingTopic],
+        problems: Iterable[Problem],
+        files: Iterable[str] = (),
+        unrendered: Iterable[Problem] = (),
+    ):
         self.problems: list[Problem] = list(problems)
+        self.unrendered: list[Problem] = list(unrendered)
         self.files: tuple[str, ...] = tuple(files)  # every deck file read, as shown in messages
         entries = [(t.outline, t) if isinstance(t, PendingTopic) else (TopicOutline.of(t), t) for t in topics]
         entries.sort(key=lambda entry: (entry[0].order is None, entry[0].order or 0))  # stable

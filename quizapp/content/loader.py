@@ -73,6 +73,7 @@ def load_paths(paths: Iterable[PathLike], cache: DeckCache | None = None) -> Lib
     """
     files, problems = collect(paths)
     shown_files = [display_path(file) for file in files]
+    unrendered: list[Problem] = []
     topics: list[PendingTopic] = []
     ids = _IdsSeen()
     for file, shown in zip(files, shown_files):
@@ -87,7 +88,8 @@ def load_paths(paths: Iterable[PathLike], cache: DeckCache | None = None) -> Lib
         if outline is not None:
             topics.append(PendingTopic(outline, read_cards))
         problems.extend(sorted(file_problems, key=lambda p: p.line))
-    return Library(topics, problems, shown_files)
+        unrendered.extend(entry.unrendered)
+    return Library(topics, problems, shown_files, unrendered)
 
 
 def _entry(data: bytes, shown: str, cache: DeckCache | None) -> tuple[Entry, Callable[[], Sequence[Card]]]:
@@ -100,7 +102,7 @@ def _entry(data: bytes, shown: str, cache: DeckCache | None) -> tuple[Entry, Cal
     result = _read(data, shown)
     cards = result.topic.cards if result.topic is not None else ()
     outline = TopicOutline.of(result.topic) if result.topic is not None else None
-    entry = Entry(outline, result.problems, result.topic_line, result.card_lines)
+    entry = Entry(outline, result.problems, result.topic_line, result.card_lines, result.unrendered)
     if cache is not None:
         from quizapp.content.records import encode_cards  # the card classes: see library.py
 
@@ -183,5 +185,7 @@ def load_library(
 
 
 def validate_paths(paths: Iterable[PathLike]) -> list[Problem]:
-    """Every problem in the given deck files and folders (checked together, as the app would)."""
-    return load_paths(paths).problems
+    """Every problem in the given deck files and folders (checked together, as the app would),
+    and every formula they show as written because it cannot be rendered."""
+    library = load_paths(paths)
+    return library.problems + library.unrendered

@@ -54,12 +54,15 @@ _CARD_KEYS = {key for req, opt in FIELDS.values() for key in req + opt} | {"id",
 
 @dataclasses.dataclass
 class FileResult:
-    """What one deck file gave: its topic (None when unusable), its problems, and where things are."""
+    """What one deck file gave: its topic (None when unusable), its problems, where things are,
+    and the formulas shown as written because they could not be rendered (validate reports them;
+    they skip nothing)."""
 
     topic: Topic | None
     problems: list[Problem]
     topic_line: int = 1
     card_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # served card id -> line
+    unrendered: list[Problem] = dataclasses.field(default_factory=list)
 
 
 def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
@@ -76,9 +79,10 @@ def load_file(path: PathLike) -> tuple[Topic | None, list[Problem]]:
 def read_bytes(data: bytes, shown: str) -> FileResult:
     """Read a deck file's bytes; ``shown`` is its path as messages and card sources give it."""
     result = _read_unchecked(data, shown)
-    for i, problem in enumerate(result.problems):
-        if not problem.message.isprintable():  # a key or value with a newline must not break the line
-            result.problems[i] = dataclasses.replace(problem, message=one_line(problem.message))
+    for problems in (result.problems, result.unrendered):
+        for i, problem in enumerate(problems):
+            if not problem.message.isprintable():  # a key or value with a newline must not break the line
+                problems[i] = dataclasses.replace(problem, message=one_line(problem.message))
     return result
 
 
@@ -104,16 +108,20 @@ def _read_deck(root: Node, shown: str) -> FileResult:
         message = tag_problem(root) or f"{NOT_A_DECK}, not {describe(root)}"
         return FileResult(None, [Problem(shown, line_of(root), message)])
     header = _Header(root)
-    cards, card_lines, card_problems = _read_cards(header.card_nodes, header.topic_id or "", shown)
-    problems = [Problem(shown, e.line, e.message) for e in header.errors] + card_problems
-    problems.sort(key=lambda p: p.line)
+    cards = _read_cards(header.card_nodes, header.topic_id or "", shown)
+    problems = sorted([Problem(shown, e.line, e.message) for e in header.errors] + cards.problems, key=_by_line)
+    unrendered = sorted([Problem(shown, e.line, e.message) for e in header.unrendered] + cards.unrendered, key=_by_line)
     if not header.usable:
-        return FileResult(None, problems)
+        return FileResult(None, problems, unrendered=unrendered)
     topic = Topic(
-        id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards),
+        id=header.topic_id, title=header.title, summary=header.summary, cards=tuple(cards.cards),
         refs=header.refs, source=shown, order=header.order,
     )
-    return FileResult(topic, problems, header.topic_line, card_lines)
+    return FileResult(topic, problems, header.topic_line, cards.lines, unrendered)
+
+
+def _by_line(problem: Problem) -> int:
+    return problem.line
 
 
 class _Header(FieldReader):
@@ -126,26 +134,26 @@ class _Header(FieldReader):
             if key not in self.fields:
                 self.fail(line_of(root), f"missing '{key}'")
         self._check_keys()
-        self.topic_id = self.read("topic", text)
+        self.topic_id = self.get("topic", text)
         if self.topic_id is not None and not ID_PATTERN.match(self.topic_id):
             message = f"topic id {quote(self.topic_id)} may use only {ID_RULE}"
             self.fail(line_of(self.fields["topic"][1]), message)
         self.topic_line = line_of(self.fields["topic"][0]) if "topic" in self.fields else 1
-        self.title = self.read("title", text)
-        self.summary = self.read("summary", text)
-        refs = self.read("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
+        self.title = self.prose("title", None)
+        self.summary = self.prose("summary", None)
+        refs = self.get("refs", text_list, "[https://arxiv.org/abs/1502.03167]", default=())
         self.refs = tuple(t for t, _ in refs)
-        self.order = self.read("order", integer, "a whole number, e.g. 10")
+        self.order = self.get("order", integer, "a whole number, e.g. 10")
         self.card_nodes = self._card_nodes()
 
     def fail(self, line: int, message: str) -> None:
         self.error(line, message)
         self.usable = False
 
-    def read(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+    def get(self, key: str, reader: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         """:meth:`FieldReader.get`; a required field that cannot be read makes the deck unusable."""
         problems = len(self.errors)
-        value = self.get(key, reader, *args, default=default)
+        value = super().get(key, reader, *args, default=default)
         if len(self.errors) > problems and key in TOPIC_REQUIRED:
             self.usable = False
         return value
@@ -175,13 +183,19 @@ class _Header(FieldReader):
         return []
 
 
-def _read_cards(
-    nodes: list[Node], topic_id: str, shown: str
-) -> tuple[list[Card], dict[str, int], list[Problem]]:
-    """The good cards, the line of each, and the problems (a repeated id keeps the first card)."""
-    cards: list[Card] = []
-    card_lines: dict[str, int] = {}
-    problems: list[Problem] = []
+@dataclasses.dataclass
+class _Cards:
+    """The good cards of a file, the line of each, its problems and its unrendered formulas."""
+
+    cards: list[Card] = dataclasses.field(default_factory=list)
+    lines: dict[str, int] = dataclasses.field(default_factory=dict)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    unrendered: list[Problem] = dataclasses.field(default_factory=list)
+
+
+def _read_cards(nodes: list[Node], topic_id: str, shown: str) -> _Cards:
+    """Every card of a file (a repeated id keeps the first card)."""
+    found = _Cards()
     first_line: dict[str, int] = {}  # every readable id, broken cards included
     names = references.current() if nodes else None
     read: dict[int, CardResult] = {}  # a card repeated through a YAML alias is read once
@@ -189,16 +203,17 @@ def _read_cards(
         result = read.get(id(node))
         if result is None:
             result = read[id(node)] = read_card(node, index, topic_id, shown, names)
-            problems.extend(Problem(shown, line, message) for line, message in result.problems)
+            found.problems.extend(Problem(shown, line, message) for line, message in result.problems)
+            found.unrendered.extend(Problem(shown, line, message) for line, message in result.unrendered)
         card_id = result.card_id
         if card_id is None:
             continue
         if card_id in first_line:
             message = f"duplicate id {quote(card_id)} (first at {shown}:{first_line[card_id]})"
-            problems.append(Problem(shown, result.line, message))
+            found.problems.append(Problem(shown, result.line, message))
             continue
         first_line[card_id] = result.line
         if result.card is not None:
-            cards.append(result.card)
-            card_lines[card_id] = result.line
-    return cards, card_lines, problems
+            found.cards.append(result.card)
+            found.lines[card_id] = result.line
+    return found

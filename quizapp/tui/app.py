@@ -64,6 +64,17 @@ class QuizApp(App):
         self._theme_ready = True
         self.exit_when_ready = os.environ.get(READY_ENV, "") not in ("", "0")
 
+    def watch_app_focus(self, focus: bool) -> None:
+        """In a browser (Textual's web driver) the app starts blurred, so the first screen
+        focused nothing and Textual has nothing to give the focus back to: focus what the screen
+        would focus at a terminal start (its AUTO_FOCUS), or Enter and the arrows reach nothing."""
+        screen = self.screen
+        selector = self.AUTO_FOCUS if screen.AUTO_FOCUS is None else screen.AUTO_FOCUS
+        if focus and screen.focused is None and selector:
+            first = next((widget for widget in screen.query(selector) if widget.focusable), None)
+            if first is not None:
+                screen.set_focus(first)
+
     def get_default_screen(self) -> Screen:
         return self._home
 
@@ -141,6 +152,12 @@ class QuizApp(App):
 
         if not isinstance(self.screen, BrowserScreen):
             self.push_screen(BrowserScreen(self.ctx))
+
+    def action_open_settings(self) -> None:
+        from quizapp.tui.screens.settings import SettingsScreen  # here, not at the top: ~5 ms of start-up
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.ctx))
 
     def action_help(self) -> None:
         # Here, not at the top: help lists every screen's keys, so it imports them all, the study

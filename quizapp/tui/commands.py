@@ -20,6 +20,7 @@ class QuizCommands(Provider):
             ("Practise exercises", app.action_practise, "The highlighted topic's exercises, now"),
             ("Open stats", app.action_open_stats, "Reviews per day, retention, forecast, mastery"),
             ("Browse cards", app.action_browse, "Search cards by text, topic, tag, kind"),
+            ("Settings", app.action_open_settings, "Retention, daily limits, learning steps, FSRS parameters"),
             ("Help", app.action_help, "Every key of every screen"),
             ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
         ]
@@ -37,7 +38,7 @@ class QuizCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
-        for name, callback, help_text in self.commands()[:6]:
+        for name, callback, help_text in self.commands()[:7]:
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:

@@ -7,7 +7,7 @@ import json
 import random
 import subprocess
 import sys
-from datetime import timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def test_flashcard_reveal_then_grade_with_intervals(store, clock):
 
 def test_choice_truefalse_and_hints_for_unusable_lines(store, clock):
     lib = library(topic("alpha", [choice("c", answer=(0,)), truefalse("t", answer=False)]))
-    session_text = "7\nbanana\n\n{pick}\nmaybe\nf\n"
+    session_text = "7\nbanana\n\n{pick}\n\nmaybe\nf\n"  # the empty line keeps the grade
     probe = Session(lib, store, now=clock, tz=timezone.utc, rng=random.Random(3)).next()
     right = probe.correct_positions[0] + 1
     out = run_plain(lib, store, clock, session_text.format(pick=right))
@@ -59,7 +59,7 @@ def test_exercise_matrix_rows_one_per_line(store, clock, generators):
     session = Session(lib, store, now=clock, tz=timezone.utc, rng=random.Random(3))
     first = session.next()
     a, b = first.exercise.inputs["a"], first.exercise.inputs["b"]
-    typed = f"{a} {b}\n{b} {a}\n0\n"  # the 2x2 answer ends after its second row
+    typed = f"{a} {b}\n{b} {a}\n\n0\n"  # the 2x2 answer ends after its second row; Enter keeps Good
     out = run_plain(lib, store, clock, typed)
     assert "saved: m good" in out
     assert "saved: s again" in out  # 0 is never a + b with a, b >= 1
@@ -104,7 +104,7 @@ def drill(db: Path, *args: str, stdin: str = "", capsys=None, monkeypatch=None) 
 
 def test_drill_command_on_a_topic(tmp_path, capsys, monkeypatch):
     db = tmp_path / "q.db"
-    code = drill(db, "plain-test", "--plain", stdin="\n3\n1\nt\n", capsys=capsys, monkeypatch=monkeypatch)
+    code = drill(db, "plain-test", "--plain", stdin="\n3\n1\n\nt\n", capsys=capsys, monkeypatch=monkeypatch)
     out = capsys.readouterr().out
     assert code == 0
     assert out.count("saved: pt-") == 3
@@ -150,7 +150,7 @@ def test_a_directory_as_database_is_exit_1(tmp_path, capsys):
 
 def test_stats_command_prints_every_section(tmp_path, capsys, monkeypatch):
     db = tmp_path / "q.db"
-    drill(db, "plain-test", stdin="\n3\n1\nt\n", capsys=capsys, monkeypatch=monkeypatch)
+    drill(db, "plain-test", stdin="\n3\n1\n\nt\n", capsys=capsys, monkeypatch=monkeypatch)
     capsys.readouterr()
     assert main(["--db", str(db), "--content", str(FIXTURE_DECK), "stats"]) == 0
     out = capsys.readouterr().out
@@ -192,7 +192,7 @@ def test_exercise_matrix_on_one_line_and_a_short_answer(store, clock, generators
     session = Session(lib, store, now=clock, tz=timezone.utc, rng=random.Random(3))
     a, b = (session.next().exercise.inputs[k] for k in ("a", "b"))
     # m1 on one bracketed line; m2: one row, then an empty line ends the answer early (wrong shape)
-    out = run_plain(lib, store, clock, f"[{a}, {b}; {b}, {a}]\n1 2\n\n")
+    out = run_plain(lib, store, clock, f"[{a}, {b}; {b}, {a}]\n\n1 2\n\n")
     assert "saved: m1 good" in out and "saved: m2 again" in out
     assert "expected 2x2" in out
 
@@ -211,3 +211,53 @@ def test_code_card_in_plain_mode(store, clock):
     assert "a line with only . finishes" in text and "2 of 2 cases pass" in text
     assert "saved: c1 good" in text and "Answer:" not in text
     assert store.load_code("c1") == "def f(x):\n    return x"
+
+
+# -- changing the suggested grade ---------------------------------------------------------------
+
+
+def test_the_suggested_grade_is_shown_with_every_interval_and_enter_keeps_it(store, clock):
+    lib = library(topic("alpha", [truefalse("t1", answer=True), truefalse("t2", answer=True)]))
+    out = run_plain(lib, store, clock, "t\n\nf\n\n")
+    # A new card under FSRS's defaults: Again 1m, Hard 5.5m (shown 6m), Good 10m, Easy ~8 days.
+    assert "Grade: 1 again (1m)  2 hard (6m)  [3 good (10m)]  4 easy (" in out
+    assert "- Enter keeps good, 1-4 changes it" in out
+    assert "Grade: [1 again (1m)]  2 hard (6m)  3 good (10m)" in out and "Enter keeps again" in out
+    assert [(r.card_id, r.correct, r.rating) for r in reversed(store.reviews())] == [("t1", True, 3), ("t2", False, 1)]
+
+
+def test_a_digit_after_the_verdict_changes_the_grade_and_the_schedule(store, clock):
+    lib = library(topic("alpha", [truefalse("t1", answer=True), truefalse("t2", answer=True)]))
+    out = run_plain(lib, store, clock, "t\n2\nf\nhard\n")
+    assert "saved: t1 good, next in 10m." in out and "saved: t1 hard, next in 6m." in out
+    assert "saved: t2 again, next in 1m." in out and "saved: t2 hard, next in 6m." in out
+    logged = {r.card_id: (r.correct, r.rating) for r in store.reviews()}
+    assert logged == {"t1": (True, 2), "t2": (False, 2)}
+    assert store.review_count() == 2
+    assert store.state("t1").due == clock.t + timedelta(minutes=5.5)
+
+
+def test_at_the_grade_prompt_undo_works_and_other_lines_are_explained(store, clock):
+    lib = library(topic("alpha", [truefalse("t1", answer=True)]))
+    out = run_plain(lib, store, clock, "t\ns\nzz\nu\nq\n")  # skip needs a card shown: explained too
+    assert out.count("Enter keeps good; 1-4 changes the grade; u undoes it, q quits.") == 2
+    assert "Undone: the last card comes back." in out
+    assert store.state("t1").is_new and store.reviews() == []
+
+
+def test_regrade_in_plain_mode_through_the_command(tmp_path):
+    """A real process on a pipe: the choice's suggested grade is changed to easy, the true/false
+    one kept; the log holds each result and the grade that was finally given."""
+    db = tmp_path / "q.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "quizapp", "--db", str(db), "--content", str(FIXTURE_DECK),
+         "drill", "plain-test", "--plain"],
+        input="\n3\n1\n4\nt\n\n", capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "saved: pt-choice easy" in proc.stdout and "Grade: " in proc.stdout
+    with Store.open(db) as store:
+        logged = {r.card_id: r for r in store.reviews()}
+    assert logged["pt-choice"].rating == 4 and logged["pt-choice"].correct is not None
+    kept = logged["pt-true"]
+    assert kept.rating == (3 if kept.correct else 1)

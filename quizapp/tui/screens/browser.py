@@ -67,9 +67,9 @@ class BrowserScreen(Screen):
         yield CardTable(
             [
                 Column("id", "Id", 20),
-                Column("topic", "Topic", 16, drop_order=2),
-                Column("kind", "Kind", 9, drop_order=1),
-                Column("state", "State", 10),
+                Column("topic", "Topic", 16, drop_order=3),
+                Column("kind", "Kind", 9, drop_order=2),
+                Column("state", "State", 10, drop_order=1),  # on a phone's 60 columns, for the title
                 Column("due", "Due", 9),
                 Column("title", "Title", 0),
             ],

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from quizapp.tui.screens.browser import BrowserScreen
 from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
@@ -55,6 +56,7 @@ def sections(app_class: type) -> list[tuple[str, type]]:
         ("Session summary", SummaryScreen),
         ("Stats", StatsScreen),
         ("Browser", BrowserScreen),
+        ("Settings", SettingsScreen),
     ]
 
 

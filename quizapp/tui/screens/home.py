@@ -43,6 +43,7 @@ class HomeScreen(Screen):
         Binding("e", "practise", "Exercises"),
         Binding("s", "app.open_stats", "Stats"),
         Binding("slash,b", "app.browse", "Browse"),
+        Binding("o", "app.open_settings", "Settings"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]

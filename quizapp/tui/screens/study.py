@@ -4,7 +4,7 @@ The screen only moves between states; the session decides what comes next and re
 grade before returning, so leaving at any moment (q, escape, closing the terminal) loses nothing
 that was answered.
 
-    card shown --answer--> feedback --enter--> next card ... --> summary
+    card shown --answer--> feedback (1-4 changes the grade) --enter--> next card ... --> summary
     flashcard: front --space--> back + grade buttons --1-4--> next card
 
 Keys that would clash with typing (u, s, q, !) act only when no answer field has focus; escape
@@ -49,6 +49,8 @@ def _leave_on_store_error(handler: Callable[..., Awaitable[None]]) -> Callable[.
 
 
 class StudyScreen(Screen):
+    #: Below 70 columns (a phone in a browser) the screen has the class -narrow.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     DEFAULT_CSS = """
     #card-header {
         padding: 0 1;
@@ -87,6 +89,11 @@ class StudyScreen(Screen):
 
     FlashcardView .explain {
         color: $text-muted;
+    }
+
+    StudyScreen.-narrow FlashcardView .grade {
+        min-width: 0;  /* all four fit a phone's 60 columns, even at intervals of months */
+        padding: 0;
     }
 
     /* choice and true/false */
@@ -198,6 +205,11 @@ class StudyScreen(Screen):
         padding: 0 1;
     }
 
+    FeedbackView #grade {
+        margin-top: 1;
+        padding: 0 1;
+    }
+
     FeedbackView .refs {
         color: $text-muted;
         margin-top: 1;
@@ -253,7 +265,7 @@ class StudyScreen(Screen):
             target.focus()
 
     async def show_feedback(self, outcome: Any, shown: Any) -> None:
-        view = FeedbackView(outcome, self.ctx.library, shown=shown, id="feedback")
+        view = FeedbackView(outcome, self.ctx.library, shown=shown, grades=self.session.grade_options(), id="feedback")
         self.query_one(CardHeader).show(card_facts(outcome.presented), self.session.remaining())
         await self.query_one("#study-body", Container).mount(view)
         await self._display(view)
@@ -397,6 +409,13 @@ class StudyScreen(Screen):
     async def on_feedback_view_next(self, message: FeedbackView.Next) -> None:
         message.stop()
         await self.advance()
+
+    @_leave_on_store_error
+    async def on_feedback_view_regrade(self, message: FeedbackView.Regrade) -> None:
+        message.stop()
+        view = self.view
+        if isinstance(view, FeedbackView):
+            view.show_grade(self.session.regrade(message.rating))
 
     # -- session keys ----------------------------------------------------------------------------
 

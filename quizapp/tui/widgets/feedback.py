@@ -4,12 +4,16 @@
 - the right answer; for exercises the user's answer beside it, wrong entries marked;
 - a recognised misconception: the belief, the truth, and the cards that teach it;
 - for exercises the worked steps; for drills the checker's report;
-- the card's ``explain`` as Markdown.
-Enter or space moves on; u takes the grade back.
+- the card's ``explain`` as Markdown;
+- the grade given: the suggested one (right Good, wrong Again) preselected, each grade with the
+  interval it gives; 1-4 changes it before moving on.
+Enter or space moves on (keeping the grade); u takes the grade back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from textual.app import ComposeResult
@@ -19,6 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from quizapp.cardstate import format_interval
 from quizapp.tui.widgets.steps import StepsTable
 from quizapp.tui.widgets.markdown_text import MarkdownText, inline_content
 from quizapp.tui.widgets.text import array_content
@@ -42,6 +47,20 @@ def verdict_content(outcome: Any) -> Content:
     return Content.assemble(head, rest)
 
 
+GRADE_WORDS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def grade_content(chosen: int, options: Mapping[Any, timedelta]) -> Content:
+    """``Grade: 1 Again 1m  2 Hard 6m  [3 Good 10m]  4 Easy 8d``, the chosen grade highlighted."""
+    parts: list[Any] = [("Grade: ", "bold")]
+    for rating, word in GRADE_WORDS.items():
+        interval = options.get(rating)  # keyed by fsrs.Rating, an IntEnum: 1 finds Again
+        label = f" {rating} {word} {format_interval(interval)} " if interval is not None else f" {rating} {word} "
+        parts.append((label, "bold reverse $text-accent") if rating == int(chosen) else (label, "dim"))
+        parts.append(" ")
+    return Content.assemble(*parts, ("1-4 changes it", "dim italic"))
+
+
 def misconception_parts(name: str, library: Any) -> tuple[str, str, list[tuple[str, str]]]:
     """(belief, truth, [(card id, card title)]) for a misconception name."""
     from quizapp.engine.exercises.misconceptions import CATALOG
@@ -57,16 +76,32 @@ class FeedbackView(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("enter", "next", "Next card"),
         Binding("space", "next", "Next card", show=False),
+        # the grade line shows these keys with their intervals; the footer stays short
+        Binding("1", "regrade(1)", "Again", show=False, tooltip="Change the grade to Again: see it again in minutes"),
+        Binding("2", "regrade(2)", "Hard", show=False, tooltip="Change the grade to Hard: recalled with effort"),
+        Binding("3", "regrade(3)", "Good", show=False, tooltip="Change the grade to Good: recalled"),
+        Binding("4", "regrade(4)", "Easy", show=False, tooltip="Change the grade to Easy: recalled at once"),
     ]
 
     class Next(Message):
         """The user has read the feedback."""
 
-    def __init__(self, outcome: Any, library: Any, shown: Any = None, **kwargs: Any) -> None:
+    class Regrade(Message):
+        """The user changed the suggested grade."""
+
+        def __init__(self, rating: int) -> None:
+            super().__init__()
+            self.rating = rating
+
+    def __init__(
+        self, outcome: Any, library: Any, shown: Any = None, grades: Mapping[Any, timedelta] | None = None, **kwargs: Any
+    ) -> None:
+        """``grades``: the interval each grade gives (Session.grade_options), for the grade line."""
         super().__init__(**kwargs)
         self.outcome = outcome
         self.library = library
         self.shown = shown
+        self.grades = grades or {}
         self.set_class(bool(outcome.correct), "-right")
         self.set_class(not outcome.correct, "-wrong")
 
@@ -95,7 +130,8 @@ class FeedbackView(VerticalScroll, can_focus=True):
             yield MarkdownText(card.explain.strip(), classes="explain")
         if card.refs:
             yield Static(Content("\n").join([Content.styled("Read more:", "bold"), *("  " + ref for ref in card.refs)]), classes="refs")
-        yield Static("Enter or space: next card   u: undo this grade   q: end the session", classes="hint")
+        yield Static(grade_content(outcome.rating, self.grades), id="grade")
+        yield Static("Enter or space: next card   1-4: change the grade   u: undo this grade   q: end the session", classes="hint")
 
     # -- per kind -------------------------------------------------------------------------------
 
@@ -168,3 +204,12 @@ class FeedbackView(VerticalScroll, can_focus=True):
 
     def action_next(self) -> None:
         self.post_message(self.Next())
+
+    def action_regrade(self, rating: int) -> None:
+        if int(rating) != int(self.outcome.rating):
+            self.post_message(self.Regrade(int(rating)))
+
+    def show_grade(self, outcome: Any) -> None:
+        """The grade now recorded (after a regrade)."""
+        self.outcome = outcome
+        self.query_one("#grade", Static).update(grade_content(outcome.rating, self.grades))
