@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from quizapp.content.files import not_a_file
 
-__all__ = ["StoreError", "SQLITE_MAGIC", "BUSY_TIMEOUT_MS", "FileIdentity", "check_path", "damaged", "describe", "not_ours"]
+__all__ = ["StoreError", "SQLITE_MAGIC", "BUSY_TIMEOUT_MS", "FileIdentity", "check_foreign", "check_path", "damaged", "open_untrusted", "describe", "not_ours"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: How long a writer waits for another process's transaction before giving up.
@@ -75,6 +75,45 @@ def check_path(path: Path) -> None:
         raise not_ours(path, "file is not a database")
     if not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(f"cannot write {path}: permission denied; check its permissions or pass --db")
+
+
+def check_foreign(path: Path) -> None:
+    """Refuse what cannot be another machine's quizapp database, before SQLite opens it: a missing
+    path, anything but a regular file (looked at without a blocking open), a file not SQLite."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    kind = not_a_file(mode)
+    if kind:
+        raise StoreError(f"{path} is {kind}, not a database file")
+    if _read_header(path) != SQLITE_MAGIC:
+        raise StoreError(f"{path} is not a quizapp database (it is not an SQLite file)")
+
+
+#: All a connection to somebody else's file may do: read.  A write, an ATTACH or loading an
+#: extension is refused by SQLite before it runs (and triggers only ever fire on writes).
+_READING = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_PRAGMA})
+
+
+def _only_reading(action: int, *_: object) -> int:
+    return sqlite3.SQLITE_OK if action in _READING else sqlite3.SQLITE_DENY
+
+
+def open_untrusted(path: Path) -> sqlite3.Connection:
+    """A connection that can only read the SQLite file at ``path`` and trusts nothing in it:
+    ``mode=ro`` and ``immutable`` (no lock, no -wal or -shm created beside it: the caller makes
+    sure no journal is there), ``query_only``, ``trusted_schema`` off (no function in its schema
+    runs), and an authoriser that refuses anything but reading.  Raises sqlite3.Error."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA query_only = ON")
+        conn.set_authorizer(_only_reading)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _read_header(path: Path) -> bytes:

@@ -6,7 +6,7 @@ that does not parse, code without the function asked for): the session then reco
 the person may try again.  An answer that can be read and is wrong is a :class:`Check` with
 ``correct=False``, never an exception.
 
-The built-in checkers cover choice, true/false and exercise cards (:data:`BUILT_IN`).  Code cards
+The built-in checkers cover choice, true/false, exercise and cloze cards (:data:`BUILT_IN`).  Code cards
 are checked by ``quizapp.drills.session_checker``, which implements the same :class:`Checker`
 protocol; the session factory (:mod:`quizapp.study`) plugs it in.  Nothing here knows of the
 session, the store or a UI.
@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from quizapp.content.model import Card, Choice, TrueFalse
+from quizapp.content import cloze
+from quizapp.content.model import Card, Choice, ClozeCard, TrueFalse
 from quizapp.engine.answers import check as check_answer
 from quizapp.engine.answers import format_answer
 
@@ -28,6 +29,7 @@ __all__ = [
     "Checker",
     "Shown",
     "check_choice",
+    "check_cloze",
     "check_exercise",
     "check_truefalse",
 ]
@@ -181,9 +183,21 @@ def check_exercise(shown: Shown, answer: Any) -> Check:
     )
 
 
+def check_cloze(shown: Shown, answer: Any) -> Check:
+    """``answer``: the text typed for the blank, matched leniently (quizapp.content.cloze.matches)
+    against the hidden text and the card's accepted answers."""
+    card = shown.card
+    assert isinstance(card, ClozeCard)
+    if not isinstance(answer, str) or not answer.strip():
+        raise AnswerError("type the hidden text")
+    correct = cloze.matches(answer, card.answer, card.accept)
+    return Check(correct, "Right." if correct else "Wrong.", card.answer, answer.strip())
+
+
 #: The checkers every session has; code cards get theirs from the session factory.
 BUILT_IN: dict[str, Checker] = {
     "choice": check_choice,
     "truefalse": check_truefalse,
     "exercise": check_exercise,
+    "cloze": check_cloze,
 }

@@ -22,13 +22,18 @@ through FSRS gives, so two machines' databases can be merged by taking the union
   when v2 is applied (a copy of the file keeps it: the reviews' uids, not the device, keep two
   copies apart).
 
-**Schema v3: derived data, so the figures need not read the whole log.**
+**Schema v3: resets.**  ``quizapp card ID reset`` puts a card back to new and keeps its reviews;
+``card_reset`` records when (with a uid and the device, like a review), so a replay of the log
+(``quizapp.replay``: ``optimize --reschedule``, a merge) starts after the card's last reset
+instead of bringing the old schedule back.
+
+**The tallies migration (:data:`TALLIES`): derived data, so the figures need not read the whole log.**
 
 - ``review_tally`` (reviews and right answers per UTC quarter-hour), ``review_total`` (reviews
   per mode) and ``misconception_tally`` (how often and when last each misconception was seen):
   kept by triggers in the transaction of every change to ``review_log``, whoever makes it, and
-  filled from the log by v3 (:data:`TALLY_REBUILD` recounts them).  Derived data: the log stays
-  the source of truth.
+  filled from the log by the migration (:data:`TALLY_REBUILD` recounts them).  Derived data: the
+  log stays the source of truth.
 - ``card_state_unusable`` and ``review_log_unusable``: partial indexes of the rows holding a value
   the app cannot use (see the rules below), so the store checks a read in an index seek.
 """
@@ -48,10 +53,10 @@ Step = str | Callable[[sqlite3.Connection], None]
 
 # -- what a stored value may be ------------------------------------------------------------------
 # The store reads every row through these rules, so a value that a hand edit (or a bug) left where
-# the app cannot use it is one StoreError naming the card and the column.  Schema v3 indexes the
+# the app cannot use it is one StoreError naming the card and the column.  :data:`TALLIES` indexes the
 # rows that break a rule (``card_state_unusable``, ``review_log_unusable``): asking whether any
 # row is unusable reads that index, usually empty, instead of every row.  Changing a rule is a
-# schema change: append a migration that re-creates both indexes (as V3 creates them), or the
+# schema change: append a migration that re-creates both indexes (as TALLIES creates them), or the
 # store's question no longer matches the indexes and reads every row again (right, but slow).
 
 
@@ -65,7 +70,7 @@ class Rule(NamedTuple):
 
 #: The latest time a datetime can hold (9999-12-31 23:59:59.999 UTC), in ms.
 LAST_MS = 253_402_300_799_999
-#: The span of one row of the review tally (v3): a quarter of an hour, in ms.
+#: The span of one row of the review tally (:data:`TALLIES`): a quarter of an hour, in ms.
 QUARTER_MS = 900_000
 
 
@@ -130,6 +135,23 @@ REVIEW_RULES = {
         Rule("mode", "mode IN ('review', 'cram', 'mock')", "review, cram or mock"),
     )
 }
+TOMBSTONE_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("uid", _text("uid"), "a review id"),
+        Rule("undone_at", _time("undone_at", "1"), "a time"),
+        Rule("device", _text("device", False), "a device id"),
+    )
+}
+RESET_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("uid", _text("uid"), "a reset id"),
+        Rule("card_id", _text("card_id"), "a card id"),
+        Rule("reset_at", _time("reset_at", "1"), "a time"),
+        Rule("device", _text("device", False), "a device id"),
+    )
+}
 
 
 def first_bad(rules: dict[str, Rule], columns: Sequence[str]) -> str:
@@ -138,7 +160,7 @@ def first_bad(rules: dict[str, Rule], columns: Sequence[str]) -> str:
     return f"CASE {cases} END"
 
 
-#: SQL true for a row with any value the app cannot use: the condition of the v3 indexes, which
+#: SQL true for a row with any value the app cannot use: the condition of the indexes :data:`TALLIES` makes, which
 #: a query must repeat word for word for SQLite to read the index.
 CARD_UNUSABLE = f"{first_bad(CARD_RULES, tuple(CARD_RULES))} IS NOT NULL"
 REVIEW_UNUSABLE = f"{first_bad(REVIEW_RULES, tuple(REVIEW_RULES))} IS NOT NULL"
@@ -264,7 +286,24 @@ V2 = Migration(
     ),
 )
 
-#: The statistics' tallies of the review log, recounted from it (v3 fills them this way;
+V3 = Migration(
+    version=3,
+    description="card resets: a card put back to new keeps its reviews, and a replay starts after",
+    tables=("card_reset",),
+    steps=(
+        """
+        CREATE TABLE card_reset (
+            uid      TEXT PRIMARY KEY,
+            card_id  TEXT NOT NULL,
+            reset_at INTEGER NOT NULL,
+            device   TEXT
+        )
+        """,
+        "CREATE INDEX card_reset_card ON card_reset (card_id, reset_at)",
+    ),
+)
+
+#: The statistics' tallies of the review log, recounted from it (:data:`TALLIES` fills them this way;
 #: :meth:`quizapp.store.Store.rebuild_tallies` runs them again).
 TALLY_REBUILD: tuple[str, ...] = (
     "DELETE FROM review_tally",
@@ -311,8 +350,8 @@ def _count_out(row: str) -> str:
     """
 
 
-V3 = Migration(
-    version=3,
+TALLIES = Migration(
+    version=4,
     description="tallies of the review log for the statistics; indexes of unusable stored values",
     tables=("review_tally", "review_total", "misconception_tally"),
     steps=(
@@ -351,7 +390,7 @@ V3 = Migration(
 )
 
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, TALLIES)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

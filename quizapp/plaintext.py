@@ -1,7 +1,7 @@
 """Plain-text rendering of exercises and verdicts, for the command line and screen readers.
 
 The TUI renders the same pieces with widgets; here everything is lines of text, so the output of
-``quizapp exercise`` and ``quizapp drill --plain`` can be piped, diffed and read aloud.
+``quizapp exercise`` and ``quizapp study --plain`` can be piped, diffed and read aloud.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The study loop, with no UI in it: pick the next card, present it, take an answer, grade, record.
 
-The TUI and ``quizapp drill --plain`` both drive this one class (built by
+The TUI and ``quizapp study --plain`` both drive this one class (built by
 :func:`quizapp.study.open_session`), so everything a user can do while studying is testable
 without a terminal.  Time comes from an injectable ``now`` callable and randomness (exercise
 seeds, option order) from an injectable ``random.Random``.
@@ -370,6 +370,15 @@ class Session:
     def now(self) -> datetime:
         """The session's clock (injectable for tests)."""
         return self._now()
+
+    def study_day(self) -> tuple[datetime, datetime]:
+        """When today's study day began and when the next one begins (``day_starts_at``)."""
+        return self._today(self._now())
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The ids of the cards this session draws from (its topics and tags), in content order."""
+        return tuple(self._scope)
 
     def teaching_cards(self, misconception: str) -> tuple[str, ...]:
         """Ids of the cards whose ``teaches`` names ``misconception``, in content order."""

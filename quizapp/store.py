@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,18 +55,22 @@ from quizapp.dbfile import (
     BUSY_TIMEOUT_MS,
     FileIdentity,
     StoreError,
+    check_foreign,
     check_path,
     describe,
     not_ours,
+    open_untrusted,
 )
 from quizapp.migrations import (
     CARD_RULES,
     CARD_UNUSABLE,
     MIGRATIONS,
     QUARTER_MS,
+    RESET_RULES,
     REVIEW_RULES,
     REVIEW_UNUSABLE,
     TALLY_REBUILD,
+    TOMBSTONE_RULES,
     Migration,
     Rule,
     check_order,
@@ -81,12 +86,16 @@ __all__ = [
     "MODES",
     "CardGroups",
     "CardSets",
+    "ForeignLog",
+    "MergeCounts",
     "MisconceptionRow",
     "Review",
     "StateRow",
     "Store",
     "StoreError",
+    "Tombstone",
     "from_ms",
+    "read_foreign_log",
     "to_ms",
 ]
 
@@ -188,6 +197,33 @@ class CardGroups(NamedTuple):
     due_day: dict[str, int]
 
 
+class Tombstone(NamedTuple):
+    """A review taken back by undo: its uid, when, and on which device."""
+
+    uid: str
+    undone_at: datetime
+    device: str | None
+
+
+class CardReset(NamedTuple):
+    """A card put back to new (``quizapp card ID reset``): a replay starts after it."""
+
+    uid: str
+    card_id: str
+    reset_at: datetime
+    device: str | None
+
+
+class MergeCounts(NamedTuple):
+    """What :meth:`Store.merge_log` changed."""
+
+    added: tuple[Review, ...]  # the other log's reviews that were new here
+    tombstones: int  # undo records added
+    removed: int  # reviews here that were undone on the other machine
+    cards: tuple[str, ...]  # the cards whose state was replayed
+    resets: int = 0  # card resets added
+
+
 class MisconceptionRow(NamedTuple):
     name: str
     count: int
@@ -227,6 +263,7 @@ _CARD_GROUPS = f"""
 """
 _SELECT_REVIEW = _select(REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
 _REVIEW_BAD = first_bad(REVIEW_RULES, _REVIEW_COLUMNS)
+_RESET_VALID = " AND ".join(f"({RESET_RULES[c].valid})" for c in ("card_id", "reset_at"))
 
 _UPSERT_STATE = f"""
     INSERT INTO card_state ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -241,6 +278,9 @@ _INSERT_REVIEW = f"""
     INSERT INTO review_log ({', '.join(_REVIEW_COLUMNS[1:])})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+#: A card's row, new, unless it has one: every logged review references its card's row.
+_ENSURE_CARD = "INSERT OR IGNORE INTO card_state (card_id) VALUES (?)"
 
 _UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -323,6 +363,16 @@ def _review_params(r: Review, prev_state: int, uid: str, device: str | None) -> 
 def _id_set(ids: str | None) -> frozenset[str]:
     """The ids of a ``json_group_array`` (NULL when no row matched)."""
     return frozenset(json.loads(ids)) if ids else frozenset()
+
+
+def _bad_review(path: Path, row: Sequence[Any]) -> StoreError:
+    """The message for a review row whose last item names its first unusable column."""
+    column = row[-1]
+    value = row[_REVIEW_COLUMNS.index(column)]
+    return StoreError(
+        f"{path}: review {short_repr(row[0])} of card {short_repr(row[1])}: column {column!r} "
+        f"holds {short_repr(value)}, not {REVIEW_RULES[column].means}"
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -495,6 +545,35 @@ class Store:
         return self._change_state(card_id, lambda s: replace(s, suspended=suspended))
 
     @_guarded
+    def reset_card(self, card_id: str, at: datetime) -> CardState:
+        """Put a card back to new at ``at``, in ONE transaction: its schedule, reps and lapses are
+        forgotten (it stays buried or suspended as it was) and the reset is recorded, so that a
+        replay of the log starts after it (:meth:`resets`); the review log keeps every row.
+        Returns its state before."""
+        with self._writing():
+            before = self.state(card_id)
+            fresh = CardState(card_id, buried_until=before.buried_until, suspended=before.suspended)
+            self._conn.execute(_UPSERT_STATE, _state_params(fresh))
+            self._conn.execute(
+                "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
+                (random_uid(), card_id, to_ms(at), self.device),
+            )
+        return before
+
+    @_guarded
+    def resets(self) -> dict[str, datetime]:
+        """When each card that was ever reset was last put back to new, by card id."""
+        bad = self._conn.execute(
+            f"SELECT card_id, reset_at FROM card_reset WHERE NOT ({_RESET_VALID}) LIMIT 1"
+        ).fetchone()
+        if bad is not None:
+            raise StoreError(
+                f"{self.path}: the reset of card {short_repr(bad[0])} holds {short_repr(bad[1])}, not a time"
+            )
+        rows = self._conn.execute("SELECT card_id, max(reset_at) FROM card_reset GROUP BY card_id")
+        return {card_id: from_ms(at) for card_id, at in rows}
+
+    @_guarded
     def _change_state(self, card_id: str, change: Callable[[CardState], CardState]) -> CardState:
         with self._writing():
             before = self.state(card_id)
@@ -537,6 +616,8 @@ class Store:
                 if after.card_id != card_id:
                     raise ValueError("update() must keep the card id")
                 self._conn.execute(_UPSERT_STATE, _state_params(after))
+            else:
+                self._conn.execute(_ENSURE_CARD, (card_id,))
             uid = review.uid or random_uid()
             params = _review_params(review, before.state, uid, review.device or self.device)
             review_id = int(self._conn.execute(_INSERT_REVIEW, params).lastrowid)
@@ -594,6 +675,55 @@ class Store:
         return {uid for (uid,) in self._conn.execute("SELECT uid FROM review_tombstone")}
 
     @_guarded
+    def merge_log(
+        self,
+        reviews: Sequence[Review],
+        tombstones: Sequence[Tombstone],
+        replay: Callable[[str, list[Review]], CardState],
+        resets: Sequence[CardReset] = (),
+    ) -> MergeCounts:
+        """Take in another log, in ONE transaction: its reviews that are new here (by uid: one
+        already here or undone anywhere is never added, so a merge is idempotent), its undo
+        records, the removal of the reviews here that it undid, its card resets (by uid); then
+        every card so touched gets ``replay(card id, its merged reviews)`` as its state, keeping
+        its bury and suspend flags (``replay`` sees :meth:`resets` with the new ones).
+        The other log's reviews keep their uid, device, mode and row order (time, then id)."""
+        with self._writing("merge"):
+            known_resets = {row[0] for row in self._conn.execute("SELECT uid FROM card_reset")}
+            new_resets = {r.uid: r for r in resets if r.uid not in known_resets}
+            here = dict(self._conn.execute("SELECT uid, card_id FROM review_log"))
+            undone = self.undone_uids()
+            new_tombstones = {t.uid: t for t in tombstones if t.uid not in undone}
+            gone = [uid for uid in new_tombstones if uid in here]
+            added: dict[str, Review] = {}
+            for review in sorted(reviews, key=lambda r: (to_ms(r.reviewed_at), r.id or 0)):
+                uid = review.uid or ""
+                if uid not in here and uid not in undone and uid not in new_tombstones:
+                    added.setdefault(uid, review)
+            cards = sorted(
+                {here[uid] for uid in gone} | {r.card_id for r in added.values()} | {r.card_id for r in new_resets.values()}
+            )
+            self._conn.executemany(
+                "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
+                [(r.uid, r.card_id, to_ms(r.reset_at), r.device) for r in new_resets.values()],
+            )
+            self._conn.executemany(
+                "INSERT INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
+                [(t.uid, to_ms(t.undone_at), t.device) for t in new_tombstones.values()],
+            )
+            self._conn.executemany("DELETE FROM review_log WHERE uid = ?", [(uid,) for uid in gone])
+            self._conn.executemany(_ENSURE_CARD, [(card_id,) for card_id in cards])
+            self._conn.executemany(
+                _INSERT_REVIEW, [_review_params(r, r.prev_state, uid, r.device) for uid, r in added.items()]
+            )
+            for card_id in cards:
+                kept = self.state(card_id)
+                state = replay(card_id, self.reviews(card_id))
+                flags = replace(state, buried_until=kept.buried_until, suspended=kept.suspended)
+                self._conn.execute(_UPSERT_STATE, _state_params(flags))
+        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards), len(new_resets))
+
+    @_guarded
     def reviews(self, card_id: str | None = None, limit: int | None = None) -> list[Review]:
         """Review-log rows, newest first: one card's history, or everyone's."""
         sql = _SELECT_REVIEW
@@ -613,12 +743,7 @@ class Store:
         return out
 
     def _bad_review_value(self, row: Sequence[Any]) -> StoreError:
-        column = row[-1]
-        value = row[_REVIEW_COLUMNS.index(column)]
-        return StoreError(
-            f"{self.path}: review {short_repr(row[0])} of card {short_repr(row[1])}: column {column!r} "
-            f"holds {short_repr(value)}, not {REVIEW_RULES[column].means}"
-        )
+        return _bad_review(self.path, row)
 
     def _check_reviews(self, where: str, params: Sequence[Any]) -> None:
         """Raise for the first unusable row among the reviews ``where`` selects (a seek in the
@@ -972,3 +1097,135 @@ def _read_version(conn: sqlite3.Connection) -> int:
     if "schema_version" not in _tables(conn):
         return 0
     return int(conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
+
+
+# -- another machine's database, read-only and untrusted (quizapp merge) --------------------------
+
+#: What a foreign database must have to be read: real tables (not views) with these columns.
+_FOREIGN_TABLES = {
+    "schema_version": ("version",),
+    "review_log": _REVIEW_COLUMNS,
+    "review_tombstone": ("uid", "undone_at", "device"),
+    "settings": ("key", "value"),
+    "meta": ("key", "value"),
+}
+_SELECT_TOMBSTONE = _select(TOMBSTONE_RULES, tuple(TOMBSTONE_RULES), "review_tombstone")
+_SELECT_RESET = _select(RESET_RULES, tuple(RESET_RULES), "card_reset")
+
+
+class ForeignLog(NamedTuple):
+    """What merging needs of another machine's database."""
+
+    path: Path
+    device: str | None
+    reviews: list[Review]
+    tombstones: list[Tombstone]
+    settings: Settings | None  # None when they cannot be read (settings_problem says why)
+    settings_problem: str | None
+    resets: list[CardReset]  # empty before schema v3
+
+
+def read_foreign_log(path: Path) -> ForeignLog:
+    """Read another quizapp database's log without trusting or changing it: opened by
+    :func:`quizapp.dbfile.open_untrusted` (read-only, nothing in its schema run; refused while a
+    journal is beside it), its schema
+    checked (tables, not views, with our columns; schema v2 or later, not newer than ours) and
+    every value checked by the store's own rules.  Raises :class:`StoreError` (one line)."""
+    check_foreign(path)
+    for suffix in ("-wal", "-journal"):  # a write in progress, or a file not closed cleanly
+        if os.path.lexists(f"{path}{suffix}"):
+            raise StoreError(
+                f"{path} is in use or was not closed cleanly (a {suffix} file is beside it); merge a copy "
+                "made by `quizapp backup` on that machine instead"
+            )
+    try:
+        conn = open_untrusted(path)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        _check_foreign_schema(conn, path)
+        reviews = []
+        for row in conn.execute(_SELECT_REVIEW):
+            if row[-1] is not None:
+                raise _bad_review(path, row)
+            reviews.append(_review_from_row(row[:-1]))
+        tombstones = [
+            Tombstone(uid, from_ms(at), device)
+            for uid, at, device in _checked_rows(conn, path, _SELECT_TOMBSTONE, TOMBSTONE_RULES, "undo record")
+        ]
+        settings, problem = _foreign_settings(conn)
+        device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        device_id = device[0] if device and isinstance(device[0], str) else None
+        return ForeignLog(path, device_id, reviews, tombstones, settings, problem, _foreign_resets(conn, path))
+    except sqlite3.Error as exc:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise StoreError(f"{path} looks damaged ({exc}); nothing was merged") from None
+        raise StoreError(f"cannot read {path} ({exc}); nothing was merged") from None
+    finally:
+        conn.close()
+
+
+def _foreign_resets(conn: sqlite3.Connection, path: Path) -> list[CardReset]:
+    """The other database's card resets (schema v3 on; none before), each value checked."""
+    if conn.execute("SELECT type FROM sqlite_master WHERE name = 'card_reset'").fetchone() != ("table",):
+        return []
+    return [
+        CardReset(uid, card_id, from_ms(at), device)
+        for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, RESET_RULES, "card reset")
+    ]
+
+
+def _checked_rows(conn: sqlite3.Connection, path: Path, select: str, rules: dict[str, Rule], what: str) -> list[list[Any]]:
+    """The rows ``select`` reads (its last column names the first bad one), or a one-line
+    StoreError naming the first row that breaks ``rules``."""
+    rows = []
+    for *values, bad in conn.execute(select):
+        if bad is not None:
+            value = values[tuple(rules).index(bad)]
+            raise StoreError(
+                f"{path}: {what} {short_repr(values[0])}: column {bad!r} holds {short_repr(value)}, "
+                f"not {rules[bad].means}"
+            )
+        rows.append(values)
+    return rows
+
+
+def _check_foreign_schema(conn: sqlite3.Connection, path: Path) -> None:
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
+    if kinds.get("schema_version") != "table":
+        shown = ", ".join(sorted(kinds)[:4]) + (", ..." if len(kinds) > 4 else "") or "no tables"
+        raise StoreError(f"{path} is not a quizapp database (it holds {shown})")
+    version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    latest = latest_version()
+    if version == 1:
+        raise StoreError(
+            f"{path} was written by an older quizapp (schema v1): open it once with this one "
+            f"(quizapp --db {path} stats upgrades it, after a backup), then merge again"
+        )
+    if not isinstance(version, int) or version < 1:
+        raise StoreError(f"{path} has a damaged schema (its schema_version table holds {short_repr(version)})")
+    if version > latest:
+        raise StoreError(f"{path} was written by a newer quizapp (schema v{version}; this one knows v{latest})")
+    for table, columns in _FOREIGN_TABLES.items():
+        if kinds.get(table) != "table":
+            what = "a view" if table in kinds else "missing"
+            raise StoreError(f"{path} is not a quizapp database of schema v{version} (its {table} is {what})")
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        missing = [column for column in columns if column not in have]
+        if missing:
+            raise StoreError(f"{path} is not a quizapp database of schema v{version} ({table} has no {missing[0]})")
+
+
+def _foreign_settings(conn: sqlite3.Connection) -> tuple[Settings | None, str | None]:
+    values = {}
+    for key, value in conn.execute("SELECT key, value FROM settings"):
+        if isinstance(key, str) and not key.startswith(Store.PREFERENCE_PREFIX):
+            try:
+                values[key] = json.loads(value)
+            except (TypeError, ValueError):
+                return None, f"setting {short_repr(key)} holds {short_repr(value)}, which is not JSON"
+    try:
+        return Settings.from_mapping(values), None
+    except (TypeError, ValueError) as exc:
+        return None, str(exc)

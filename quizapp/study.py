@@ -1,8 +1,8 @@
 """The one way to open a study session, for every command and the TUI.
 
-``quizapp drill`` (plain text or the app), the home screen, the stats screen's "study the cards
-that teach this" and ``quizapp drill TASK --file`` all open their session here, so they cannot
-drift apart: the same checkers (the built-in ones and the code-drill checker), the same limits,
+``quizapp study`` and ``quizapp code TASK`` (plain text or the app), the home screen, the stats
+screen's "study the cards that teach this" and ``quizapp code TASK --file`` all open their session
+here, so they cannot drift apart: the same checkers (the built-in ones and the code-drill checker), the same limits,
 the same clock and randomness rules.
 """
 

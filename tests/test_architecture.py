@@ -174,8 +174,14 @@ def test_nothing_outside_the_tui_imports_textual_or_rich():
 #: SQL as this code base writes it (keywords in capitals), so prose ("select a card from...") is not SQL.
 SQL = re.compile(r"\b(SELECT\b[\s\S]{1,800}?\bFROM|INSERT\s+(OR\s+[A-Z]+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b")
 #: The review database's SQL, and the deck cache's: a separate SQLite file of read decks, which
-#: holds nothing of the user's and knows nothing of the review schema.
-SQL_HOMES = {PACKAGE / "store.py", PACKAGE / "migrations.py", PACKAGE / "content" / "cache.py"}
+#: holds nothing of the user's and knows nothing of the review schema; and the reader of an Anki
+#: package's collection, somebody else's schema, read only.
+SQL_HOMES = {
+    PACKAGE / "store.py",
+    PACKAGE / "migrations.py",
+    PACKAGE / "content" / "cache.py",
+    PACKAGE / "exchange" / "anki_collection.py",
+}
 
 
 def _strings(path: Path) -> list[tuple[str, int]]:

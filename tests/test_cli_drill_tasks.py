@@ -1,9 +1,9 @@
 """Coding drills and misconception sessions from the command line, as a user runs them.
 
-    quizapp drill --list
-    quizapp drill batch_norm_train --starter > bn.py      # then write the function
-    quizapp drill batch_norm_train --file bn.py           # checked, and the card graded
-    quizapp drill --teaches unbiased_variance --plain     # the cards that correct a belief
+    quizapp code --list
+    quizapp code batch_norm_train --starter > bn.py       # then write the function
+    quizapp code batch_norm_train --file bn.py            # checked, and the card graded
+    quizapp study --teaches unbiased_variance --plain     # the cards that correct a belief
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ def _reviews(db):
 
 
 def test_list_names_every_drill(capsys):
-    assert main(["drill", "--list"]) == 0
+    assert main(["code", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) >= 15
     assert any(line.startswith("batch_norm_train ") for line in lines)
 
 
 def test_starter_is_a_function_to_fill_in(capsys):
-    assert main(["drill", "batch_norm_train", "--starter"]) == 0
+    assert main(["code", "batch_norm_train", "--starter"]) == 0
     out = capsys.readouterr().out
     assert "def batch_norm_train(" in out and "raise NotImplementedError" in out
     compile(out, "starter.py", "exec")  # a valid Python file to start from
@@ -57,7 +57,7 @@ def test_starter_is_a_function_to_fill_in(capsys):
 def test_a_right_file_passes_and_grades_the_card(tmp_path, db, capsys):
     path = tmp_path / "bn.py"
     path.write_text(RIGHT)
-    assert main(["--db", db, "drill", "batch_norm_train", "--file", str(path)]) == 0
+    assert main(["--db", db, "code", "batch_norm_train", "--file", str(path)]) == 0
     out = capsys.readouterr().out
     assert "saved: bn-code-train graded good" in out
     assert _reviews(db) == [("bn-code-train", True)]
@@ -66,7 +66,7 @@ def test_a_right_file_passes_and_grades_the_card(tmp_path, db, capsys):
 def test_a_wrong_file_gets_the_hint_and_is_graded_again(tmp_path, db, capsys):
     path = tmp_path / "bn.py"
     path.write_text(UNBIASED)
-    assert main(["--db", db, "drill", "batch_norm_train", "--file", str(path)]) == 1
+    assert main(["--db", db, "code", "batch_norm_train", "--file", str(path)]) == 1
     out = capsys.readouterr().out
     assert "unbiased variance" in out
     assert "graded again" in out
@@ -76,17 +76,17 @@ def test_a_wrong_file_gets_the_hint_and_is_graded_again(tmp_path, db, capsys):
 def test_check_only_records_nothing(tmp_path, db, capsys):
     path = tmp_path / "bn.py"
     path.write_text(RIGHT)
-    assert main(["--db", db, "drill", "batch_norm_train", "--file", str(path), "--check-only"]) == 0
+    assert main(["--db", db, "code", "batch_norm_train", "--file", str(path), "--check-only"]) == 0
     assert "PASS" in capsys.readouterr().out.upper()
     assert _reviews(db) == []
 
 
 def test_usage_errors_say_what_and_exit_2(tmp_path, db, capsys):
-    assert main(["--db", db, "drill", "batch_norm_trian", "--starter"]) == 2
-    assert "did you mean 'batch_norm_train'" in capsys.readouterr().err
-    assert main(["--db", db, "drill", "batch_norm_train", "--file", str(tmp_path / "missing.py")]) == 2
+    assert main(["--db", db, "code", "batch_norm_trian", "--starter"]) == 2
+    assert "did you mean batch_norm_train" in capsys.readouterr().err
+    assert main(["--db", db, "code", "batch_norm_train", "--file", str(tmp_path / "missing.py")]) == 2
     assert "cannot read" in capsys.readouterr().err
-    assert main(["--db", db, "drill", "--teaches", "unbiased_varianc"]) == 2
+    assert main(["--db", db, "study", "--teaches", "unbiased_varianc"]) == 2
     assert "did you mean unbiased_variance" in capsys.readouterr().err
 
 
@@ -95,7 +95,7 @@ def test_teaches_studies_exactly_the_cards_that_correct_the_belief(db, monkeypat
 
     teaching = {c.id for c in load_library().cards.values() if "unbiased_variance" in c.teaches}
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["--db", db, "drill", "--teaches", "unbiased_variance", "--plain"]) == 0
+    assert main(["--db", db, "study", "--teaches", "unbiased_variance", "--plain"]) == 0
     out = capsys.readouterr().out
     first = next(line for line in out.splitlines() if line.startswith("[1]"))
     assert re.search(r"\(([a-z0-9.-]+)\)\.", first).group(1) in teaching

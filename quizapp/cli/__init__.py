@@ -13,12 +13,17 @@ import gc
 import importlib
 import sys
 
+from quizapp.cli.common import missing_db_folder
+
 #: What textual-serve sets TEXTUAL_DRIVER to for the app it serves: Textual's web driver, which
 #: speaks its own protocol on pipes (the one way the app runs without a terminal).
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
-COMMANDS: list[str] = ["drill", "stats", "exercise", "validate", "where", "settings", "optimize", "serve"]
+COMMANDS: list[str] = [
+    "study", "code", "card", "drill", "stats", "exercise", "validate", "where", "settings", "optimize",
+    "backup", "merge", "export", "import_", "serve",
+]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -98,7 +103,7 @@ def run_tui(args: argparse.Namespace) -> int:
     if not (headless or served or (isatty(sys.stdin) and isatty(sys.stdout))):
         app.ctx.store.close()
         print("quizapp: the app needs a terminal; use a command (quizapp --help), "
-              "e.g. `quizapp drill --plain` to study in plain text", file=sys.stderr)
+              "e.g. `quizapp study --plain` to study in plain text", file=sys.stderr)
         return 2
     try:
         app.run(headless=headless)
@@ -114,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
     args.content = getattr(args, "content", None) or []
+    problem = missing_db_folder(args.db)
+    if problem:
+        print(f"quizapp: {problem}", file=sys.stderr)
+        return 2
     func = getattr(args, "func", run_tui)
     try:
         return func(args)

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import IO, TYPE_CHECKING
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any
+
+from quizapp.paths import db_path, db_path_source, default_db_path
 
 if TYPE_CHECKING:
     from quizapp.store import Store
 
 
+def missing_db_folder(explicit: str | os.PathLike[str] | None) -> str | None:
+    """Why the database chosen by ``--db`` (or QUIZAPP_DB) cannot be used: its folder does not
+    exist.  A typo there would otherwise create a new, empty database and its folders, and show
+    zeros; only the default location's folders are made when needed."""
+    source = db_path_source(explicit)
+    path = db_path(explicit)
+    if source == "default" or path.parent.exists() or path == default_db_path():
+        return None
+    return f"{source} {path}: the folder {path.parent} does not exist; create it, or check the path"
+
+
 def open_store(args: argparse.Namespace, prog: str) -> Store | None:
     """The review store from ``--db`` / QUIZAPP_DB / the default path, or None after printing why
     it cannot be used (a foreign or corrupt file, a directory, an unwritable place)."""
-    from quizapp.paths import db_path
     from quizapp.store import Store, StoreError
 
     try:
@@ -21,6 +35,23 @@ def open_store(args: argparse.Namespace, prog: str) -> Store | None:
     except StoreError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None
+
+
+def run_with_store(args: argparse.Namespace, prog: str, body: Callable[[Store, Any], int]) -> int:
+    """``body(store, library)``'s exit code, with the store open and the decks loaded; a database
+    that cannot be used, before or during ``body``, is its one line on stderr and exit 1."""
+    from quizapp.store import StoreError
+
+    store = open_store(args, prog)
+    if store is None:
+        return 1
+    with store:
+        library = load_library(args)
+        try:
+            return body(store, library)
+        except StoreError as exc:
+            print(f"{prog}: {exc}", file=sys.stderr)
+            return 1
 
 
 def load_library(args: argparse.Namespace, err: IO[str] | None = None):

@@ -4,16 +4,21 @@
     quizapp exercise batch_norm.train_forward --seed 7 --level 2     # prompt, answer, verdict
     quizapp exercise batch_norm.train_forward --seed 7 --json        # for deck authors and tests
 
-Exit codes: 0 right (or listed/printed), 1 wrong, 2 usage error (an unknown id lists close matches).
+Exit codes: 0 right (or listed/printed), 1 wrong, 2 usage error (an unknown id lists close
+matches; a topic, card or coding task names the command that takes it) or no readable answer.
+An answer that cannot be read is never graded and reveals nothing: in a terminal the parse error
+is shown and the answer asked again; from a pipe it is the one line on stderr, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from typing import Any
+
+from quizapp.cli.common import isatty, load_library
+from quizapp.cli.ids import id_problem
 
 
 def register(subparsers, common) -> None:
@@ -45,9 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     gen = REGISTRY.get(args.id)
     if gen is None:
-        close = difflib.get_close_matches(args.id, REGISTRY, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; see `quizapp exercise list`"
-        return _usage_error(f"unknown exercise {args.id!r}{hint}")
+        return _usage_error(id_problem(args.id, ("generator",), load_library(args)))
     level = gen.levels[0] if args.level is None else args.level
     if level not in gen.levels:
         return _usage_error(f"{args.id} has levels {', '.join(map(str, gen.levels))}, not {level}")
@@ -107,7 +110,8 @@ def exercise_json(exercise) -> dict[str, Any]:
 
 
 def read_answer(stream) -> str:
-    """Lines up to the first empty line (or EOF): a matrix can be typed one row per line."""
+    """Lines up to the first empty line (or EOF): a matrix can be typed one row per line.
+    Empty lines before the answer are skipped, so "" means the input ended."""
     lines = []
     for line in stream:
         if not line.strip():
@@ -119,7 +123,8 @@ def read_answer(stream) -> str:
 
 
 def solve(exercise, stdin, stdout) -> int:
-    """Print the prompt, read an answer, print the verdict and the steps; 0 if right, 1 if not."""
+    """Print the prompt, read an answer, print the verdict and the steps; 0 if right, 1 if not,
+    2 when no readable answer came (nothing is revealed then)."""
     from quizapp.engine.answers import check
     from quizapp.plaintext import verdict_lines
 
@@ -127,9 +132,17 @@ def solve(exercise, stdin, stdout) -> int:
     print(file=stdout)
     print(exercise.prompt, file=stdout)
     print(file=stdout)
-    print("Your answer (end with an empty line):", file=stdout, flush=True)
-    text = read_answer(stdin)
-    verdict = check(exercise, text)
+    while True:
+        print("Your answer (end with an empty line):", file=stdout, flush=True)
+        text = read_answer(stdin)
+        if not text.strip():
+            return _usage_error("no answer was given; nothing is revealed (try again, or --json for the answer)")
+        verdict = check(exercise, text)
+        if not verdict.parse_error:
+            break
+        if not isatty(stdin):
+            return _usage_error(f"{verdict.message}; nothing is revealed")
+        print(f"{verdict.message[:1].upper()}{verdict.message[1:]}. Try again.", file=stdout)
     print(file=stdout)
     print("\n".join(verdict_lines(exercise, verdict)), file=stdout)
     return 0 if verdict.correct else 1

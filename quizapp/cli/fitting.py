@@ -20,7 +20,7 @@ from quizapp.optimizer import (
     recommend_retention,
     training_items,
 )
-from quizapp.replay import replay_card
+from quizapp.replay import after_resets, replay_card
 from quizapp.scheduler import scheduler_for
 from quizapp.store import Review, Store
 
@@ -51,7 +51,7 @@ def optimize(args: argparse.Namespace, prog: str) -> int:
 def refit(store: Store) -> bool:
     """Fit, print the comparison, keep the fitted parameters if they predict the log better than
     those in use.  False (after saying why) when that could not be done."""
-    reviews = store.reviews()
+    reviews = after_resets(store.reviews(), store.resets())
     result = fit(reviews, store.settings())
     in_use = store.fsrs_parameters()
     rows = [("FSRS defaults", result.default)]
@@ -102,7 +102,7 @@ def reschedule(store: Store) -> int:
     suspended flags stay as they are."""
     scheduler = scheduler_for(store)
     by_card: dict[str, list[Review]] = {}
-    for review in store.reviews():
+    for review in after_resets(store.reviews(), store.resets()):
         by_card.setdefault(review.card_id, []).append(review)
     states = []
     for card_id, reviews in by_card.items():

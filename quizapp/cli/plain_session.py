@@ -1,7 +1,24 @@
-"""The plain-text study loop behind ``quizapp drill --plain``: a Session over stdin and stdout.
+"""The plain-text study loop behind ``quizapp study --plain``: a Session over stdin and stdout.
 
-Kept apart from the command's argument parsing so that ``quizapp`` (the TUI) starts without
-importing the study loop.
+For scripts, screen readers and tests: the same :class:`quizapp.session.Session` the TUI drives,
+with the app's keys, each followed by Enter (``?`` lists them: :data:`KIND_KEYS`):
+
+- flashcard: Enter shows the answer, then ``1 again (1m)  2 hard (6m)  3 good (10m)  4 easy (4d)``
+  and a digit grades it (Enter: good, as in the app);
+- choice: numbered options, type the number(s) (``2`` or ``1 3``);
+- true/false: ``t`` or ``1`` for true, ``f`` or ``2`` for false;
+- exercise: the prompt; type the answer (a matrix row by row, ending with an empty line); the
+  verdict, the expected answer and the worked steps follow.  An answer that cannot be read is
+  never graded: the parse error is shown and the answer asked again;
+- after a checked answer the suggested grade (right Good, wrong Again) is saved and shown with each
+  grade's interval: Enter keeps it, 1-4 changes it;
+- at any prompt: ``u`` undoes the last grade, ``s`` skips, ``b`` or ``!`` buries until tomorrow,
+  ``?`` help, ``q`` or end of input quits and prints the summary.
+
+Every grade is committed before ``saved: ...`` is printed, so a killed process loses nothing that
+was acknowledged.  An empty session says why (:func:`quizapp.why_empty.why_empty`) and what can be
+done.  Kept apart from the commands' argument parsing so that ``quizapp`` (the TUI) starts
+without importing the study loop.
 """
 
 from __future__ import annotations
@@ -15,21 +32,32 @@ from quizapp.drills import UnknownTask, get_task
 from quizapp.grading import AnswerError
 from quizapp.scheduler import Rating, format_interval
 from quizapp.session import Outcome, Presented, Session, SessionError, Summary
+from quizapp.why_empty import Emptiness, why_empty
 
-HELP = (
-    "keys: Enter shows a flashcard's answer, 1-4 rate it (again/hard/good/easy); "
-    "option numbers answer a choice, t/f a true/false; after a checked answer Enter keeps the "
-    "suggested grade and 1-4 changes it; "
-    "u undoes the last grade, s skips, b buries until tomorrow, q quits (nothing answered is lost)"
-)
+#: What ``?`` says for each kind of card: the same keys as the app's (quizapp/tui/screens/study.py
+#: and the card widgets), each followed by Enter.
+KIND_KEYS = {
+    "flashcard": "Enter shows the answer; then 1 again, 2 hard, 3 good (or Enter), 4 easy",
+    "choice": "the option's number, or several for 'pick all that apply' (1 3)",
+    "truefalse": "t or 1 for true, f or 2 for false",
+    "exercise": "the answer (1.5, -1/3, sqrt(2)/2, [1, 2; 3, 4]); a matrix may be typed row by row",
+    "cloze": "the hidden text",
+    "code": "your function, then a line with only . to check it",
+}
+#: ... and once a checked answer is graded, before the next card.
+GRADED_KEYS = "Enter keeps the suggested grade, 1-4 changes it (again, hard, good, easy)"
+SESSION_KEYS = "u undoes the last grade or bury, s skips, b or ! buries until tomorrow, q quits (every answer is saved when given), ? lists the keys"
 
 COMMANDS = {
     "q": "quit", "quit": "quit", "exit": "quit",
     "u": "undo", "undo": "undo",
     "s": "skip", "skip": "skip",
-    "b": "bury", "bury": "bury",
+    "b": "bury", "!": "bury", "bury": "bury",
     "?": "help", "h": "help", "help": "help",
 }
+
+#: True/false answers by the app's keys: t or 1, f or 2 (the checker reads t/f, true/false, y/n).
+TRUEFALSE_KEYS = {"1": "t", "2": "f"}
 
 RATING_WORDS = {Rating.Again: "again", Rating.Hard: "hard", Rating.Good: "good", Rating.Easy: "easy"}
 RATING_KEYS = {**{str(int(r)): r for r in Rating}, **{word: r for r, word in RATING_WORDS.items()}}
@@ -91,28 +119,28 @@ class PlainDrill:
     # -- the loop ----------------------------------------------------------------------------
 
     def run(self) -> int:
-        left = self.session.remaining()
-        if left.total == 0:
-            self.say("Nothing to study now.")
+        if self.session.next() is None:
+            self.say("Nothing to study now.", *empty_lines(why_empty(self.session)))
         else:
-            self.say(
-                f"Studying {left.new} new, {left.learning} learning, {left.review} to review. "
-                "Type ? for keys; q quits (every answer is saved when given)."
-            )
-        try:
-            while True:
-                presented = self.session.next()
-                if presented is None:
-                    if left.total:
-                        self.say("", "No more cards for now.")
-                    break
-                self.study(presented)
-        except _Quit:
-            pass
-        self.say(*summary_lines(self.session.summary(), self.session.now()))
+            self.study_all()
+            self.say(*summary_lines(self.session.summary(), self.session.now()))
         for problem in self.session.problems:
             print(problem, file=sys.stderr)
         return 0
+
+    def study_all(self) -> None:
+        """Card after card until the queue is empty, ``q`` or the end of input."""
+        left = self.session.remaining()
+        self.say(
+            f"Studying {left.new} new, {left.learning} learning, {left.review} to review. "
+            "Type ? for keys; q quits (every answer is saved when given)."
+        )
+        try:
+            while (presented := self.session.next()) is not None:
+                self.study(presented)
+        except _Quit:
+            return
+        self.say("", "No more cards for now.", *why_empty(self.session).limit_reasons())
 
     def study(self, p: Presented) -> None:
         """Show one card and take its answer (or a command)."""
@@ -125,6 +153,8 @@ class PlainDrill:
             self.study_truefalse(p)
         elif p.kind == "exercise":
             self.study_exercise(p)
+        elif p.kind == "cloze":
+            self.study_cloze(p)
         else:
             self.study_text(p)
 
@@ -147,7 +177,9 @@ class PlainDrill:
         if action == "quit":
             raise _Quit
         if action == "help":
-            self.say(HELP)
+            current = self.session.current
+            keys = KIND_KEYS.get(current.kind, "") if current is not None else GRADED_KEYS
+            self.say(*([f"keys: {keys}"] if keys else []), f"at any prompt: {SESSION_KEYS}")
             return False
         if action == "undo":
             try:
@@ -181,7 +213,7 @@ class PlainDrill:
         if p.card.explain and p.card.explain.strip() != back.strip():
             self.say(f"Why: {p.card.explain.strip()}")
         choices = rating_choices(self.session.preview())
-        self.say(choices)
+        self.say(f"{choices}  (Enter: good)")
         while True:
             line = self.read()
             word = line.strip().lower()
@@ -189,7 +221,7 @@ class PlainDrill:
                 if self.command(line):
                     return
                 continue
-            rating = RATING_KEYS.get(word)
+            rating = RATING_KEYS.get(word) if word else Rating.Good
             if rating is None:
                 self.say(f"Type 1-4 to rate it ({choices}), u to undo, q to quit.")
                 continue
@@ -206,7 +238,15 @@ class PlainDrill:
         self.answer_loop(lambda: self.read())
 
     def study_truefalse(self, p: Presented) -> None:
-        self.say(f"True or false: {p.card.question}", "(t or f)")
+        self.say(f"True or false: {p.card.question}", "(t or 1 for true, f or 2 for false)")
+        self.answer_loop(self.read_truefalse)
+
+    def read_truefalse(self) -> str:
+        line = self.read()
+        return TRUEFALSE_KEYS.get(line.strip(), line)
+
+    def study_cloze(self, p: Presented) -> None:
+        self.say(f"Fill in the blank: {p.card.question}", "(type the hidden text)")
         self.answer_loop(lambda: self.read())
 
     def study_exercise(self, p: Presented) -> None:
@@ -326,6 +366,26 @@ class PlainDrill:
             f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, "
             f"next in {format_interval(outcome.interval)}.{extra}"
         )
+
+
+def empty_lines(empty: Emptiness) -> list[str]:
+    """Why there is nothing to study, then what can be done about it, as commands."""
+    offers = []
+    if not empty.cards:
+        offers.append(("quizapp study", "study every topic"))
+    if empty.new_waiting:
+        offers.append(("quizapp settings new_per_day N", "change the daily limit of new cards"))
+    if empty.reviews_waiting:
+        offers.append(("quizapp settings reviews_per_day N", "change the daily limit of reviews"))
+    if empty.buried:
+        offers.append(("quizapp card CARD unbury", "bring a buried card back today"))
+    if empty.suspended:
+        offers.append(("quizapp card CARD unsuspend", "put a suspended card back in the queue"))
+    if empty.cards:
+        offers.append(("quizapp study CARD...", "study chosen cards now, due or not"))
+    offers.append(("quizapp exercise ID", "practise a fresh exercise, not scheduled (quizapp exercise list)"))
+    width = max(len(command) for command, _ in offers)
+    return [*empty.reasons(), "You can:", *(f"  {command:<{width}}  {what}" for command, what in offers)]
 
 
 def summary_lines(summary: Summary, now: datetime) -> list[str]:

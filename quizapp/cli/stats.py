@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
-from quizapp.cli.common import load_library, open_store
+from quizapp.cli.common import run_with_store
 
 if TYPE_CHECKING:
     from quizapp.stats import Stats
@@ -37,22 +36,12 @@ def run(args: argparse.Namespace) -> int:
     # Imported when the command runs: every command builds this parser, and the figures bring the
     # store and FSRS (python -X importtime: ~12 ms that `quizapp validate` need not pay).
     from quizapp.stats import compute
-    from quizapp.store import StoreError
 
-    store = open_store(args, PROG)
-    if store is None:
-        return 1
-    with store:
-        library = load_library(args)
-        try:
-            stats = compute(library, store)
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
-    if args.json:
-        print(json.dumps(stats_json(stats), indent=2))
-    else:
-        print("\n".join(stats_lines(stats)))
+    return run_with_store(args, PROG, lambda store, library: _print(compute(library, store), args.json))
+
+
+def _print(stats: Stats, as_json: bool) -> int:
+    print(json.dumps(stats_json(stats), indent=2) if as_json else "\n".join(stats_lines(stats)))
     return 0
 
 
@@ -104,7 +93,7 @@ def stats_lines(stats: Stats) -> list[str]:
             teach = f"; review {', '.join(m.teaching_cards[:3])}" if m.teaching_cards else ""
             lines.append(f"  {m.name}: {m.count}x, last {m.last_seen.astimezone():%Y-%m-%d}{teach}")
         top = stats.misconceptions[0].name
-        lines.append(f"Study the cards that correct one: quizapp drill --teaches {top}")
+        lines.append(f"Study the cards that correct one: quizapp study --teaches {top}")
     else:
         lines.append("No misconceptions recognised in your answers yet.")
     return lines

@@ -1,4 +1,4 @@
-"""``quizapp where``: where the review database and the decks are, and why there; and what confines
+"""``quizapp where``: where the review database, its backups and the decks are, and why there; and what confines
 a coding drill's solution on this machine (docs/drills.md)."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from quizapp.backups import backups_of
     from quizapp.content import shipped_content_dir
     from quizapp.drills.sandbox import enforcement, landlock_abi
 
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     source = {"--db": "from --db", DB_ENV: f"from {DB_ENV}", "default": "the default"}[db_path_source(explicit)]
     state = "" if path.exists() else ", not created yet"
     print(f"database: {path}  ({source}{state})")
+    for backup in backups_of(path):
+        print(f"backup:   {backup.path}  ({backup.made:%Y-%m-%d %H:%M} UTC, {backup.size // 1024} KiB)")
     print(f"content:  {shipped_content_dir()}  (shipped decks)")
     for folder in getattr(args, "content", None) or []:
         print(f"content:  {folder}  (from --content)")

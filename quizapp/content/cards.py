@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizapp.content import formulas, references
+from quizapp.content import cloze, formulas, references
 from quizapp.content.messages import clip
-from quizapp.content.model import CARD_CLASSES, KINDS, Card
+from quizapp.content.model import CARD_CLASSES, KINDS, Card, ClozeCard
 from quizapp.content.yamlnodes import (
     BOOL,
     INT,
@@ -51,6 +51,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "truefalse": (("statement", "answer"), ()),
     "exercise": (("generator",), ("params", "intro")),
     "code": (("task",), ("prompt",)),
+    "cloze": (("text",), ("accept",)),
 }
 assert set(FIELDS) == set(KINDS)
 
@@ -116,10 +117,11 @@ def _level(name: str, node: Node, levels: tuple[int, ...], generator: str | None
 
 @dataclass
 class CardResult:
-    """What reading one card gave: the card (None when it has problems), its id if readable, and
-    the formulas it shows as written (which validate reports, and which skip nothing)."""
+    """What reading one deck entry gave: its cards (none when it has problems; a cloze entry gives
+    one per blank number), its id if readable, and the formulas it shows as written (which
+    validate reports, and which skip nothing)."""
 
-    card: Card | None
+    cards: tuple[Card, ...]
     card_id: str | None
     line: int
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message with label)
@@ -202,7 +204,7 @@ def read_card(
     start = line_of(node)
     if not (isinstance(node, MappingNode) and node.tag == MAP):
         message = tag_problem(node) or f"must be a mapping with id, kind and its fields, not {describe(node)}"
-        return CardResult(None, None, start, [(start, f"card #{index}: {message}")])
+        return CardResult((), None, start, [(start, f"card #{index}: {message}")])
 
     r = _CardReader(node, names or references.current())
     for key in COMMON_REQUIRED:
@@ -230,9 +232,18 @@ def read_card(
     problems = sorted(((e.line, f"{label}: {e.message}") for e in r.errors), key=lambda p: p[0])
     unrendered = [(e.line, f"{label}: {e.message}") for e in r.unrendered]
     if problems or kind is None or card_id is None:
-        return CardResult(None, card_id, start, problems, unrendered)
-    card = CARD_CLASSES[kind](id=card_id, topic=topic_id, source=f"{path}:{start}", **values)
-    return CardResult(card, card_id, start, [], unrendered)
+        return CardResult((), card_id, start, problems, unrendered)
+    source = f"{path}:{start}"
+    if kind == "cloze":
+        accepted = values.pop("accept")
+        cards: tuple[Card, ...] = tuple(
+            ClozeCard(id=f"{card_id}-c{n}", topic=topic_id, source=source, number=n, note=card_id,
+                      accept=accepted.get(n, ()), **values)
+            for n in cloze.numbers(values["text"])
+        )
+    else:
+        cards = (CARD_CLASSES[kind](id=card_id, topic=topic_id, source=source, **values),)
+    return CardResult(cards, card_id, start, [], unrendered)
 
 
 def _check_keys(r: _CardReader, kind: str, start: int) -> None:
@@ -408,10 +419,44 @@ def _read_code(r: _CardReader) -> dict[str, Any]:
     return values
 
 
+def _read_cloze(r: _CardReader) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "text": r.get("text", text, default=""),
+        "level": r.get("level", _level, LEVELS, None, default=1),
+    }
+    node = r.value_node("text")
+    for problem in cloze.markup_problems(values["text"]) if values["text"] else ():
+        r.error(line_of(node), f"'text' {problem}")
+    node = r.value_node("accept")
+    values["accept"] = _accepted(r, node, cloze.numbers(values["text"])) if node is not None else {}
+    return values
+
+
+def _accepted(r: _CardReader, node: Node, numbers: list[int]) -> dict[int, tuple[str, ...]]:
+    """``accept: {c1: [other answer, ...]}``: more answers taken as right, per blank number."""
+    example = "{c1: [N H W, batch and spatial axes]}"
+    if not (isinstance(node, MappingNode) and node.tag == MAP):
+        r.error(line_of(node), _wrong("'accept'", node, f"a mapping of blanks to answers, e.g. {example}"))
+        return {}
+    out: dict[int, tuple[str, ...]] = {}
+    for key, (key_node, value_node) in fields_of(node, r.errors).items():
+        number = int(key[1:]) if re.fullmatch(r"c[1-9]\d*", key) else None
+        if number is None or number not in numbers:
+            used = ", ".join(f"c{n}" for n in numbers) or "none"
+            r.error(line_of(key_node), f"'accept' names {quote(key)}, which is not a blank of the text (its blanks: {used})")
+            continue
+        try:
+            out[number] = tuple(t for t, _ in text_list(f"'accept' {key}", value_node, "[N H W]"))
+        except NodeError as err:
+            r.errors.append(err)
+    return out
+
+
 _KIND_READERS: dict[str, Callable[[_CardReader], dict[str, Any]]] = {
     "flashcard": _read_flashcard,
     "choice": _read_choice,
     "truefalse": _read_truefalse,
     "exercise": _read_exercise,
     "code": _read_code,
+    "cloze": _read_cloze,
 }

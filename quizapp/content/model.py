@@ -11,6 +11,7 @@ Kinds:
 - :class:`TrueFalse`  a statement (often a popular misconception) and whether it is true
 - :class:`ExerciseCard`  an engine generator and its params: fresh numbers at every review
 - :class:`CodeCard`   implement a function in NumPy, checked against the engine (``task`` id)
+- :class:`ClozeCard`  one blank of a cloze text (``{{c1::hidden}}``): the learner types what it hides
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-KINDS = ("flashcard", "choice", "truefalse", "exercise", "code")
+from quizapp.content import cloze
+
+KINDS = ("flashcard", "choice", "truefalse", "exercise", "code", "cloze")
 #: Kinds graded by the app (right -> Good, wrong -> Again) rather than by the user.
-AUTO_GRADED = frozenset({"choice", "truefalse", "exercise", "code"})
+AUTO_GRADED = frozenset({"choice", "truefalse", "exercise", "code", "cloze"})
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,29 @@ class CodeCard(Card):
         return self.prompt or f"Implement: {self.task}"
 
 
+@dataclass(frozen=True)
+class ClozeCard(Card):
+    """Cloze ``number`` of a deck's cloze ``text``.  One deck entry (id ``note``) gives a card per
+    cloze number, with the id ``<note>-c<number>`` (quizapp.content.cloze has the markup)."""
+
+    kind: ClassVar[str] = "cloze"
+
+    text: str = ""
+    number: int = 1
+    accept: tuple[str, ...] = ()  # other answers taken as right for this blank
+    note: str = ""  # the id of the deck entry
+
+    @property
+    def question(self) -> str:
+        return cloze.question(self.text, self.number)
+
+    @property
+    def answer(self) -> str:
+        return cloze.answer(self.text, self.number)
+
+
 CARD_CLASSES: dict[str, type[Card]] = {
-    cls.kind: cls for cls in (Flashcard, Choice, TrueFalse, ExerciseCard, CodeCard)
+    cls.kind: cls for cls in (Flashcard, Choice, TrueFalse, ExerciseCard, CodeCard, ClozeCard)
 }
 
 

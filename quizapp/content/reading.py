@@ -205,15 +205,16 @@ def _read_cards(nodes: list[Node], topic_id: str, shown: str) -> _Cards:
             result = read[id(node)] = read_card(node, index, topic_id, shown, names)
             found.problems.extend(Problem(shown, line, message) for line, message in result.problems)
             found.unrendered.extend(Problem(shown, line, message) for line, message in result.unrendered)
-        card_id = result.card_id
-        if card_id is None:
+        if result.card_id is None:
             continue
-        if card_id in first_line:
-            message = f"duplicate id {quote(card_id)} (first at {shown}:{first_line[card_id]})"
+        ids = [result.card_id, *(card.id for card in result.cards if card.id != result.card_id)]
+        repeated = next((card_id for card_id in ids if card_id in first_line), None)
+        if repeated is not None:
+            message = f"duplicate id {quote(repeated)} (first at {shown}:{first_line[repeated]})"
             found.problems.append(Problem(shown, result.line, message))
             continue
-        first_line[card_id] = result.line
-        if result.card is not None:
-            found.cards.append(result.card)
-            found.lines[card_id] = result.line
+        first_line.update(dict.fromkeys(ids, result.line))
+        for card in result.cards:
+            found.cards.append(card)
+            found.lines[card.id] = result.line
     return found

@@ -40,7 +40,7 @@ import importlib
 from typing import Any
 
 #: Where each name of the API lives.  They load on first use (PEP 562), so that
-#: ``quizapp drill TASK --file`` can start the checker process (quizapp.drills.runner) before the
+#: ``quizapp code TASK --file`` can start the checker process (quizapp.drills.runner) before the
 #: tasks and the engine load, and the two imports overlap: 0.1-0.2 s of a 0.4-0.8 s check.
 _EXPORTS = {
     "TASKS": "quizapp.drills.tasks",

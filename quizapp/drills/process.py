@@ -7,7 +7,7 @@ harness modules and a link to NumPy: nothing of the app.  Its environment is a f
 its own, none of the app's.  It imports NumPy once and serves every check of the app until
 :meth:`Checker.close` (or the app's exit); :mod:`quizapp.drills.runner` speaks to it.
 
-This module needs only the standard library, so ``quizapp drill --file`` can start the checker
+This module needs only the standard library, so ``quizapp code TASK --file`` can start the checker
 (:func:`warm_up`) before NumPy and the tasks load in the app: the two imports then overlap.
 """
 

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizapp.backups import BackupError, daily_backup
 from quizapp.cardstate import format_interval
 from quizapp.store import StoreError
 from quizapp.tui.commands import QuizCommands
@@ -90,6 +91,16 @@ class QuizApp(App):
         if self.exit_when_ready:
             os.write(1, f"{READY_MARKER} {time.time():.6f} {time.process_time():.6f}\n".encode())
             self.exit()
+            return
+        self.run_worker(self._back_up_daily, thread=True, group="backup", exit_on_error=False)
+
+    def _back_up_daily(self) -> None:
+        """Today's backup of the database (quizapp.backups), off the UI thread; a failure is a
+        warning, never the end of the app."""
+        try:
+            daily_backup(self.ctx.store.path, self.ctx.now())
+        except BackupError as problem:
+            self.call_from_thread(self.notify, str(problem), title="No backup today", severity="warning", markup=False)
 
     # -- sessions ------------------------------------------------------------------------------
 

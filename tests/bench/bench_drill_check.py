@@ -2,7 +2,7 @@
 
 Targets:
 
-- CLI: ``quizapp drill batch_norm_train --file F --check-only`` takes at most 2x the reference, the
+- CLI: ``quizapp code batch_norm_train --file F --check-only`` takes at most 2x the reference, the
   time of ``quizapp --help`` plus the time of ``python -I -c "import numpy"``: a new process must
   at least start the app and import NumPy once.  Runs are paired (check, reference, check, ...)
   and the ratio is taken pair by pair, so a machine whose speed drifts does not skew it.
@@ -65,7 +65,7 @@ def bench_cli(work: Path, runs: int) -> None:
     solution = work / "bn.py"
     solution.write_text(SOLUTION)
     env = {**os.environ, "QUIZAPP_DB": str(work / "cli.db"), "QUIZAPP_CACHE_DIR": str(work / "cache")}
-    check = [quizapp, "drill", "batch_norm_train", "--file", str(solution), "--check-only"]
+    check = [quizapp, "code", "batch_norm_train", "--file", str(solution), "--check-only"]
     checks, references, ratios = [], [], []
     timed(check, env)  # warm the file system cache, as for a user who ran it before
     for _ in range(runs):

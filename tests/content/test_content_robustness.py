@@ -5,6 +5,8 @@ And the other way round: a deck that is valid is served whole, with the values t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -89,9 +91,11 @@ def test_arbitrary_yaml_structures_never_crash_the_loader(tmp_path, value):
 
 # --- deck-shaped input: valid cards, and cards with one thing changed ----------------------------
 
-WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(str.strip)
+# No "$": text between dollars is a formula, rendered at load time (tests/content/test_math.py).
+WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="$"),
+                min_size=1, max_size=30).filter(str.strip)
 FIELD_NAMES = sorted({"id", "kind", "explain", "tags", "refs", "level", "teaches", "front", "back", "prompt",
-                      "options", "answer", "statement", "generator", "params", "intro", "task", "explian"})
+                      "options", "answer", "statement", "generator", "params", "intro", "task", "text", "accept", "explian"})
 
 
 @st.composite
@@ -112,6 +116,12 @@ def valid_card(draw, index):
         card |= {"prompt": draw(WORDS), "options": options, "answer": answer}
     elif kind == "truefalse":
         card |= {"statement": draw(WORDS), "answer": draw(st.booleans())}
+    elif kind == "cloze":
+        plain = WORDS.filter(lambda w: not {"{", "}", ":"} & set(w))
+        blanks = draw(st.lists(st.tuples(plain, plain), min_size=1, max_size=3))
+        card["text"] = " ".join(f"{before} {{{{c{n}::{hidden}}}}}" for n, (before, hidden) in enumerate(blanks, 1))
+        if draw(st.booleans()):
+            card["accept"] = {"c1": draw(st.lists(WORDS, min_size=1, max_size=2))}
     elif kind == "exercise":
         card |= {"generator": "fake.mean", "level": draw(st.sampled_from([1, 2]))}
         card["params"] = draw(st.fixed_dictionaries({}, optional={"n": st.integers(1, 9), "scale": st.floats(0.5, 4)}))
@@ -148,8 +158,10 @@ def test_a_valid_deck_is_served_whole_with_its_values(tmp_path, deck):
     path.write_text(yaml.safe_dump(deck, allow_unicode=True), encoding="utf-8")
     topic, problems = load_file(path)
     assert problems == []
-    assert [c.id for c in topic.cards] == [c["id"] for c in deck["cards"]]
-    for card, data in zip(topic.cards, deck["cards"]):
+    assert [c.id for c in topic.cards] == [card_id for c in deck["cards"] for card_id in served_ids(c)]
+    entries = {c["id"]: c for c in deck["cards"]}
+    for card in topic.cards:
+        data = entries[getattr(card, "note", "") or card.id]
         assert card.kind == data["kind"]
         assert card.explain == _text(data["explain"])
         assert card.tags == tuple(_text(t) for t in data.get("tags", []))
@@ -161,6 +173,21 @@ def test_a_valid_deck_is_served_whole_with_its_values(tmp_path, deck):
             assert card.answer is data["answer"]
         elif data["kind"] == "exercise":
             assert card.params == data["params"] and card.level == data["level"]
+        elif data["kind"] == "cloze":
+            blank = re.findall(r"\{\{c(\d+)::(.*?)\}\}", data["text"])[card.number - 1]
+            assert card.answer == blank[1].strip() and card.id == f"{data['id']}-c{blank[0]}"
+            assert card.accept == (tuple(_text(t) for t in data.get("accept", {}).get("c1", ())) if card.number == 1 else ())
+
+
+def served_ids(data: dict) -> list[str]:
+    """The card ids a deck entry gives: its id, or one per blank of a cloze entry."""
+    if data["kind"] != "cloze":
+        return [data["id"]]
+    return [f"{data['id']}-c{n}" for n in sorted({int(n) for n in re.findall(r"\{\{c(\d+)::", data["text"])})]
+
+
+def entries_served(topic) -> int:
+    return len({getattr(card, "note", "") or card.id for card in topic.cards})
 
 
 @SETTINGS
@@ -172,9 +199,9 @@ def test_a_changed_deck_gives_cards_or_problems_and_no_problem_means_all_served(
     assert_well_formed((topic, problems), path)
     assert topic is not None  # the header is always valid here
     if not problems:
-        assert len(topic.cards) == len(deck["cards"])
+        assert entries_served(topic) == len(deck["cards"])
     else:
-        assert len(topic.cards) < len(deck["cards"]) or all("card" not in p.message for p in problems)
+        assert entries_served(topic) < len(deck["cards"]) or all("card" not in p.message for p in problems)
 
 
 # --- YAML aliases: expanded within a bound, refused beyond it -------------------------------------

@@ -155,7 +155,7 @@ def test_validate_reports_odd_files_in_one_line_each(tmp_path, odd_folder):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("command", [["stats"], ["drill", "fine", "--plain"]], ids=["stats", "drill"])
+@pytest.mark.parametrize("command", [["stats"], ["study", "fine", "--plain"]], ids=["stats", "study"])
 def test_study_and_stats_report_odd_files_and_go_on(tmp_path, odd_folder, command):
     run = run_quizapp(tmp_path, "--content", "odd", *command, stdin="q\n")
     assert run.returncode == 0, run.stderr

@@ -53,7 +53,7 @@ def test_plain_mode_prints_deck_text_literally(decks, tmp_path):
     env = dict(os.environ, QUIZAPP_CACHE_DIR="")
     run = subprocess.run(
         [sys.executable, "-m", "quizapp", "--db", str(tmp_path / "r.db"), "--content", str(decks),
-         "drill", "odd-text", "--plain"],
+         "study", "odd-text", "--plain"],
         input="\n3\nq\n", capture_output=True, text=True, env=env, timeout=120,
     )
     assert run.returncode == 0, run.stderr

@@ -1,4 +1,4 @@
-"""``quizapp drill TASK --file PATH`` reads a solution file and nothing else, without waiting.
+"""``quizapp code TASK --file PATH`` reads a solution file and nothing else, without waiting.
 
 A FIFO, a device, a folder or a huge file each get one line and exit 2, never a hang or a
 MemoryError.  A FIFO with no writer would block an ordinary open forever: that test would hang
@@ -19,7 +19,7 @@ from support import HEAD, RIGHT_BODY
 
 def drill_file(path, capsys, tmp_path, out: list[str] | None = None) -> tuple[int, str]:
     """Run ``--file PATH --check-only``: the exit code and what went to stderr (stdout into ``out``)."""
-    code = main(["--db", str(tmp_path / "r.db"), "drill", "batch_norm_train", "--file", str(path), "--check-only"])
+    code = main(["--db", str(tmp_path / "r.db"), "code", "batch_norm_train", "--file", str(path), "--check-only"])
     captured = capsys.readouterr()
     if out is not None:
         out.append(captured.out)
@@ -38,25 +38,25 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
     fifo = tmp_path / "solution.py"
     os.mkfifo(fifo)
     code, err = drill_file(fifo, capsys, tmp_path)
-    assert code == 2 and err == f"quizapp drill: {fifo} is a FIFO, not a Python file\n"
+    assert code == 2 and err == f"quizapp code: {fifo} is a FIFO, not a Python file\n"
 
 
 @pytest.mark.parametrize("path, kind", [("/dev/zero", "a device"), ("/dev/null", "a device")])
 def test_a_device_is_refused(path, kind, tmp_path, capsys):
     code, err = drill_file(path, capsys, tmp_path)
-    assert code == 2 and err == f"quizapp drill: {path} is {kind}, not a Python file\n"
+    assert code == 2 and err == f"quizapp code: {path} is {kind}, not a Python file\n"
 
 
 def test_a_link_to_a_device_is_refused(tmp_path, capsys):
     link = tmp_path / "bn.py"
     link.symlink_to("/dev/zero")
     code, err = drill_file(link, capsys, tmp_path)
-    assert code == 2 and err == f"quizapp drill: {link} is a device, not a Python file\n"
+    assert code == 2 and err == f"quizapp code: {link} is a device, not a Python file\n"
 
 
 def test_a_folder_is_refused(tmp_path, capsys):
     code, err = drill_file(tmp_path, capsys, tmp_path)
-    assert code == 2 and err == f"quizapp drill: {tmp_path} is a folder, not a Python file\n"
+    assert code == 2 and err == f"quizapp code: {tmp_path} is a folder, not a Python file\n"
 
 
 def test_a_huge_file_is_refused_after_reading_one_byte_past_the_limit(tmp_path, capsys):
@@ -65,7 +65,7 @@ def test_a_huge_file_is_refused_after_reading_one_byte_past_the_limit(tmp_path, 
         f.truncate(1 << 40)  # a terabyte (sparse): reading it whole would never end
     code, err = drill_file(huge, capsys, tmp_path)
     assert code == 2
-    assert err == f"quizapp drill: {huge} is larger than {MAX_FILE_BYTES} bytes: a drill's solution is a short file\n"
+    assert err == f"quizapp code: {huge} is larger than {MAX_FILE_BYTES} bytes: a drill's solution is a short file\n"
 
 
 def test_a_file_at_the_limit_is_read(tmp_path, capsys):
@@ -81,12 +81,12 @@ def test_a_file_that_is_not_utf8_says_where(tmp_path, capsys):
     path = tmp_path / "bn.py"
     path.write_bytes(b"x = 1\n\xff\n")
     code, err = drill_file(path, capsys, tmp_path)
-    assert code == 2 and err == f"quizapp drill: {path} is not UTF-8 text (byte 7 cannot be read)\n"
+    assert code == 2 and err == f"quizapp code: {path} is not UTF-8 text (byte 7 cannot be read)\n"
 
 
 def test_a_missing_file_says_so(tmp_path, capsys):
     code, err = drill_file(tmp_path / "nope.py", capsys, tmp_path)
-    assert code == 2 and err == f"quizapp drill: cannot read {tmp_path / 'nope.py'}: No such file or directory\n"
+    assert code == 2 and err == f"quizapp code: cannot read {tmp_path / 'nope.py'}: No such file or directory\n"
 
 
 def test_a_name_with_control_characters_is_shown_escaped(tmp_path, capsys):

@@ -3,7 +3,9 @@ a controllable clock, and tiny exercise generators registered for the duration o
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from quizapp.content.loader import Library
 from quizapp.content.model import Choice, CodeCard, ExerciseCard, Flashcard, Topic, TrueFalse
@@ -88,3 +90,12 @@ def register_test_generators():
         REGISTRY.pop("test.pair", None)
 
     return remove
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of every table of the database at ``path``, as SQL text (its whole content)."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

@@ -1,4 +1,4 @@
-"""``quizapp drill --plain``, ``quizapp stats`` and ``quizapp where`` as a user runs them."""
+"""``quizapp study --plain``, ``quizapp stats`` and ``quizapp where`` as a user runs them."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_nothing_to_study(store, clock):
 
 def drill(db: Path, *args: str, stdin: str = "", capsys=None, monkeypatch=None) -> int:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    return main(["--db", str(db), "--content", str(FIXTURE_DECK), "drill", *args])
+    return main(["--db", str(db), "--content", str(FIXTURE_DECK), "study", *args])
 
 
 def test_drill_command_on_a_topic(tmp_path, capsys, monkeypatch):
@@ -132,7 +132,7 @@ def test_drill_usage_errors(tmp_path, capsys, monkeypatch):
     assert info.value.code == 2
 
 
-@pytest.mark.parametrize("command", [["drill", "--plain"], ["stats"]])
+@pytest.mark.parametrize("command", [["study", "--plain"], ["stats"]])
 def test_a_corrupt_database_is_exit_1_and_untouched(tmp_path, capsys, command):
     db = tmp_path / "q.db"
     db.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
@@ -180,7 +180,7 @@ def test_the_console_entry_point_runs_drill_from_a_pipe(tmp_path):
     db = tmp_path / "q.db"
     proc = subprocess.run(
         [sys.executable, "-m", "quizapp", "--db", str(db), "--content", str(FIXTURE_DECK),
-         "drill", "plain-test"],
+         "study", "plain-test"],
         input="\n3\nq\n", capture_output=True, text=True, cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr

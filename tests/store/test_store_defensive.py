@@ -185,7 +185,7 @@ def deck_db(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("command", [["drill", "plain-test", "--plain"], ["stats"], ["stats", "--json"]])
+@pytest.mark.parametrize("command", [["study", "plain-test", "--plain"], ["stats"], ["stats", "--json"]])
 def test_the_cli_says_it_in_one_line_and_exits_1(tmp_path, capsys, monkeypatch, command):
     path = deck_db(tmp_path)
     before = dump(path)

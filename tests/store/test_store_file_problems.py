@@ -185,9 +185,9 @@ def test_the_cli_says_the_grade_was_not_saved_and_exits_1(tmp_path, capsys, monk
             return line
 
     monkeypatch.setattr(sys, "stdin", DeletingInput("\n3\n"))
-    assert main(["--db", str(path), "--content", str(FIXTURE_DECK), "drill", "plain-test", "--plain"]) == 1
+    assert main(["--db", str(path), "--content", str(FIXTURE_DECK), "study", "plain-test", "--plain"]) == 1
     captured = capsys.readouterr()
     assert "saved:" not in captured.out
     assert captured.err.strip().splitlines()[-1] == (
-        f"quizapp drill: {path}: your review database was removed or replaced while in use; this grade was not saved"
+        f"quizapp study: {path}: your review database was removed or replaced while in use; this grade was not saved"
     )

@@ -116,7 +116,7 @@ def test_sigkill_of_the_plain_drill_command(tmp_path):
     )
     (deck / "kill.yaml").write_text(f"topic: kill-test\ntitle: Kill\nsummary: s\ncards:\n{cards}\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "quizapp", "--db", str(db), "--content", str(deck), "drill", "kill-test", "--plain"],
+        [sys.executable, "-m", "quizapp", "--db", str(db), "--content", str(deck), "study", "kill-test", "--plain"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
     )
     proc.stdin.write("\n3\n" * 200)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.migrations import MIGRATIONS, V1, V2, Migration, latest_version
+from quizapp.migrations import MIGRATIONS, V1, V2, V3, Migration, latest_version
 from quizapp.scheduler import NEW, REVIEW, CardState, Rating, Scheduler, Settings
 from quizapp.store import Review, Store, StoreError, to_ms
 
@@ -45,7 +45,7 @@ def test_new_database_is_created_with_schema_and_pragmas(tmp_path):
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"card_state", "review_log", "settings", "code_attempts", "schema_version",
-                "review_tombstone", "meta"} <= tables
+                "review_tombstone", "meta", "card_reset"} <= tables
     with Store.open(path) as again:  # reopening changes nothing
         assert again.schema_version() == latest_version()
     assert not (tmp_path / "deep" / "er" / "backups").exists()  # nothing to back up in a new file
@@ -296,6 +296,7 @@ def test_the_store_offers_no_raw_sql(store):
 
 # -- migrations ---------------------------------------------------------------------------
 
+#: A made-up next migration, after the shipped ones.
 NEXT = Migration(
     version=latest_version() + 1,
     description="fake: a note per review",
@@ -346,8 +347,8 @@ def test_a_failing_migration_is_rolled_back_whole(db_path):
 
 def test_migration_versions_must_be_consecutive(db_path):
     with pytest.raises(ValueError, match="1, 2, 3"):
-        Store.open(db_path, migrations=(V1, replace(NEXT, version=4)))
-    assert MIGRATIONS[:2] == (V1, V2) and latest_version() == len(MIGRATIONS)
+        Store.open(db_path, migrations=(V1, replace(V2, version=3)))
+    assert MIGRATIONS[:3] == (V1, V2, V3) and latest_version() == len(MIGRATIONS)
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")

@@ -1,5 +1,6 @@
-"""Schema v3's derived data: the review log's tallies always equal a recount of the log, whatever
-changes it (grades, undos, cram and mock reviews, a bulk insert as a merge makes, hand edits), and
+"""The tallies migration's derived data: the review log's tallies always equal a recount of the log, whatever
+changes it (grades, undos, regrades, cram and mock reviews, card resets, ``Store.merge_log``'s
+inserts and removals, a bulk insert, hand edits), and
 the statistics read them instead of the log.  The recounts here are done in Python from the raw
 rows, not with the store's SQL."""
 
@@ -15,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.migrations import MIGRATIONS, V3
+from quizapp.migrations import MIGRATIONS, TALLIES
 from quizapp.scheduler import CardState, Rating, Scheduler
 from quizapp.stats import compute
-from quizapp.store import Review, Store, to_ms
+from quizapp.store import Review, Store, StoreError, Tombstone, to_ms
 
 from .store_helpers import T0, flash_library
 
@@ -73,6 +74,13 @@ at_minutes = st.integers(-60 * 24 * 400, 60 * 24 * 2)  # a year back to two days
 grade = st.tuples(st.just("grade"), st.sampled_from(CARDS), st.integers(1, 4), at_minutes,
                   st.sampled_from(["review", "review", "cram", "mock"]), st.sampled_from(MISCONCEPTIONS))
 undo = st.tuples(st.just("undo"))
+regrade = st.tuples(st.just("regrade"), st.integers(1, 4))
+reset = st.tuples(st.just("reset"), st.sampled_from(CARDS), at_minutes)
+# another machine's log: reviews new here, and undo records of reviews here (picked by position)
+merge = st.tuples(st.just("merge"), st.lists(st.tuples(st.sampled_from(CARDS), st.integers(1, 4), at_minutes,
+                                                       st.sampled_from(["review", "cram", "mock"]),
+                                                       st.sampled_from(MISCONCEPTIONS)), max_size=8),
+                  st.lists(st.integers(0, 10**6), max_size=4))
 bulk = st.tuples(st.just("bulk"), st.lists(st.tuples(st.sampled_from(CARDS), st.integers(1, 4), at_minutes,
                                                      st.sampled_from(["review", "cram"]),
                                                      st.sampled_from(MISCONCEPTIONS)), max_size=30))
@@ -80,7 +88,7 @@ edit = st.tuples(st.just("edit"), st.sampled_from(["rating", "misconception", "r
                  st.integers(0, 10**6), st.integers(0, 10**6))
 delete = st.tuples(st.just("delete"), st.integers(0, 10**6))
 replace_row = st.tuples(st.just("replace"), st.integers(0, 10**6), st.integers(1, 4), at_minutes)
-OPERATIONS = st.lists(st.one_of(grade, undo, bulk, edit, delete, replace_row), max_size=25)
+OPERATIONS = st.lists(st.one_of(grade, undo, regrade, reset, merge, bulk, edit, delete, replace_row), max_size=25)
 
 
 def run(path: Path, operations: list[tuple]) -> None:
@@ -101,9 +109,33 @@ def run(path: Path, operations: list[tuple]) -> None:
             elif kind == "undo" and graded:
                 review_id, before = graded.pop()
                 store.undo_review(review_id, before, T0)
+            elif kind == "regrade" and graded:  # Session.regrade: the last grade's rating changed in place
+                review_id, before = graded[-1]
+                try:
+                    store.regrade_review(review_id, before, args[0],
+                                         lambda s: scheduler.review(s, Rating(args[0]), T0))
+                except StoreError:  # a hand edit or a merge took that review out of the log
+                    pass
+            elif kind == "reset":
+                store.reset_card(args[0], T0 + timedelta(minutes=args[1]))
+            elif kind == "merge":
+                merge_in(store, number, *args)
             else:
                 with raw(path) as conn:
                     change_by_hand(conn, kind, args, number)
+
+
+def merge_in(store: Store, number: int, reviews: list[tuple], undone: list[int]) -> None:
+    """What ``quizapp merge`` does to this log: adds the other machine's new reviews and removes
+    the ones it undid (``Store.merge_log``)."""
+    here = [review.uid for review in store.reviews()]
+    store.merge_log(
+        [Review(card_id, T0 + timedelta(minutes=minutes), rating, "flashcard", misconception=misconception,
+                uid=f"merge-{number}-{i}", device="other", mode=mode)
+         for i, (card_id, rating, minutes, mode, misconception) in enumerate(reviews)],
+        [Tombstone(here[pick % len(here)], T0, "other") for pick in undone if here],
+        lambda card_id, _: store.state(card_id),
+    )
 
 
 def change_by_hand(conn: sqlite3.Connection, kind: str, args: list, number: int) -> None:
@@ -194,12 +226,12 @@ def test_rebuild_mends_tallies_changed_by_hand(db_path):
 
 # -- the upgrade ------------------------------------------------------------------------------------
 
-BEFORE_V3 = MIGRATIONS[: MIGRATIONS.index(V3)]
+BEFORE_TALLIES = MIGRATIONS[: MIGRATIONS.index(TALLIES)]
 
 
 def test_a_database_of_the_previous_schema_is_upgraded_with_every_review_tallied(db_path):
     scheduler = Scheduler()
-    with Store.open(db_path, migrations=BEFORE_V3) as old:
+    with Store.open(db_path, migrations=BEFORE_TALLIES) as old:
         for card_id in CARDS:
             old.put_state(CardState(card_id))
         for i in range(200):
@@ -210,10 +242,14 @@ def test_a_database_of_the_previous_schema_is_upgraded_with_every_review_tallied
         reviews = old.reviews()
     notices: list[str] = []
     with Store.open(db_path, notice=notices.append) as store:
-        assert store.schema_version() == V3.version
+        assert store.schema_version() == TALLIES.version
         assert store.reviews() == reviews
         assert store.review_count() == 200
-    assert len(notices) == 1 and f"(schema v{V3.version - 1})" in notices[0]  # backed up first
+    assert len(notices) == 1 and f"(schema v{TALLIES.version - 1})" in notices[0]  # backed up first
+    [backup] = (db_path.parent / "backups").iterdir()
+    with raw(backup) as conn:  # the file as it was: the previous schema, every review
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == TALLIES.version - 1
+        assert conn.execute("SELECT count(*) FROM review_log").fetchone()[0] == 200
     assert_tallies_match_the_log(db_path)
 
 

@@ -46,7 +46,7 @@ def test_unknown_values_are_reported_and_ignored():
     q = parse("kind:exam tag:eval topic:conv state:lost")
     assert q.filters == ()
     assert q.problems == (
-        "kind:exam? use one of flashcard, choice, truefalse, exercise, code",
+        "kind:exam? use one of flashcard, choice, truefalse, exercise, code, cloze",
         "tag:eval? no card has this tag (did you mean eval-mode?)",
         "topic:conv? no such topic (topics: batch-norm, dropout, layer-norm)",
         "state:lost? use one of new, learning, review, relearning, leech, suspended, buried, due",

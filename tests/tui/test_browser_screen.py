@@ -96,7 +96,7 @@ async def test_a_filter_value_that_matches_nothing_is_explained(stats_library, e
         await settle(pilot)
         found = await search(pilot, "kind:exam")
         assert len(found) == len(stats_library.cards)  # the bad filter is ignored, not fatal
-        assert "kind:exam? use one of flashcard, choice, truefalse, exercise, code" in status(app)
+        assert "kind:exam? use one of flashcard, choice, truefalse, exercise, code, cloze" in status(app)
         await search(pilot, "tag:evalmode")
         assert "no card has this tag" in status(app)
 

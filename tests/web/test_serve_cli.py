@@ -51,7 +51,7 @@ def test_bare_quizapp_without_a_terminal_says_so_and_exits_2(tmp_path):
     done = quizapp(tmp_path)
     assert (done.returncode, done.stdout) == (2, "")  # no escape codes written to a file or pipe
     assert done.stderr.count("\n") == 1
-    assert "needs a terminal" in done.stderr and "quizapp drill --plain" in done.stderr
+    assert "needs a terminal" in done.stderr and "quizapp study --plain" in done.stderr
 
 
 @pytest.mark.timeout(120)

@@ -321,6 +321,10 @@ class StudyScreen(Screen):
             from quizapp.tui.widgets.code import CodeView
 
             return CodeView(id="code-view")
+        if kind == "cloze":
+            from quizapp.tui.widgets.cloze import ClozeView
+
+            return ClozeView(id="cloze-view")
         raise ValueError(f"no view for {kind} cards")
 
     def _load_drill(self, view: Any, presented: Any) -> None:

@@ -13,7 +13,8 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-from quizapp.content.model import Card, Choice, CodeCard, ExerciseCard, Flashcard, TrueFalse
+from quizapp.content import cloze
+from quizapp.content.model import Card, Choice, ClozeCard, CodeCard, ExerciseCard, Flashcard, TrueFalse
 from quizapp.scheduler import CardState, Rating, format_interval
 
 __all__ = ["card_markdown", "card_meta", "state_text", "history_rows", "RATING_NAMES"]
@@ -38,6 +39,8 @@ def card_markdown(card: Card) -> str:
         return f"{intro}\n\nGenerator `{card.generator}`" + (f" with `{params}`" if params else "") + "."
     if isinstance(card, CodeCard):
         return f"{card.prompt}\n\nTask `{card.task}`: checked against the engine on hidden random cases."
+    if isinstance(card, ClozeCard):
+        return f"{card.question}\n\n{cloze.revealed(card.text, card.number)}"
     return card.question
 
 

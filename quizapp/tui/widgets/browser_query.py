@@ -9,7 +9,7 @@ The search line is words and filters, all of which must match (case-insensitive)
     "running var"                a phrase
     topic:batch-norm             topic id (or part of a topic id or title: topic:batch)
     tag:eval-mode                a tag, exactly
-    kind:exercise                flashcard, choice, truefalse, exercise, code (kind:ex works)
+    kind:exercise                flashcard, choice, truefalse, exercise, code, cloze (kind:ex works)
     state:new                    new, learning, review, relearning, leech, suspended, buried, due
     tag:axes,variance            a comma means "any of these"
     -state:suspended  -bias      a minus leaves out what matches
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from quizapp.content.model import KINDS, Card, Choice, CodeCard, ExerciseCard, Flashcard, TrueFalse
+from quizapp.content.model import KINDS, Card, Choice, ClozeCard, CodeCard, ExerciseCard, Flashcard, TrueFalse
 from quizapp.scheduler import NEW, STATE_NAMES, day_start, format_interval
 from quizapp.store import from_ms, to_ms
 
@@ -60,6 +60,8 @@ def card_text(card: Card) -> str:
         parts += [card.intro, card.generator]
     elif isinstance(card, CodeCard):
         parts += [card.prompt, card.task]
+    elif isinstance(card, ClozeCard):
+        parts += [card.question, card.answer]
     return "\n".join(p for p in parts if p)
 
 
