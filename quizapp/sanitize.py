@@ -5,7 +5,9 @@ follows, ``\\r`` or a backspace lets a later write hide a ``FAIL`` line, OSC seq
 window title or the clipboard, and bidirectional overrides make text read differently from what it
 is.  Everything that reaches the screen from a deck, a user's code or the database goes through
 :func:`clean` first: such characters are shown escaped (``\\x1b``), so nothing is hidden and
-nothing is obeyed, and the reader still sees that something odd was there.
+nothing is obeyed, and the reader still sees that something odd was there.  The ``quizapp``
+command also writes all its plain-text output through :class:`CleanStream`, so a file name, an
+imported note or a stored value that no one thought to clean cannot reach the terminal raw either.
 
 :func:`short_repr` cuts a value quoted in a one-line message, so a huge or hostile value (a
 billion-laughs structure, a megabyte string) cannot flood the terminal or hang on ``repr``.
@@ -14,9 +16,9 @@ billion-laughs structure, a megabyte string) cannot flood the terminal or hang o
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TextIO
 
-__all__ = ["clean", "short_repr"]
+__all__ = ["CleanStream", "clean", "short_repr"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidi embeddings, overrides
 # and isolates (the "Trojan Source" characters).
@@ -36,6 +38,25 @@ def clean(text: str) -> str:
     if not _UNSAFE.search(text):  # the common case: nothing to do
         return text
     return _UNSAFE.sub(_escape, text.replace("\r\n", "\n"))
+
+
+class CleanStream:
+    """A text stream that passes everything written to it through :func:`clean` (the rest of
+    the stream's interface, ``isatty()``, ``fileno()``, ``encoding``..., is the wrapped one's)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(clean(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def short_repr(value: Any, limit: int = 60) -> str:

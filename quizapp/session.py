@@ -498,7 +498,8 @@ class Session:
     def regrade(self, rating: Rating | int) -> Outcome:
         """Replace the last grade's rating (an auto grade the user corrects, Hard instead of
         Good) before the next card is shown: the review keeps its time and result, and the card's
-        state is recomputed from the state before it, in one store transaction.  Undo still
+        state is recomputed from the state before it, in one store transaction (the log row is
+        replaced by one with a new uid: :meth:`quizapp.store.Store.regrade_review`).  Undo still
         takes the review back as a whole."""
         graded = self._last_grade()
         rating = Rating(int(rating))
@@ -506,10 +507,12 @@ class Session:
         if rating == outcome.rating:
             return outcome
         at = outcome.reviewed_at
-        after = self.store.regrade_review(
-            outcome.review_id, graded.state, int(rating), lambda state: self.scheduler.review(state, rating, at)
+        after, review_id = self.store.regrade_review(
+            outcome.review_id, graded.state, int(rating), lambda state: self.scheduler.review(state, rating, at), self._now()
         )
-        changed = replace(outcome, rating=rating, state=after, leech=after.is_leech(self.settings.leech_lapses))
+        changed = replace(
+            outcome, rating=rating, state=after, review_id=review_id, leech=after.is_leech(self.settings.leech_lapses)
+        )
         self._undo[-1] = replace(graded, outcome=changed)
         self._queue_after(changed)
         return changed

@@ -279,6 +279,13 @@ _INSERT_REVIEW = f"""
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
+#: A copy of review ``:id`` with a new ``:rating``, ``:uid`` and ``:device`` (a changed grade).
+_COPY_REVIEW = f"""
+    INSERT INTO review_log ({', '.join(_REVIEW_COLUMNS[1:])})
+    SELECT {', '.join(':' + c if c in ('rating', 'uid', 'device') else c for c in _REVIEW_COLUMNS[1:])}
+    FROM review_log WHERE id = :id
+"""
+
 #: A card's row, new, unless it has one: every logged review references its card's row.
 _ENSURE_CARD = "INSERT OR IGNORE INTO card_state (card_id) VALUES (?)"
 
@@ -625,28 +632,41 @@ class Store:
 
     @_guarded
     def regrade_review(
-        self, review_id: int, before: CardState, rating: int, update: Callable[[CardState], CardState]
-    ) -> CardState:
-        """Change one review's rating in ONE transaction: its log row keeps its uid, time and
-        result and takes ``rating``; a scheduled review's card gets ``update(before)`` (the
-        state recomputed from the state before that review).  Returns the card's state now.
+        self, review_id: int, before: CardState, rating: int, update: Callable[[CardState], CardState], at: datetime
+    ) -> tuple[CardState, int]:
+        """Change one review's rating in ONE transaction; returns the card's state now and the
+        review's new row id.  A log row is a fact another machine may already hold under its uid,
+        so it is never edited: the row is taken back as an undo would (its uid recorded as undone
+        at ``at``) and a copy with ``rating`` is logged under a new uid, keeping its time, result
+        and mode.  So a merge never meets one uid with two ratings.  A scheduled review's card
+        gets ``update(before)`` (the state recomputed from the state before that review).
 
         Raises StoreError when that review is not in the log any more (nothing changed).
         """
         with self._writing("grade"):
             row = self._conn.execute(
-                "SELECT mode FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
+                "SELECT uid, mode FROM review_log WHERE id = ? AND card_id = ?", (review_id, before.card_id)
             ).fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: that review of {before.card_id!r} is no longer in the log; nothing changed")
+            old_uid, mode = row
             after = self.state(before.card_id)
-            if row[0] == "review":
+            if mode == "review":
                 after = update(before)
                 if after.card_id != before.card_id:
                     raise ValueError("update() must keep the card id")
                 self._conn.execute(_UPSERT_STATE, _state_params(after))
-            self._conn.execute("UPDATE review_log SET rating = ? WHERE id = ?", (int(rating), review_id))
-        return after
+            new_id = int(
+                self._conn.execute(
+                    _COPY_REVIEW, {"rating": int(rating), "uid": random_uid(), "device": self.device, "id": review_id}
+                ).lastrowid
+            )
+            self._conn.execute("DELETE FROM review_log WHERE id = ?", (review_id,))
+            self._conn.execute(
+                "INSERT OR REPLACE INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
+                (old_uid, to_ms(at), self.device),
+            )
+        return after, new_id
 
     @_guarded
     def undo_review(self, review_id: int, before: CardState, at: datetime) -> bool:

@@ -14,6 +14,7 @@ import importlib
 import sys
 
 from quizapp.cli.common import missing_db_folder
+from quizapp.sanitize import CleanStream
 
 #: What textual-serve sets TEXTUAL_DRIVER to for the app it serves: Textual's web driver, which
 #: speaks its own protocol on pipes (the one way the app runs without a terminal).
@@ -119,17 +120,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
     args.content = getattr(args, "content", None) or []
-    problem = missing_db_folder(args.db)
-    if problem:
-        print(f"quizapp: {problem}", file=sys.stderr)
-        return 2
-    func = getattr(args, "func", run_tui)
+    # Every line a command prints may quote a file name, a deck, an imported note or a stored
+    # value: shown cleaned, never obeyed by the terminal (the TUI draws through sys.__stderr__).
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(stdout), CleanStream(stderr)
     try:
-        return func(args)
+        problem = missing_db_folder(args.db)
+        if problem:
+            print(f"quizapp: {problem}", file=sys.stderr)
+            return 2
+        return getattr(args, "func", run_tui)(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `quizapp exercise list | head`
         return 0
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,14 +7,18 @@ Expected intervals are FSRS's, worked by hand (fsrs defaults, no fuzz) or comput
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import timedelta, timezone
 
 import fsrs
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from quizapp.merge import merge
 from quizapp.scheduler import LEARNING, NEW, REVIEW, CardState, Rating
 from quizapp.session import SessionError
+from quizapp.store import Store
 
 from .store_helpers import T0, choice, library, topic, truefalse
 
@@ -85,7 +89,7 @@ def test_undo_after_a_regrade_takes_the_whole_review_back(make_session, store, n
     assert again.card.id == "c1" and again.state.is_new
     assert store.state("c1").state == NEW
     assert store.reviews() == []
-    assert len(store.undone_uids()) == 1
+    assert len(store.undone_uids()) == 2  # the first grade's row and the regraded one's
     assert session.history == ()
     session.submit("t")  # answered again: a fresh review
     [fresh] = store.reviews()
@@ -162,3 +166,31 @@ def test_a_regraded_state_is_what_fsrs_gives_for_that_grade(tmp_path_factory, st
         assert after.stability == pytest.approx(expected.stability)
         assert after.difficulty == pytest.approx(expected.difficulty)
         assert store.state("c1") == after
+
+
+def test_a_regrade_logs_a_new_fact_so_a_machine_holding_the_old_one_converges(make_session, store, tmp_path, no_fuzz):
+    """A copy of the database taken between the answer and the regrade holds the first grade
+    under its uid; after merging each other both machines hold only the changed grade."""
+    session = make_session(tf_library("c1"))
+    session.next()
+    session.submit("f")  # wrong: Again
+    [first] = store.reviews("c1")
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    _copy(store.path, before)
+    session.regrade(Rating.Good)
+    _copy(store.path, after)
+    [changed] = store.reviews("c1")
+    assert changed.uid != first.uid and changed.rating == Rating.Good and changed.reviewed_at == first.reviewed_at
+    assert first.uid in store.undone_uids()
+    with Store.open(before) as other:
+        merge(other, after)
+        assert [(r.uid, r.rating) for r in other.reviews("c1")] == [(changed.uid, Rating.Good)]
+        assert other.state("c1") == store.state("c1")
+    session.undo()  # undo after a regrade still takes the review back whole
+    assert store.reviews("c1") == [] and {first.uid, changed.uid} <= store.undone_uids()
+
+
+def _copy(source, target):
+    """A consistent copy of an open database, as `quizapp backup` makes."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
