@@ -109,11 +109,12 @@ def run(path: Path, operations: list[tuple]) -> None:
             elif kind == "undo" and graded:
                 review_id, before = graded.pop()
                 store.undo_review(review_id, before, T0)
-            elif kind == "regrade" and graded:  # Session.regrade: the last grade's rating changed in place
+            elif kind == "regrade" and graded:  # Session.regrade: the last grade logged again with another rating
                 review_id, before = graded[-1]
                 try:
-                    store.regrade_review(review_id, before, args[0],
-                                         lambda s: scheduler.review(s, Rating(args[0]), T0))
+                    _, new_id = store.regrade_review(review_id, before, args[0],
+                                                     lambda s: scheduler.review(s, Rating(args[0]), T0), T0)
+                    graded[-1] = (new_id, before)
                 except StoreError:  # a hand edit or a merge took that review out of the log
                     pass
             elif kind == "reset":
