@@ -9,8 +9,8 @@ turns a :class:`CardState` into an ``fsrs.Card``).
   :attr:`Settings.leech_lapses` lapses is a *leech*: it keeps failing and needs rewriting or
   a different angle).  The other states are fsrs's own numbers.
 - :class:`Settings` holds the knobs a user may change (desired retention, learning and relearning
-  steps, maximum interval, daily limits, when the day starts, the interview date) and checks their
-  bounds; the defaults are fsrs's own.
+  steps, maximum interval, daily limits, when the day starts, the interview date and the readiness
+  to reach by then) and checks their bounds; the defaults are fsrs's own.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ class CardState:
 RETENTION_RANGE = (0.70, 0.99)
 #: FSRS's recommended band for desired retention: outside it, a setting is allowed with a warning.
 RECOMMENDED_RETENTION = (0.80, 0.95)
+#: The readiness at the interview a topic should reach (``quizapp plan --target``).
+INTERVIEW_TARGET_RANGE = (0.50, 0.99)
 DAILY_LIMIT_MAX = 9999
 MAXIMUM_INTERVAL_MAX = 36500  # days: fsrs's own default, a hundred years
 LEECH_LAPSES_MAX = 99
@@ -137,6 +139,7 @@ class Settings:
     leech_lapses: int = 8
     learn_ahead: timedelta = field(default=timedelta(minutes=20))
     interview_date: date | None = None
+    interview_target: float = 0.9  # the readiness each topic should reach by the interview
 
     def __post_init__(self) -> None:
         low, high = RETENTION_RANGE
@@ -160,6 +163,10 @@ class Settings:
                 )
         if self.interview_date is not None and not isinstance(self.interview_date, date):
             raise ValueError(f"setting 'interview_date' must be a date or none, got {self.interview_date!r}")
+        low, high = INTERVIEW_TARGET_RANGE
+        target = self.interview_target
+        if not isinstance(target, (int, float)) or isinstance(target, bool) or not low <= target <= high:
+            raise ValueError(f"setting 'interview_target' must be a number from {low:.2f} to {high:.2f}, got {target!r}")
 
     def to_mapping(self) -> dict[str, Any]:
         """JSON-ready values: steps and learn_ahead in seconds, the interview date as YYYY-MM-DD."""
@@ -189,9 +196,9 @@ class Settings:
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                     raise ValueError(f"setting 'learn_ahead' must be seconds >= 0, got {value!r}")
                 value = timedelta(seconds=value)
-            elif key == "desired_retention":
+            elif key in ("desired_retention", "interview_target"):
                 if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    raise ValueError(f"setting 'desired_retention' must be a number, got {value!r}")
+                    raise ValueError(f"setting {key!r} must be a number, got {value!r}")
                 value = float(value)
             elif key == "enable_fuzzing":
                 if not isinstance(value, bool):

@@ -54,6 +54,19 @@ class Today(NamedTuple):
     due: int  # started cards due today, all topics
     new_available: int  # new cards today's limit still lets in
     first_run: bool  # the review log is empty
+    new_today: int  # new cards introduced since the study day began (by any session)
+    new_limit: int  # the daily limit of new cards (the setting new_per_day)
+    unseen: int  # new cards in every topic, limit or not (suspended and buried ones left out)
+
+    @property
+    def new_room(self) -> int:
+        """How many more new cards the daily limit lets in today."""
+        return max(0, self.new_limit - self.new_today)
+
+    @property
+    def new_waiting(self) -> int:
+        """New cards the daily limit holds back until tomorrow."""
+        return self.unseen - self.new_available
 
 
 def topic_outlines(library: Any) -> Sequence[Any]:
@@ -110,14 +123,19 @@ def home_figures(
     topics: Iterable[TopicLike], store: Store, now: datetime, tz: Any = None
 ) -> tuple[tuple[TopicStats, ...], Today]:
     """The home screen's figures: each topic's, and today's totals (reviews since the study day
-    began, cards due, new cards the daily limit still lets in, whether this is a first run)."""
+    began, cards due, new cards introduced today and the daily limit, new cards the limit still
+    lets in, whether this is a first run)."""
     settings = store.settings()
     today = day_start(now, settings.day_starts_at, tz)
     figures = topic_figures(topics, store, now, today)
-    new_room = max(0, settings.new_per_day - store.done_since(today).get(NEW, 0))
+    new_today = store.done_since(today).get(NEW, 0)
+    unseen = sum(t.new for t in figures)
     return figures, Today(
         reviewed=store.reviews_since(today),
         due=sum(t.due for t in figures),
-        new_available=min(sum(t.new for t in figures), new_room),
+        new_available=min(unseen, max(0, settings.new_per_day - new_today)),
         first_run=not store.has_reviews(),
+        new_today=new_today,
+        new_limit=settings.new_per_day,
+        unseen=unseen,
     )

@@ -4,8 +4,12 @@ The review log is the source of truth (schema v2): every review has a globally u
 every undo leaves a tombstone.  Merging takes the union of both logs and both sets of tombstones by
 uid (a review undone on either machine never comes back), then replays every card the merge
 touched through FSRS with *this* database's settings (quizapp.replay), from its last reset on
-either machine, keeping its bury and suspend flags.  So merging is idempotent, and two databases with the same settings that merge each
-other end with the same card states: the ones studying every review on one machine gives.
+either machine, keeping its bury and suspend flags.  So merging is idempotent, and two databases
+with the same settings that merge each other end with the same card states: the ones studying
+every review on one machine gives.  Mock interview rounds are taken over by uid too (a round's
+answers are the mock reviews its device logged, which the union brings along), so the trend
+across mocks covers both machines; misconception memories need nothing: they are replayed from
+the merged log (quizapp.interview.misconceptions).
 
 The other file is read by :func:`quizapp.store.read_foreign_log`: read-only, untrusted, its schema
 and values checked before use, never written.  Settings, preferences and saved drill code stay as
@@ -36,10 +40,11 @@ class MergeReport:
     settings_differ: tuple[tuple[str, object, object], ...]  # (setting, here, there)
     settings_problem: str | None  # why the other's settings could not be compared
     resets: int = 0  # card resets taken over
+    mock_rounds: int = 0  # mock interview rounds taken over
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.tombstones or self.removed or self.resets)
+        return bool(self.added or self.tombstones or self.removed or self.resets or self.mock_rounds)
 
 
 def merge(store: Store, other: Path) -> MergeReport:
@@ -55,12 +60,15 @@ def merge(store: Store, other: Path) -> MergeReport:
     def replay(card_id: str, reviews: list[Review]) -> CardState:
         return replay_card(card_id, after_resets(reviews, store.resets()), scheduler)
 
-    counts = store.merge_log(foreign.reviews, foreign.tombstones, replay, foreign.resets)
+    counts = store.merge_log(foreign.reviews, foreign.tombstones, replay, foreign.resets, foreign.mock_rounds)
     differ: tuple[tuple[str, object, object], ...] = ()
     if foreign.settings is not None:
         here, there = settings.to_mapping(), foreign.settings.to_mapping()
         differ = tuple((key, here[key], there[key]) for key in here if here[key] != there[key])
-    return MergeReport(other, counts.added, counts.tombstones, counts.removed, counts.cards, differ, foreign.settings_problem, counts.resets)
+    return MergeReport(
+        other, counts.added, counts.tombstones, counts.removed, counts.cards, differ, foreign.settings_problem,
+        counts.resets, counts.mock_rounds,
+    )
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -27,10 +27,15 @@ through FSRS gives, so two machines' databases can be merged by taking the union
 (``quizapp.replay``: ``optimize --reschedule``, a merge) starts after the card's last reset
 instead of bringing the old schedule back.
 
+**Schema v4: mock interview rounds.**  ``mock_round`` holds each round's window (uid, start, end,
+minutes, device); its answers are the mock reviews that device logged in the window, so a round's
+report is recomputed from the log.
+
 **The tallies migration (:data:`TALLIES`): derived data, so the figures need not read the whole log.**
 
 - ``review_tally`` (reviews and right answers per UTC quarter-hour), ``review_total`` (reviews
-  per mode) and ``misconception_tally`` (how often and when last each misconception was seen):
+  per mode) and ``misconception_tally`` (how often and when last a wrong answer matched each
+  misconception: a re-test answered right is not counted):
   kept by triggers in the transaction of every change to ``review_log``, whoever makes it, and
   filled from the log by the migration (:data:`TALLY_REBUILD` recounts them).  Derived data: the
   log stays the source of truth.
@@ -149,6 +154,16 @@ RESET_RULES = {
         Rule("uid", _text("uid"), "a reset id"),
         Rule("card_id", _text("card_id"), "a card id"),
         Rule("reset_at", _time("reset_at", "1"), "a time"),
+        Rule("device", _text("device", False), "a device id"),
+    )
+}
+MOCK_ROUND_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("uid", _text("uid"), "a round id"),
+        Rule("started_at", _time("started_at", "1"), "a time"),
+        Rule("ended_at", _time("ended_at", "1"), "a time"),
+        Rule("minutes", _whole("minutes", 0, 10**6), "a length in minutes"),
         Rule("device", _text("device", False), "a device id"),
     )
 }
@@ -303,6 +318,25 @@ V3 = Migration(
     ),
 )
 
+#: Schema v4: the mock interview rounds.  A round's answers are the log's mock reviews made by
+#: its device between its start and its end, so the report is always recomputed from the log.
+V4 = Migration(
+    version=4,
+    description="mock interview rounds",
+    tables=("mock_round",),
+    steps=(
+        """
+        CREATE TABLE mock_round (
+            uid        TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            ended_at   INTEGER NOT NULL,
+            minutes    INTEGER NOT NULL,
+            device     TEXT
+        )
+        """,
+    ),
+)
+
 #: The statistics' tallies of the review log, recounted from it (:data:`TALLIES` fills them this way;
 #: :meth:`quizapp.store.Store.rebuild_tallies` runs them again).
 TALLY_REBUILD: tuple[str, ...] = (
@@ -315,7 +349,7 @@ TALLY_REBUILD: tuple[str, ...] = (
     "INSERT INTO review_total (mode, reviewed) SELECT mode, count(*) FROM review_log GROUP BY mode",
     "INSERT INTO misconception_tally (name, seen, last_seen) "
     "SELECT misconception, count(*), max(reviewed_at) FROM review_log "
-    "WHERE misconception IS NOT NULL GROUP BY misconception",
+    "WHERE misconception IS NOT NULL AND coalesce(correct, 0) = 0 GROUP BY misconception",
 )
 
 
@@ -328,7 +362,8 @@ def _count_in(row: str) -> str:
         INSERT INTO review_total (mode, reviewed) VALUES ({row}.mode, 1)
         ON CONFLICT (mode) DO UPDATE SET reviewed = reviewed + 1;
         INSERT INTO misconception_tally (name, seen, last_seen)
-        SELECT {row}.misconception, 1, {row}.reviewed_at WHERE {row}.misconception IS NOT NULL
+        SELECT {row}.misconception, 1, {row}.reviewed_at
+        WHERE {row}.misconception IS NOT NULL AND coalesce({row}.correct, 0) = 0
         ON CONFLICT (name) DO UPDATE SET seen = seen + 1, last_seen = max(last_seen, excluded.last_seen);
     """
 
@@ -344,14 +379,15 @@ def _count_out(row: str) -> str:
         UPDATE review_total SET reviewed = reviewed - 1 WHERE mode = {row}.mode;
         DELETE FROM review_total WHERE mode = {row}.mode AND reviewed = 0;
         UPDATE misconception_tally SET seen = seen - 1, last_seen = coalesce(
-            (SELECT max(reviewed_at) FROM review_log WHERE misconception = {row}.misconception), 0)
-        WHERE name = {row}.misconception;
+            (SELECT max(reviewed_at) FROM review_log
+             WHERE misconception = {row}.misconception AND coalesce(correct, 0) = 0), 0)
+        WHERE name = {row}.misconception AND coalesce({row}.correct, 0) = 0;
         DELETE FROM misconception_tally WHERE name = {row}.misconception AND seen = 0;
     """
 
 
 TALLIES = Migration(
-    version=4,
+    version=5,
     description="tallies of the review log for the statistics; indexes of unusable stored values",
     tables=("review_tally", "review_total", "misconception_tally"),
     steps=(
@@ -359,7 +395,7 @@ TALLIES = Migration(
         f"CREATE INDEX review_log_unusable ON review_log (id) WHERE {REVIEW_UNUSABLE}",
         # the misconceptions' last sightings, for the tallies: a seek, not a scan of the name's rows
         "DROP INDEX IF EXISTS review_log_misconception",
-        "CREATE INDEX review_log_misconception ON review_log (misconception, reviewed_at) "
+        "CREATE INDEX review_log_misconception ON review_log (misconception, coalesce(correct, 0), reviewed_at) "
         "WHERE misconception IS NOT NULL",
         # Reviews (of every mode) and right answers per UTC quarter-hour: every time zone's study
         # day starts on a quarter-hour, so any study day is a sum of whole rows.
@@ -383,14 +419,14 @@ TALLIES = Migration(
         # INSERT OR REPLACE deletes is counted out too.
         f"CREATE TRIGGER review_log_tally_insert AFTER INSERT ON review_log BEGIN {_count_in('NEW')} END",
         f"CREATE TRIGGER review_log_tally_delete AFTER DELETE ON review_log BEGIN {_count_out('OLD')} END",
-        "CREATE TRIGGER review_log_tally_update AFTER UPDATE OF reviewed_at, rating, mode, misconception "
+        "CREATE TRIGGER review_log_tally_update AFTER UPDATE OF reviewed_at, rating, mode, misconception, correct "
         f"ON review_log BEGIN {_count_out('OLD')} {_count_in('NEW')} END",
         *TALLY_REBUILD,
     ),
 )
 
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, TALLIES)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, TALLIES)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

@@ -14,6 +14,7 @@ Usage::
             outcome = session.grade(Rating.Good)
         else:                                    # choice, truefalse, exercise, code
             outcome = session.submit(answer)     # AnswerError if unreadable: nothing recorded
+                                                 # (or session.give_up(solution): Again)
         ...                                      # show outcome.correct, .expected, .explain, .steps
     session.grade_options(); session.regrade(Rating.Hard)   # change an auto grade before next()
     session.undo()                               # take back the last grade, bury or suspend
@@ -44,6 +45,17 @@ choice card's option order) goes into the log, so any past presentation can be r
 **Undo** takes back the last grade, bury or suspend, newest first, each in the store and in the
 queue: after ``bury`` then ``undo`` the buried card is shown again and no longer buried; a second
 ``undo`` then takes back the grade before it.
+
+**Modes.**  A session's ``mode`` goes into every review it logs: ``review`` (scheduled study),
+``cram`` or ``mock``.  Cram and mock answers are logged and leave every card's FSRS state alone
+(the store sees to that), so they never re-queue a card; a mock round keeps its chain of
+follow-ups in order (no sibling is held back after a wrong answer).
+
+**Misconception re-tests.**  ``retests`` maps a misconception that is due to the exercise cards
+whose generator can produce it; the session picks one in scope for each (varying with its random
+generator), slips it among the cards and draws that exercise until its wrong-answer variants
+include the misconception.  A right answer to it is logged with the misconception's name and
+``correct`` set: a success for that misconception (quizapp.interview.misconceptions).
 """
 
 from __future__ import annotations
@@ -58,8 +70,8 @@ from quizapp.content.drawing import DrawError, draw_exercise
 from quizapp.content.model import AUTO_GRADED, Card, Choice, ExerciseCard, Topic
 from quizapp.grading import BUILT_IN, Check, Checker, Shown
 from quizapp.scheduler import AUTO_RATING, NEW, REVIEW, CardState, Rating, day_start, scheduler_for
-from quizapp.store import Review, Store, from_ms, to_ms
-from quizapp.study_queue import StudyQueue, chosen_queue, todays_queue
+from quizapp.store import MODES, Review, Store, from_ms, to_ms
+from quizapp.study_queue import StudyQueue, chosen_queue, interleave, todays_queue
 
 __all__ = [
     "Outcome",
@@ -72,6 +84,8 @@ __all__ = [
 
 #: A review that took longer than this counts as this long (the user walked away).
 MAX_DURATION = timedelta(minutes=10)
+#: Draws of a re-test's exercise tried before it is shown as an ordinary one.
+RETEST_DRAWS = 20
 
 
 class SessionError(RuntimeError):
@@ -91,6 +105,7 @@ class Presented(Shown):
     shown_at: datetime
     number: int  # 1 for the first card shown in this session, 2 for the next, ...
     leech: bool = False
+    retest: str | None = None  # the misconception this exercise re-tests, if it is a re-test
 
     @property
     def self_graded(self) -> bool:
@@ -245,7 +260,12 @@ class Session:
         checkers: Mapping[str, Checker] | None = None,
         rng: random.Random | None = None,
         tz: Any = None,
+        mode: str = "review",
+        retests: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"a session's mode is one of {', '.join(MODES)}, not {mode!r}")
+        self.mode = mode
         self.store = store
         self.scheduler = scheduler_for(store)
         self.settings = self.scheduler.settings
@@ -279,7 +299,9 @@ class Session:
             and (not wanted_tags or not wanted_tags.isdisjoint(card.tags))
         ]
         self._scope_set = set(self._scope)
+        self.chosen = cards is not None  # exactly these cards: the daily limits do not apply
         self._queue, self._states = self._build_queue(cards, limit)
+        self._retests: dict[str, str] = self._add_retests(retests or {}) if cards is None else {}
         self._pending: Presented | None = None
         self._avoid: frozenset[str] = frozenset()
         self._undo: list[_Graded | _Hidden] = []
@@ -313,6 +335,27 @@ class Session:
             limit=limit,
         )
 
+    def _add_retests(self, retests: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        """Pick a card in scope for each due misconception and slip the picks among the queue's
+        cards; returns card id -> misconception."""
+        picked: dict[str, str] = {}
+        for name in sorted(retests):
+            free = sorted(cid for cid in retests[name] if cid in self._scope_set and cid not in picked)
+            if free:
+                picked[self._rng.choice(free)] = name
+        if picked:
+            rows = self.store.state_rows()
+            for card_id in picked:
+                self._queue.discard(card_id)
+                self._states[card_id] = rows[card_id].state if card_id in rows else NEW
+            self._queue.main = interleave(self._queue.main, list(picked))
+        return picked
+
+    @property
+    def reschedules(self) -> bool:
+        """Whether a grade here changes the card's FSRS state (not in cram or mock mode)."""
+        return self.mode == "review"
+
     # -- presenting ----------------------------------------------------------------------
 
     def next(self) -> Presented | None:
@@ -343,10 +386,11 @@ class Session:
         state = self.store.state(card_id)
         seed = self._rng.randrange(2**31)
         exercise = None
+        retest = self._retests.get(card_id)
         order: tuple[int, ...] = ()
         if isinstance(card, ExerciseCard):
             try:
-                exercise = draw_exercise(card, seed)
+                seed, exercise, retest = self._draw(card, seed, retest)
             except DrawError as err:  # a broken card must not end the session
                 self.problems.append(f"{card.source or card.id}: {err}")
                 return None
@@ -365,7 +409,21 @@ class Session:
             shown_at=now,
             number=self._shown,
             leech=state.is_leech(self.settings.leech_lapses),
+            retest=retest,
         )
+
+    def _draw(self, card: ExerciseCard, seed: int, retest: str | None) -> tuple[int, Any, str | None]:
+        """The card's exercise for ``seed``; for a re-test, drawn again until its wrong-answer
+        variants include the misconception (else, after RETEST_DRAWS draws, no re-test)."""
+        exercise = draw_exercise(card, seed)
+        draws = 1
+        while retest is not None and not any(variant.name == retest for variant in exercise.variants):
+            if draws == RETEST_DRAWS:
+                return seed, exercise, None
+            seed = self._rng.randrange(2**31)
+            exercise = draw_exercise(card, seed)
+            draws += 1
+        return seed, exercise, retest
 
     def now(self) -> datetime:
         """The session's clock (injectable for tests)."""
@@ -400,9 +458,10 @@ class Session:
     # -- grading -------------------------------------------------------------------------
 
     def preview(self) -> dict[Rating, timedelta]:
-        """For the current card: the interval each rating would give (shown on the buttons)."""
+        """For the current card: the interval each rating would give (shown on the buttons);
+        none when grades here leave the schedule alone (cram, mock)."""
         presented = self._require_pending()
-        return self.scheduler.preview(presented.state, self._now())
+        return self.scheduler.preview(presented.state, self._now()) if self.reschedules else {}
 
     def grade(self, rating: Rating | int) -> Outcome:
         """Rate the current self-graded card (flashcard) and record it."""
@@ -430,12 +489,25 @@ class Session:
         check = checker(presented, answer)
         return self._record(presented, AUTO_RATING[bool(check.correct)], check)
 
+    def give_up(self, expected: str, answer_text: str = "") -> Outcome:
+        """Grade the current auto-graded card Again without checking an answer: the user asked
+        to see ``expected`` (a drill's model solution) instead.  ``answer_text`` (what they had
+        written) goes into the log."""
+        presented = self._require_pending()
+        if presented.self_graded:
+            raise SessionError("a flashcard is graded by the user; use grade()")
+        check = Check(False, "you asked for the model solution", expected, answer_text)
+        return self._record(presented, Rating.Again, check)
+
     def _record(self, presented: Presented, rating: Rating, check: Check | None) -> Outcome:
         now = self._now()
         duration = min(max(now - presented.shown_at, timedelta(0)), MAX_DURATION)
         card = presented.card
         # The seed rebuilds the exercise's numbers, the option order or the drill's hidden cases.
         keeps_seed = presented.exercise is not None or bool(presented.option_order) or card.kind == "code"
+        misconception = None if check is None else check.misconception
+        if check is not None and check.correct and presented.retest:
+            misconception = presented.retest  # a success for the misconception re-tested
         review = Review(
             card_id=card.id,
             reviewed_at=now,
@@ -446,7 +518,8 @@ class Session:
             answer=None if check is None else check.answer_text,
             seed=presented.seed if keeps_seed else None,
             verdict=None if check is None else check.message,
-            misconception=None if check is None else check.misconception,
+            misconception=misconception,
+            mode=self.mode,
         )
         before_action = self._snapshot()
         before, after, review_id = self.store.apply_review(
@@ -466,6 +539,7 @@ class Session:
             leech=after.is_leech(self.settings.leech_lapses),
         )
         self._undo.append(_Graded(before_action, outcome, before, duration))
+        self._retests.pop(card.id, None)  # re-tested once per session
         self._pending = None
         self._queue_after(outcome)
         return outcome
@@ -477,9 +551,12 @@ class Session:
         self._states[card.id] = after.state
         self._queue.discard(card.id)
         _, tomorrow = self._today(outcome.reviewed_at)
-        if after.is_learning and after.due is not None and after.due < tomorrow:
+        if self.reschedules and after.is_learning and after.due is not None and after.due < tomorrow:
             self._queue.add_learning(card.id, after.due)
-        self._avoid = self._siblings(card) if outcome.rating == Rating.Again else frozenset({card.id})
+        if self.mode == "mock":
+            self._avoid = frozenset()  # the interviewer's follow-up comes next, right or wrong
+        else:
+            self._avoid = self._siblings(card) if outcome.rating == Rating.Again else frozenset({card.id})
 
     # -- changing the last grade -------------------------------------------------------------
 
@@ -491,9 +568,10 @@ class Session:
 
     def grade_options(self) -> dict[Rating, timedelta]:
         """For the last grade, before the next card is shown: the interval each rating gives,
-        from the time of that review (what :meth:`regrade` would schedule)."""
+        from the time of that review (what :meth:`regrade` would schedule); none when grades here
+        leave the schedule alone (cram, mock)."""
         graded = self._last_grade()
-        return self.scheduler.preview(graded.state, graded.outcome.reviewed_at)
+        return self.scheduler.preview(graded.state, graded.outcome.reviewed_at) if self.reschedules else {}
 
     def regrade(self, rating: Rating | int) -> Outcome:
         """Replace the last grade's rating (an auto grade the user corrects, Hard instead of

@@ -42,6 +42,8 @@ _INFOS = (
                 "an hour from 0 to 23"),
     SettingInfo("leech_lapses", "lapses that mark a card as a leech", "a whole number from 1 to 99"),
     SettingInfo("interview_date", "the day of your interview (quizapp plan)", "a date YYYY-MM-DD, today or later, or `none`"),
+    SettingInfo("interview_target", "the readiness each topic should reach by the interview (quizapp plan)",
+                "a number from 0.50 to 0.99"),
 )
 INFO = {info.key: info for info in _INFOS}
 #: The user's settings, in the order they are listed.
@@ -72,7 +74,7 @@ def check_setting(settings: Settings, key: str, text: str, today: date) -> Setti
 
 
 def _parse(key: str, text: str) -> Any:
-    if key == "desired_retention":
+    if key in ("desired_retention", "interview_target"):
         value = float(text)
         if not math.isfinite(value):
             raise ValueError(text)

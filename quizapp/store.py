@@ -45,7 +45,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -65,6 +65,7 @@ from quizapp.migrations import (
     CARD_RULES,
     CARD_UNUSABLE,
     MIGRATIONS,
+    MOCK_ROUND_RULES,
     QUARTER_MS,
     RESET_RULES,
     REVIEW_RULES,
@@ -88,7 +89,9 @@ __all__ = [
     "CardSets",
     "ForeignLog",
     "MergeCounts",
+    "MisconceptionEvent",
     "MisconceptionRow",
+    "MockRoundRow",
     "Review",
     "StateRow",
     "Store",
@@ -222,12 +225,34 @@ class MergeCounts(NamedTuple):
     removed: int  # reviews here that were undone on the other machine
     cards: tuple[str, ...]  # the cards whose state was replayed
     resets: int = 0  # card resets added
+    mock_rounds: int = 0  # mock interview rounds added
 
 
 class MisconceptionRow(NamedTuple):
     name: str
     count: int
     last_seen: datetime
+
+
+class MisconceptionEvent(NamedTuple):
+    """A review that concerned a misconception: an answer that matched it (``correct`` False, a
+    lapse for it) or a re-test of it answered right (``correct`` True)."""
+
+    name: str
+    reviewed_at: datetime
+    correct: bool
+    card_id: str
+
+
+class MockRoundRow(NamedTuple):
+    """A mock interview round; its answers are the mock reviews ``device`` logged from
+    ``started_at`` to ``ended_at``."""
+
+    uid: str
+    started_at: datetime
+    ended_at: datetime
+    minutes: int
+    device: str | None
 
 
 _CARD_COLUMNS = tuple(CARD_RULES)
@@ -288,6 +313,11 @@ _COPY_REVIEW = f"""
 
 #: A card's row, new, unless it has one: every logged review references its card's row.
 _ENSURE_CARD = "INSERT OR IGNORE INTO card_state (card_id) VALUES (?)"
+_INSERT_MOCK_ROUND = "INSERT INTO mock_round (uid, started_at, ended_at, minutes, device) VALUES (?, ?, ?, ?, ?)"
+
+
+def _mock_round_params(r: MockRoundRow) -> tuple:
+    return r.uid, to_ms(r.started_at), to_ms(r.ended_at), r.minutes, r.device
 
 _UPSERT_SETTING = (
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -385,6 +415,8 @@ def _bad_review(path: Path, row: Sequence[Any]) -> StoreError:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, timedelta):
         return value.total_seconds()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
@@ -701,16 +733,20 @@ class Store:
         tombstones: Sequence[Tombstone],
         replay: Callable[[str, list[Review]], CardState],
         resets: Sequence[CardReset] = (),
+        mock_rounds: Sequence[MockRoundRow] = (),
     ) -> MergeCounts:
         """Take in another log, in ONE transaction: its reviews that are new here (by uid: one
         already here or undone anywhere is never added, so a merge is idempotent), its undo
-        records, the removal of the reviews here that it undid, its card resets (by uid); then
+        records, the removal of the reviews here that it undid, its card resets and mock rounds
+        (by uid); then
         every card so touched gets ``replay(card id, its merged reviews)`` as its state, keeping
         its bury and suspend flags (``replay`` sees :meth:`resets` with the new ones).
         The other log's reviews keep their uid, device, mode and row order (time, then id)."""
         with self._writing("merge"):
             known_resets = {row[0] for row in self._conn.execute("SELECT uid FROM card_reset")}
             new_resets = {r.uid: r for r in resets if r.uid not in known_resets}
+            known_rounds = {row[0] for row in self._conn.execute("SELECT uid FROM mock_round")}
+            new_rounds = {r.uid: r for r in mock_rounds if r.uid not in known_rounds}
             here = dict(self._conn.execute("SELECT uid, card_id FROM review_log"))
             undone = self.undone_uids()
             new_tombstones = {t.uid: t for t in tombstones if t.uid not in undone}
@@ -727,6 +763,7 @@ class Store:
                 "INSERT INTO card_reset (uid, card_id, reset_at, device) VALUES (?, ?, ?, ?)",
                 [(r.uid, r.card_id, to_ms(r.reset_at), r.device) for r in new_resets.values()],
             )
+            self._conn.executemany(_INSERT_MOCK_ROUND, [_mock_round_params(r) for r in new_rounds.values()])
             self._conn.executemany(
                 "INSERT INTO review_tombstone (uid, undone_at, device) VALUES (?, ?, ?)",
                 [(t.uid, to_ms(t.undone_at), t.device) for t in new_tombstones.values()],
@@ -741,7 +778,7 @@ class Store:
                 state = replay(card_id, self.reviews(card_id))
                 flags = replace(state, buried_until=kept.buried_until, suspended=kept.suspended)
                 self._conn.execute(_UPSERT_STATE, _state_params(flags))
-        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards), len(new_resets))
+        return MergeCounts(tuple(added.values()), len(new_tombstones), len(gone), tuple(cards), len(new_resets), len(new_rounds))
 
     @_guarded
     def reviews(self, card_id: str | None = None, limit: int | None = None) -> list[Review]:
@@ -830,8 +867,8 @@ class Store:
     @_guarded
     def misconception_counts(self, limit: int) -> list[MisconceptionRow]:
         """The misconceptions wrong answers matched most often (then most recently), at most
-        ``limit``, with how often and when last."""
-        self._check_reviews("misconception IS NOT NULL", ())
+        ``limit``, with how often and when last (re-tests answered right are not counted)."""
+        self._check_reviews("misconception IS NOT NULL AND coalesce(correct, 0) = 0", ())
         rows = self._conn.execute(
             "SELECT name, seen, last_seen FROM misconception_tally ORDER BY seen DESC, last_seen DESC LIMIT ?",
             (int(limit),),
@@ -846,6 +883,58 @@ class Store:
         with self._writing():
             for statement in TALLY_REBUILD:
                 self._conn.execute(statement)
+
+    # -- interview day: misconceptions, first answers, cram and mock ------------------------
+
+    @_guarded
+    def misconception_events(self) -> list[MisconceptionEvent]:
+        """Every review that concerned a misconception (see :class:`MisconceptionEvent`), oldest
+        first: what each misconception's own memory state is replayed from."""
+        where = "misconception IS NOT NULL"
+        self._check_reviews(where, ())
+        rows = self._conn.execute(
+            f"SELECT misconception, reviewed_at, correct, card_id FROM review_log WHERE {where} "
+            "ORDER BY reviewed_at, id"
+        )
+        return [MisconceptionEvent(name, from_ms(at), bool(correct), card_id) for name, at, correct, card_id in rows]
+
+    @_guarded
+    def first_answers(self) -> tuple[int, int]:
+        """(cards answered for the first time in scheduled study, how many of those were right)."""
+        where = "prev_state = 0 AND mode = 'review'"
+        self._check_reviews(where, ())
+        count, right = self._conn.execute(f"SELECT count(*), sum(rating > 1) FROM review_log WHERE {where}").fetchone()
+        return int(count), int(right or 0)
+
+    @_guarded
+    def mode_counts(self, since: datetime) -> dict[str, int]:
+        """Reviews logged at or after ``since``, by mode (review, cram, mock)."""
+        where, params = "reviewed_at >= ?", (to_ms(since),)
+        self._check_reviews(where, params)
+        rows = self._conn.execute(f"SELECT mode, count(*) FROM review_log WHERE {where} GROUP BY mode", params)
+        return {mode: int(count) for mode, count in rows}
+
+    @_guarded
+    def save_mock_round(self, started_at: datetime, ended_at: datetime, minutes: int) -> MockRoundRow:
+        """Record a finished mock round of this device (its answers are already in the log)."""
+        row = MockRoundRow(random_uid(), started_at, ended_at, int(minutes), self.device)
+        with self._writing():
+            self._conn.execute(_INSERT_MOCK_ROUND, _mock_round_params(row))
+        return row
+
+    @_guarded
+    def mock_rounds(self) -> list[MockRoundRow]:
+        """Every mock round (this machine's and those a merge brought), oldest first."""
+        return _mock_round_rows(self._conn, self.path)
+
+    @_guarded
+    def mock_reviews(self, round: MockRoundRow) -> list[Review]:
+        """The answers of one mock round, oldest first."""
+        where = "mode = 'mock' AND reviewed_at BETWEEN ? AND ? AND device IS ?"
+        params = (to_ms(round.started_at), to_ms(round.ended_at), round.device)
+        self._check_reviews(where, params)
+        rows = self._conn.execute(f"{_SELECT_REVIEW} WHERE {where} ORDER BY reviewed_at, id", params)
+        return [_review_from_row(row[:-1]) for row in rows]
 
     # -- settings --------------------------------------------------------------------------
 
@@ -1131,6 +1220,16 @@ _FOREIGN_TABLES = {
 }
 _SELECT_TOMBSTONE = _select(TOMBSTONE_RULES, tuple(TOMBSTONE_RULES), "review_tombstone")
 _SELECT_RESET = _select(RESET_RULES, tuple(RESET_RULES), "card_reset")
+_SELECT_MOCK_ROUND = _select(MOCK_ROUND_RULES, tuple(MOCK_ROUND_RULES), "mock_round")
+
+
+def _mock_round_rows(conn: sqlite3.Connection, path: Path) -> list[MockRoundRow]:
+    """The mock rounds in ``conn``'s database, oldest first, each value checked."""
+    select = f"{_SELECT_MOCK_ROUND} ORDER BY started_at, uid"
+    return [
+        MockRoundRow(uid, from_ms(started), from_ms(ended), int(minutes), device)
+        for uid, started, ended, minutes, device in _checked_rows(conn, path, select, MOCK_ROUND_RULES, "mock round")
+    ]
 
 
 class ForeignLog(NamedTuple):
@@ -1143,6 +1242,7 @@ class ForeignLog(NamedTuple):
     settings: Settings | None  # None when they cannot be read (settings_problem says why)
     settings_problem: str | None
     resets: list[CardReset]  # empty before schema v3
+    mock_rounds: list[MockRoundRow]  # empty before schema v4
 
 
 def read_foreign_log(path: Path) -> ForeignLog:
@@ -1176,7 +1276,12 @@ def read_foreign_log(path: Path) -> ForeignLog:
         settings, problem = _foreign_settings(conn)
         device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         device_id = device[0] if device and isinstance(device[0], str) else None
-        return ForeignLog(path, device_id, reviews, tombstones, settings, problem, _foreign_resets(conn, path))
+        resets = [  # schema v3 on; none before
+            CardReset(uid, card_id, from_ms(at), device)
+            for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, RESET_RULES, "card reset")
+        ] if _has_table(conn, "card_reset") else []
+        rounds = _mock_round_rows(conn, path) if _has_table(conn, "mock_round") else []  # schema v4 on
+        return ForeignLog(path, device_id, reviews, tombstones, settings, problem, resets, rounds)
     except sqlite3.Error as exc:
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
@@ -1186,14 +1291,9 @@ def read_foreign_log(path: Path) -> ForeignLog:
         conn.close()
 
 
-def _foreign_resets(conn: sqlite3.Connection, path: Path) -> list[CardReset]:
-    """The other database's card resets (schema v3 on; none before), each value checked."""
-    if conn.execute("SELECT type FROM sqlite_master WHERE name = 'card_reset'").fetchone() != ("table",):
-        return []
-    return [
-        CardReset(uid, card_id, from_ms(at), device)
-        for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, RESET_RULES, "card reset")
-    ]
+def _has_table(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether the other database has ``table`` (a later schema's table: none before it)."""
+    return conn.execute("SELECT type FROM sqlite_master WHERE name = ?", (table,)).fetchone() == ("table",)
 
 
 def _checked_rows(conn: sqlite3.Connection, path: Path, select: str, rules: dict[str, Rule], what: str) -> list[list[Any]]:

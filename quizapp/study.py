@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from quizapp.drills import session_checker
+from quizapp.interview.misconceptions import due_retests
 from quizapp.session import LibraryLike, Session
 from quizapp.store import Store
 
@@ -31,10 +32,17 @@ def open_session(
     now: Callable[[], datetime] | None = None,
     rng: random.Random | None = None,
     tz: Any = None,
+    mode: str = "review",
 ) -> Session:
     """A session over ``library`` and ``store``: today's due and new cards (within ``topics``
-    and ``tags`` when given, none meaning all), or exactly ``cards`` when given; at most
-    ``limit`` distinct cards.  Raises ValueError for an unknown topic or card id."""
+    and ``tags`` when given, none meaning all), with the misconceptions due for a re-test slipped
+    in, or exactly ``cards`` when given, in that order; at most ``limit`` distinct cards.
+
+    ``mode`` is logged with every answer: ``review``, or ``cram`` and ``mock``, which leave the
+    schedule alone (quizapp.interview.cram orders a cram session's cards, quizapp.interview.mock a
+    mock round's).  Raises ValueError for an unknown topic, card id or mode."""
+    clock = now or _utc_now
+    retests = due_retests(library, store, clock()) if mode == "review" and cards is None else None
     return Session(
         library,
         store,
@@ -46,4 +54,10 @@ def open_session(
         rng=rng,
         tz=tz,
         checkers={"code": session_checker},
+        mode=mode,
+        retests=retests,
     )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -112,6 +112,8 @@ def why_empty(session: Session) -> Emptiness:
     new_today = done.get(NEW, 0)
     new_room = max(0, session.new_limit - new_today)
     review_room = max(0, session.review_limit - done.get(REVIEW, 0))
+    if session.chosen:  # a session of chosen cards (a cram, ``study CARD...``) holds none back
+        new_room = review_room = len(session.scope)
     return Emptiness(
         now=now,
         cards=len(session.scope),

@@ -23,7 +23,7 @@ WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 #: Subcommand modules, in the order ``quizapp --help`` lists them.
 COMMANDS: list[str] = [
     "study", "code", "card", "drill", "stats", "exercise", "validate", "where", "settings", "optimize",
-    "backup", "merge", "export", "import_", "serve",
+    "backup", "merge", "export", "import_", "serve", "plan", "cram", "mock",
 ]
 
 

@@ -58,7 +58,8 @@ def report_lines(report, here: Path) -> list[str]:
             f"merged {report.other} into {here}: {len(report.added)} reviews added"
             + (f" ({kinds})" if kinds else "")
             + f", {report.removed} removed (undone there), {report.tombstones} undo records taken over"
-            + (f", {report.resets} card resets taken over" if report.resets else ""),
+            + (f", {report.resets} card resets taken over" if report.resets else "")
+            + (f", {report.mock_rounds} mock rounds taken over" if report.mock_rounds else ""),
             f"{len(report.cards)} cards replayed with this database's settings",
         ]
     for key, mine, theirs in report.settings_differ:

@@ -69,8 +69,8 @@ def rating_choices(preview: dict[Rating, Any], chosen: Rating | None = None) -> 
     """``1 again (1m)  2 hard (6m)  [3 good (10m)]  4 easy (4d)``: each rating's next interval,
     the chosen one in brackets."""
     parts = []
-    for r in Rating:
-        text = f"{int(r)} {RATING_WORDS[r]} ({format_interval(preview[r])})"
+    for r in Rating:  # no intervals when grades leave the schedule alone (cram, mock)
+        text = f"{int(r)} {RATING_WORDS[r]}" + (f" ({format_interval(preview[r])})" if r in preview else "")
         parts.append(f"[{text}]" if r == chosen else text)
     return "  ".join(parts)
 
@@ -316,7 +316,8 @@ class PlainDrill:
                 continue
             self.show_outcome(outcome)
             self.saved(outcome)
-            self.offer_regrade(outcome)
+            if self.session.reschedules:  # a cram grade changes no schedule: nothing to adjust
+                self.offer_regrade(outcome)
             return
 
     def offer_regrade(self, outcome: Outcome) -> None:
@@ -362,6 +363,10 @@ class PlainDrill:
         """The acknowledgement: printed only after the grade is committed."""
         lapses = self.session.settings.leech_lapses
         extra = f" This card is a leech (failed {lapses}+ times)." if outcome.leech else ""
+        if not self.session.reschedules:
+            self.say(f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, as a {self.session.mode} review "
+                     "(its schedule is unchanged).")
+            return
         self.say(
             f"saved: {outcome.card.id} {RATING_WORDS[outcome.rating]}, "
             f"next in {format_interval(outcome.interval)}.{extra}"

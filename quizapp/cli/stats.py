@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from quizapp.cli.common import run_with_store
 
 if TYPE_CHECKING:
+    from quizapp.interview.stats import InterviewStats
     from quizapp.stats import Stats
 
 
@@ -35,14 +36,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     # Imported when the command runs: every command builds this parser, and the figures bring the
     # store and FSRS (python -X importtime: ~12 ms that `quizapp validate` need not pay).
+    from quizapp.interview.stats import interview_stats
+    from quizapp.interview.text import interview_lines
     from quizapp.stats import compute
 
-    return run_with_store(args, PROG, lambda store, library: _print(compute(library, store), args.json))
+    def body(store, library) -> int:
+        stats = compute(library, store)
+        interview = interview_stats(library, store, stats.now)
+        if args.json:
+            print(json.dumps(stats_json(stats) | {"interview": interview_json(interview)}, indent=2))
+        else:
+            print("\n".join(stats_lines(stats) + [""] + interview_lines(interview)))
+        return 0
 
-
-def _print(stats: Stats, as_json: bool) -> int:
-    print(json.dumps(stats_json(stats), indent=2) if as_json else "\n".join(stats_lines(stats)))
-    return 0
+    return run_with_store(args, PROG, body)
 
 
 def _bar(count: int, most: int) -> str:
@@ -118,6 +125,22 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "misconceptions": [
             {"name": m.name, "count": m.count, "last_seen": m.last_seen.isoformat(),
              "teaching_cards": list(m.teaching_cards)}
+            for m in stats.misconceptions
+        ],
+    }
+
+
+def interview_json(stats: InterviewStats) -> dict[str, Any]:
+    return {
+        "cram_30d": stats.cram_30d,
+        "mock_30d": stats.mock_30d,
+        "mocks": [
+            {"started": m.started.isoformat(), "minutes": m.minutes, "right": m.right, "answered": m.answered}
+            for m in stats.mocks
+        ],
+        "misconceptions": [
+            {"name": m.name, "status": m.status, "shown": m.shown, "right_retests": m.right_retests,
+             "last": m.last.isoformat(), "due": m.due.isoformat() if m.due else None}
             for m in stats.misconceptions
         ],
     }

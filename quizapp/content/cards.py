@@ -42,7 +42,7 @@ from quizapp.sanitize import clean
 
 #: Fields every card has (required) and may have (optional).
 COMMON_REQUIRED = ("id", "kind", "explain")
-COMMON_OPTIONAL = ("tags", "refs", "level", "teaches")
+COMMON_OPTIONAL = ("tags", "refs", "level", "teaches", "concept")
 
 #: kind -> (required fields, optional fields), besides the common ones.
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -276,7 +276,16 @@ def _read_common(r: _CardReader) -> dict[str, Any]:
                 hint = did_you_mean(name, catalog)
                 r.error(line_of(item), f"'teaches': unknown misconception {quote(name)}{hint}")
     values["teaches"] = tuple(t for t, _ in teaches)
+    values["concept"] = r.get("concept", _concept, default="")
     return values
+
+
+def _concept(name: str, node: Node) -> str:
+    """A concept id: the cards that share it are asked one after another in a mock interview."""
+    value = text(name, node)
+    if not ID_PATTERN.match(value):
+        raise NodeError(line_of(node), f"{name} {quote(value)} may use only {ID_RULE}")
+    return value
 
 
 def _read_flashcard(r: _CardReader) -> dict[str, Any]:

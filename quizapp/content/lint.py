@@ -10,7 +10,9 @@ cards), so they are warnings, each a :class:`Problem` line ``path:line: card 'id
   ``LONGEST_FLOOR`` of them, or "never pick the longest" would be the winning guess;
 - multi-select choice cards: at most ``ALL_BUT_ONE_SHARE`` of them have every option right but one;
 - true/false cards: between ``TRUE_SHARE`` of them are true overall, and every topic with
-  ``TOPIC_MIN_TRUEFALSE`` or more has both answers.
+  ``TOPIC_MIN_TRUEFALSE`` or more has both answers;
+- a ``concept`` is shared by at least two cards: a mock interview chains the cards of a concept,
+  so a concept only one card names is a typo or a chain not written yet.
 
 The shares are measured over all the decks linted together; when one is exceeded, every card that
 counts towards it is listed, so the author sees where to act.
@@ -19,6 +21,7 @@ counts towards it is listed, so the author sees where to act.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from typing import Iterable
 
 from quizapp.content.messages import quote
@@ -52,6 +55,7 @@ def lint(topics: Iterable[Topic]) -> list[Problem]:
     )
     warnings += _true_share(cards, topics)
     warnings += [w for topic in topics if (w := _one_sided_topic(topic))]
+    warnings += _lone_concepts(cards)
     return sorted(warnings, key=lambda p: (p.path, p.line))
 
 
@@ -130,6 +134,15 @@ def _one_sided_topic(topic: Topic) -> Problem | None:
     side = "true" if answers == {True} else "false"
     message = f"topic {quote(topic.id)}: all {len(statements)} true/false statements are {side}; add the other side"
     return Problem(path, line, message)
+
+
+def _lone_concepts(cards: list[Card]) -> list[Problem]:
+    by_concept: defaultdict[str, list[Card]] = defaultdict(list)
+    for card in cards:
+        if card.concept:
+            by_concept[card.concept].append(card)
+    message = "concept {} is used by this card only: a mock interview chains two or more cards of a concept"
+    return [_warn(group[0], message.format(quote(concept))) for concept, group in by_concept.items() if len(group) == 1]
 
 
 def _where(card: Card) -> tuple[str, int]:

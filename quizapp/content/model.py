@@ -26,6 +26,9 @@ KINDS = ("flashcard", "choice", "truefalse", "exercise", "code", "cloze")
 AUTO_GRADED = frozenset({"choice", "truefalse", "exercise", "code", "cloze"})
 
 
+#: The longest a card's one-line title gets (lists, the browser, a recap).
+TITLE_LENGTH = 120
+
 @dataclass(frozen=True)
 class Card:
     """What every card has. Subclasses add the fields of their kind."""
@@ -39,6 +42,7 @@ class Card:
     refs: tuple[str, ...] = ()
     level: int = 1
     teaches: tuple[str, ...] = ()  # names of misconceptions this card corrects
+    concept: str = ""  # cards sharing a concept form a mock interview's chain of follow-ups
     source: str = ""  # "path:line" where the card starts
 
     @property
@@ -47,8 +51,15 @@ class Card:
 
     @property
     def title(self) -> str:
-        """A one-line summary, for lists and the browser."""
-        return " ".join(self.question.split())[:120]
+        """A one-line summary, for lists and the browser: the question on one line, cut after a
+        whole word with an ellipsis when it is longer than :data:`TITLE_LENGTH`."""
+        line = " ".join(self.question.split())
+        if len(line) <= TITLE_LENGTH:
+            return line
+        cut = line[: TITLE_LENGTH - 1]
+        if line[TITLE_LENGTH - 1] != " " and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]
+        return cut.rstrip(" ,;:") + "…"
 
     @property
     def question(self) -> str:

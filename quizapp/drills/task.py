@@ -17,6 +17,7 @@ the expected outputs, the cases to run it on, and the popular mistakes it can re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib.resources import files
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -77,6 +78,12 @@ class Task:
         doc = self.description.strip("\n")
         body = "\n".join(("    " + line) if line.strip() else "" for line in doc.splitlines())
         return f'import numpy as np\n\n\n{self.signature}\n    """{body.lstrip()}\n    """\n    raise NotImplementedError\n'
+
+    @property
+    def solution(self) -> str:
+        """A model solution, written as a learner would, shown to someone who gives up on the
+        drill: the file ``quizapp/drills/solutions/<id>.py`` (tests check that it passes)."""
+        return (files("quizapp.drills") / "solutions" / f"{self.id}.py").read_text(encoding="utf-8")
 
     def expected(self, case: Case) -> list[np.ndarray]:
         """The engine's outputs for one case, as arrays."""

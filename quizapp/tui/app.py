@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from quizapp.backups import BackupError, daily_backup
-from quizapp.cardstate import format_interval
 from quizapp.store import StoreError
 from quizapp.tui.commands import QuizCommands
 from quizapp.tui.context import AppContext, build_context
@@ -35,7 +34,6 @@ LIGHT_THEME = "textual-light"
 
 class QuizApp(App):
     TITLE = "quizapp"
-    CSS_PATH = "app.tcss"  # the stats and browser screens bring their own, parsed when first shown
     COMMANDS = App.COMMANDS | {QuizCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", show=False),
@@ -112,9 +110,11 @@ class QuizApp(App):
         cards: Iterable[str] | None = None,
         limit: int | None = None,
         title: str = "",
+        mode: str = "review",
     ) -> bool:
         """Push a study screen for these topics / tags / card ids (all due + new when none given),
-        at most ``limit`` cards.  Returns False (and says why) when there is nothing to study.
+        at most ``limit`` cards; ``mode`` cram leaves the schedule alone.  Returns False (and says
+        why) when there is nothing to study.
         """
         # Imported here, not at the top: the study loop brings the engine, NumPy and the drills,
         # which the home screen does not need (python -X importtime: ~70 ms of start-up saved).
@@ -131,19 +131,82 @@ class QuizApp(App):
                 limit=limit,
                 now=self.ctx.now,
                 rng=self.ctx.rng,
+                mode=mode,
             )
             first = session.next()
         except (ValueError, StoreError) as exc:
             self.notify(str(exc), severity="error")
             return False
         if first is None:
-            self.notify(nothing_left(session, self.ctx.now(), title), title="Nothing to study", markup=False)
+            self._nothing_to_study(session, title, topics=list(topics or ()), tags=list(tags or ()), chosen=cards is not None)
             return False
         self.push_screen(StudyScreen(self.ctx, session, title))
         return True
 
+    def _nothing_to_study(self, session: Any, title: str, *, topics: list[str], tags: list[str], chosen: bool) -> None:
+        """Say why ``session`` is empty and offer what can be done (NothingToStudyScreen)."""
+        from quizapp.tui.screens.nothing_to_study import NothingToStudyScreen, offers_for
+        from quizapp.why_empty import why_empty
+
+        empty = why_empty(session)
+        exercises = self.exercises(topics[0]) if len(topics) == 1 and not chosen else []
+        filters = [f"topic:{','.join(topics)}"] if topics else []
+        filters += [f"tag:{','.join(tags)}"] if tags else []
+        hidden = "state:" + ",".join(name for name, n in (("buried", empty.buried), ("suspended", empty.suspended)) if n)
+
+        def take(offer: str | None) -> None:
+            if offer == "settings":
+                self.action_open_settings()
+            elif offer == "browse":
+                self.action_browse(" ".join([*filters, hidden]))
+            elif offer == "practise":
+                self.practise(topics[0], title)
+            elif offer == "study_all":
+                self.action_study_all()
+
+        offers = offers_for(empty, can_browse=not chosen, can_practise=bool(exercises))
+        self.push_screen(NothingToStudyScreen(title, empty, offers), callback=take)
+
+    def exercises(self, topic_id: str) -> list[str]:
+        """The ids of a topic's exercise cards."""
+        return [card.id for card in self.ctx.library.topic(topic_id).cards if card.kind == "exercise"]
+
+    def practise(self, topic_id: str, title: str) -> None:
+        """A topic's exercises now, due or not, outside the daily limits (each is drawn afresh)."""
+        ids = self.exercises(topic_id)
+        if not ids:
+            self.notify(f"{title} has no exercises; Enter studies its cards.", markup=False)
+            return
+        self.start_session(cards=ids, title=f"{title}: exercises")
+
     def action_study_all(self) -> None:
         self.start_session(title="All topics")
+
+    def action_cram(self) -> None:
+        """Cram: every card, the weakest at the interview (now, without a date) first; the
+        answers leave the schedule alone."""
+        from quizapp.interview.cram import cram_order  # with the study loop: see start_session
+
+        try:
+            order = cram_order(self.ctx.library.topics, self.ctx.store, self.ctx.now())
+        except StoreError as problem:
+            self.fail(problem)
+            return
+        self.start_session(cards=order, mode="cram", title="Cram: weakest at the interview first")
+
+    def action_mock(self, minutes: int = 30) -> None:
+        """A timed mock interview."""
+        from quizapp.tui.screens.mock import MockScreen  # here, not at the top: the study loop
+
+        try:
+            screen = MockScreen(self.ctx, minutes)
+        except StoreError as problem:
+            self.fail(problem)
+            return
+        if not screen.mock.questions:
+            self.notify("No questions to ask: the decks have no choice, true/false, exercise or code cards.")
+            return
+        self.push_screen(screen)
 
     def action_practise(self) -> None:
         home = self.screen_stack[0] if self.screen_stack else None
@@ -158,11 +221,11 @@ class QuizApp(App):
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.ctx))
 
-    def action_browse(self) -> None:
+    def action_browse(self, query: str = "") -> None:
         from quizapp.tui.screens.browser import BrowserScreen  # here, not at the top: ~45 ms of start-up
 
         if not isinstance(self.screen, BrowserScreen):
-            self.push_screen(BrowserScreen(self.ctx))
+            self.push_screen(BrowserScreen(self.ctx, query))
 
     def action_open_settings(self) -> None:
         from quizapp.tui.screens.settings import SettingsScreen  # here, not at the top: ~5 ms of start-up
@@ -187,13 +250,3 @@ class QuizApp(App):
         if getattr(self, "_theme_ready", False):
             self.ctx.store.save_preference("theme", theme)
 
-
-def nothing_left(session: Any, now: Any, title: str) -> str:
-    """Why a session would be empty, and when the next card falls due."""
-    scope = title or "this selection"
-    summary = session.summary()
-    if summary.next_due is None:
-        return f"No cards due or new in {scope} right now."
-    wait = summary.next_due - now
-    when = "soon" if wait.total_seconds() <= 60 else f"in {format_interval(wait)}"
-    return f"No cards due or new in {scope} right now; the next falls due {when}."

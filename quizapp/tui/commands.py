@@ -1,4 +1,9 @@
-"""The command palette (ctrl+p): the app's main actions, searchable by name."""
+"""The command palette (ctrl+p): the app's main actions, searchable by name.
+
+A screen may add its own entries for what it shows now (the study screen's "Show solution" on a
+code drill, the browser's suspend and reset) through a ``palette_commands()`` method; they come
+first.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,21 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from quizapp.figures import topic_outlines
+
+Command = tuple[str, Callable[[], Any], str]  # name, what it runs, one line of help
+
 
 class QuizCommands(Provider):
-    """Study all due, study or practise one topic, stats, browse, help, theme."""
+    """The screen's own entries; study all due, practise, stats, browse, help, theme; one
+    entry per topic."""
 
-    def commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+    def actions(self) -> list[Command]:
+        """The entries shown before anything is typed."""
         app: Any = self.app
-        out: list[tuple[str, Callable[[], Any], str]] = [
+        screen_commands = getattr(self.screen, "palette_commands", None)
+        return [
+            *(screen_commands() if screen_commands is not None else ()),
             ("Study all due", app.action_study_all, "Every topic: due cards and today's new cards"),
             ("Practise exercises", app.action_practise, "The highlighted topic's exercises, now"),
             ("Open stats", app.action_open_stats, "Reviews per day, retention, forecast, mastery"),
@@ -23,9 +36,13 @@ class QuizCommands(Provider):
             ("Settings", app.action_open_settings, "Retention, daily limits, learning steps, FSRS parameters"),
             ("Help", app.action_help, "Every key of every screen"),
             ("Toggle light/dark theme", app.action_toggle_dark, "Switch between the light and dark themes"),
+            ("Cram for the interview", app.action_cram, "The cards weakest at your interview first; the schedule stays"),
+            ("Mock interview (30 minutes)", app.action_mock, "Timed questions with follow-ups; the report at the end"),
         ]
-        from quizapp.figures import topic_outlines
 
+    def commands(self) -> list[Command]:
+        app: Any = self.app
+        out = self.actions()
         for topic in topic_outlines(app.ctx.library):
             title = escape(topic.title)  # the palette reads names and help as markup
             out.append(
@@ -38,7 +55,7 @@ class QuizCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
-        for name, callback, help_text in self.commands()[:7]:
+        for name, callback, help_text in self.actions():
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:

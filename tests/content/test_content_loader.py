@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 import quizapp
 from quizapp.content import (
@@ -321,3 +322,16 @@ def test_the_documented_example_is_a_valid_deck(tmp_path, monkeypatch):
     topic, problems = load_file(path)
     assert problems == []
     assert [c.kind for c in topic.cards] == ["flashcard", "choice", "truefalse", "exercise", "code"]
+
+
+@given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzμσ²", min_size=1, max_size=30), min_size=1, max_size=40))
+def test_a_card_title_is_its_question_on_one_line_cut_after_a_whole_word(words):
+    question = "\n  ".join(words)
+    card = Flashcard(id="c", topic="t", explain="", front=question, back="b")
+    line = " ".join(words)
+    if len(line) <= 120:
+        assert card.title == line
+    else:
+        assert card.title.endswith("…") and 120 - 31 <= len(card.title) <= 120  # at most one word dropped
+        kept = card.title[:-1].split(" ")
+        assert kept == words[: len(kept)]  # whole words, in order

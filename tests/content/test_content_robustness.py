@@ -94,7 +94,7 @@ def test_arbitrary_yaml_structures_never_crash_the_loader(tmp_path, value):
 # No "$": text between dollars is a formula, rendered at load time (tests/content/test_math.py).
 WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="$"),
                 min_size=1, max_size=30).filter(str.strip)
-FIELD_NAMES = sorted({"id", "kind", "explain", "tags", "refs", "level", "teaches", "front", "back", "prompt",
+FIELD_NAMES = sorted({"id", "kind", "explain", "tags", "refs", "level", "teaches", "concept", "front", "back", "prompt",
                       "options", "answer", "statement", "generator", "params", "intro", "task", "text", "accept", "explian"})
 
 
@@ -107,6 +107,8 @@ def valid_card(draw, index):
         card["tags"] = draw(st.lists(WORDS, max_size=3))
     if draw(st.booleans()):
         card["teaches"] = draw(st.lists(st.sampled_from(sorted(CATALOG)), max_size=2))
+    if draw(st.booleans()):
+        card["concept"] = draw(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,10}", fullmatch=True))
     if kind == "flashcard":
         card |= {"front": draw(WORDS), "back": draw(WORDS)}
     elif kind == "choice":

@@ -84,3 +84,16 @@ def test_an_unknown_task_is_an_answer_error():
     shown.card, shown.seed = card, 1
     with pytest.raises(AnswerError, match="unknown drill task 'no_such_task'"):
         session_checker(shown, "def f(): pass")
+
+
+def test_giving_up_grades_again_logs_the_attempt_and_undo_takes_it_back(session):
+    study, store = session
+    study.next()
+    solution = get_task("batch_norm_train").solution
+    outcome = study.give_up(solution, answer_text="# my attempt")
+    assert outcome.rating == Rating.Again and outcome.correct is False
+    assert outcome.expected == solution and outcome.detail is None
+    (review,) = store.reviews("bn-code-train")
+    assert review.rating == int(Rating.Again) and review.answer == "# my attempt" and review.correct is False
+    assert study.undo().card.id == "bn-code-train"
+    assert store.reviews("bn-code-train") == []

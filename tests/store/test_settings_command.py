@@ -32,6 +32,7 @@ GOOD = [
     ("day_starts_at", "0", 0, "0"),
     ("leech_lapses", "5", 5, "5"),
     ("interview_date", FUTURE, date.fromisoformat(FUTURE), FUTURE),
+    ("interview_target", "0.85", 0.85, "0.85"),
 ]
 
 
@@ -131,6 +132,7 @@ ALLOWED = {
     "maximum_interval": lambda v: 1 <= v <= 36500,
     "day_starts_at": lambda v: 0 <= v <= 23,
     "leech_lapses": lambda v: 1 <= v <= 99,
+    "interview_target": lambda v: 0.50 <= v <= 0.99,
 }
 
 

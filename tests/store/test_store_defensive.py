@@ -10,7 +10,7 @@ import random
 import sqlite3
 import sys
 import tempfile
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from quizapp.cli import main
 from quizapp.figures import home_figures
+from quizapp.interview.plan import make_plan
+from quizapp.interview.stats import interview_stats
 from quizapp.scheduler import LEARNING, REVIEW, CardState, Rating
 from quizapp.session import Session
 from quizapp.stats import compute
@@ -91,6 +93,8 @@ READING = {
     "browser": lambda store: CardIndex.build(LIB, store, T0, UTC),
     "card history": lambda store: store.reviews("odd"),
     "card state": lambda store: store.get_state("odd"),
+    "interview plan": lambda store: make_plan(LIB.topics, store, T0, date(2026, 3, 24), UTC),
+    "interview stats": lambda store: interview_stats(LIB, store, T0, UTC),
 }
 STUDYING = {
     "study today": lambda store: study(store),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.migrations import MIGRATIONS, V1, V2, V3, Migration, latest_version
+from quizapp.migrations import MIGRATIONS, V1, V2, V3, V4, Migration, latest_version
 from quizapp.scheduler import NEW, REVIEW, CardState, Rating, Scheduler, Settings
 from quizapp.store import Review, Store, StoreError, to_ms
 
@@ -348,7 +348,7 @@ def test_a_failing_migration_is_rolled_back_whole(db_path):
 def test_migration_versions_must_be_consecutive(db_path):
     with pytest.raises(ValueError, match="1, 2, 3"):
         Store.open(db_path, migrations=(V1, replace(V2, version=3)))
-    assert MIGRATIONS[:3] == (V1, V2, V3) and latest_version() == len(MIGRATIONS)
+    assert MIGRATIONS[:4] == (V1, V2, V3, V4) and latest_version() == len(MIGRATIONS)
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")

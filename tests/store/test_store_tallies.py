@@ -27,6 +27,8 @@ QUARTER = 15 * 60 * 1000
 DAY = 86_400_000
 CARDS = [f"alpha-{i:03d}" for i in range(5)]
 MISCONCEPTIONS = [None, None, "no_eps", "biased_var"]
+#: A review's result: a re-test of a misconception answered right (True) is not counted against it.
+RESULTS = [None, False, True]
 
 
 def raw(path: Path) -> sqlite3.Connection:
@@ -34,21 +36,22 @@ def raw(path: Path) -> sqlite3.Connection:
 
 
 def log_rows(conn: sqlite3.Connection) -> list[tuple]:
-    return conn.execute("SELECT reviewed_at, rating, mode, misconception FROM review_log").fetchall()
+    return conn.execute("SELECT reviewed_at, rating, mode, misconception, correct FROM review_log").fetchall()
 
 
 def recount(rows: list[tuple]) -> tuple[dict, dict, dict]:
     """The three tallies worked out from the log's rows: per quarter-hour (reviews, not Again),
-    per mode, per misconception (sightings, last time)."""
+    per mode, per misconception (wrong answers that matched it, last time; a re-test answered
+    right is not one)."""
     quarters: dict[int, list[int]] = {}
     modes: Counter[str] = Counter()
     seen: dict[str, list[int]] = {}
-    for at, rating, mode, misconception in rows:
+    for at, rating, mode, misconception, correct in rows:
         counts = quarters.setdefault(at // QUARTER, [0, 0])
         counts[0] += 1
         counts[1] += rating != 1
         modes[mode] += 1
-        if misconception is not None:
+        if misconception is not None and not correct:
             tally = seen.setdefault(misconception, [0, at])
             tally[0] += 1
             tally[1] = max(tally[1], at)
@@ -72,19 +75,22 @@ def assert_tallies_match_the_log(path: Path) -> None:
 
 at_minutes = st.integers(-60 * 24 * 400, 60 * 24 * 2)  # a year back to two days ahead of T0
 grade = st.tuples(st.just("grade"), st.sampled_from(CARDS), st.integers(1, 4), at_minutes,
-                  st.sampled_from(["review", "review", "cram", "mock"]), st.sampled_from(MISCONCEPTIONS))
+                  st.sampled_from(["review", "review", "cram", "mock"]), st.sampled_from(MISCONCEPTIONS),
+                  st.sampled_from(RESULTS))
 undo = st.tuples(st.just("undo"))
 regrade = st.tuples(st.just("regrade"), st.integers(1, 4))
 reset = st.tuples(st.just("reset"), st.sampled_from(CARDS), at_minutes)
 # another machine's log: reviews new here, and undo records of reviews here (picked by position)
 merge = st.tuples(st.just("merge"), st.lists(st.tuples(st.sampled_from(CARDS), st.integers(1, 4), at_minutes,
                                                        st.sampled_from(["review", "cram", "mock"]),
-                                                       st.sampled_from(MISCONCEPTIONS)), max_size=8),
+                                                       st.sampled_from(MISCONCEPTIONS), st.sampled_from(RESULTS)),
+                                             max_size=8),
                   st.lists(st.integers(0, 10**6), max_size=4))
 bulk = st.tuples(st.just("bulk"), st.lists(st.tuples(st.sampled_from(CARDS), st.integers(1, 4), at_minutes,
                                                      st.sampled_from(["review", "cram"]),
-                                                     st.sampled_from(MISCONCEPTIONS)), max_size=30))
-edit = st.tuples(st.just("edit"), st.sampled_from(["rating", "misconception", "reviewed_at", "mode"]),
+                                                     st.sampled_from(MISCONCEPTIONS), st.sampled_from(RESULTS)),
+                                           max_size=30))
+edit = st.tuples(st.just("edit"), st.sampled_from(["rating", "misconception", "reviewed_at", "mode", "correct"]),
                  st.integers(0, 10**6), st.integers(0, 10**6))
 delete = st.tuples(st.just("delete"), st.integers(0, 10**6))
 replace_row = st.tuples(st.just("replace"), st.integers(0, 10**6), st.integers(1, 4), at_minutes)
@@ -99,11 +105,11 @@ def run(path: Path, operations: list[tuple]) -> None:
             store.put_state(CardState(card_id))
         for number, (kind, *args) in enumerate(operations):
             if kind == "grade":
-                card_id, rating, minutes, mode, misconception = args
+                card_id, rating, minutes, mode, misconception, correct = args
                 at = T0 + timedelta(minutes=minutes)
                 before, _, review_id = store.apply_review(
                     card_id, lambda s: scheduler.review(s, Rating(rating), at),
-                    Review(card_id, at, rating, "flashcard", misconception=misconception, mode=mode),
+                    Review(card_id, at, rating, "flashcard", correct=correct, misconception=misconception, mode=mode),
                 )
                 graded.append((review_id, before))
             elif kind == "undo" and graded:
@@ -131,9 +137,9 @@ def merge_in(store: Store, number: int, reviews: list[tuple], undone: list[int])
     the ones it undid (``Store.merge_log``)."""
     here = [review.uid for review in store.reviews()]
     store.merge_log(
-        [Review(card_id, T0 + timedelta(minutes=minutes), rating, "flashcard", misconception=misconception,
+        [Review(card_id, T0 + timedelta(minutes=minutes), rating, "flashcard", correct=correct, misconception=misconception,
                 uid=f"merge-{number}-{i}", device="other", mode=mode)
-         for i, (card_id, rating, minutes, mode, misconception) in enumerate(reviews)],
+         for i, (card_id, rating, minutes, mode, misconception, correct) in enumerate(reviews)],
         [Tombstone(here[pick % len(here)], T0, "other") for pick in undone if here],
         lambda card_id, _: store.state(card_id),
     )
@@ -144,14 +150,14 @@ def change_by_hand(conn: sqlite3.Connection, kind: str, args: list, number: int)
     ids = [row[0] for row in conn.execute("SELECT id FROM review_log ORDER BY id")]
     if kind == "bulk":
         conn.executemany(
-            "INSERT INTO review_log (card_id, reviewed_at, rating, kind, prev_state, uid, mode, misconception) "
-            "VALUES (?, ?, ?, 'flashcard', 0, ?, ?, ?)",
-            [(card_id, to_ms(T0 + timedelta(minutes=minutes)), rating, f"bulk-{number}-{i}", mode, misconception)
-             for i, (card_id, rating, minutes, mode, misconception) in enumerate(args[0])],
+            "INSERT INTO review_log (card_id, reviewed_at, rating, kind, prev_state, uid, mode, misconception, correct) "
+            "VALUES (?, ?, ?, 'flashcard', 0, ?, ?, ?, ?)",
+            [(card_id, to_ms(T0 + timedelta(minutes=minutes)), rating, f"bulk-{number}-{i}", mode, misconception, correct)
+             for i, (card_id, rating, minutes, mode, misconception, correct) in enumerate(args[0])],
         )
     elif kind == "edit" and ids:
         column, pick, value = args
-        new = {"rating": 1 + value % 4, "misconception": MISCONCEPTIONS[value % 4],
+        new = {"rating": 1 + value % 4, "misconception": MISCONCEPTIONS[value % 4], "correct": RESULTS[value % 3],
                "reviewed_at": to_ms(T0) - value * 60_000, "mode": ("review", "cram", "mock")[value % 3]}[column]
         conn.execute(f"UPDATE review_log SET {column} = ? WHERE id = ?", (new, ids[pick % len(ids)]))
     elif kind == "delete" and ids:
@@ -184,7 +190,7 @@ def test_the_statistics_read_from_the_tallies_agree_with_the_log(operations):
             rows = log_rows(conn)
         start = T0 - timedelta(days=29, hours=8)  # 04:00 UTC, 29 days before T0's study day
         expected_days = [[0, 0] for _ in range(30)]
-        for at, rating, _, _ in rows:
+        for at, rating, *_ in rows:
             day = (at - to_ms(start)) // DAY
             if 0 <= day < 30:
                 expected_days[day][0] += 1
@@ -216,7 +222,7 @@ def test_a_study_day_in_any_time_zone_counts_the_reviews_it_holds(store, offset)
 
 
 def test_rebuild_mends_tallies_changed_by_hand(db_path):
-    run(db_path, [("grade", CARDS[0], 3, 0, "review", "no_eps"), ("grade", CARDS[1], 1, -30, "cram", None)])
+    run(db_path, [("grade", CARDS[0], 3, 0, "review", "no_eps", False), ("grade", CARDS[1], 1, -30, "cram", None, None)])
     with raw(db_path) as conn:
         conn.execute("DELETE FROM review_tally")
         conn.execute("UPDATE misconception_tally SET seen = 40")

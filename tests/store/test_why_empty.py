@@ -106,3 +106,14 @@ def test_cram_reviews_do_not_count_against_the_new_card_limit(make_session, stor
     assert store.state("alpha-001").is_new
     empty = why_empty(make_session(lib, new_limit=1))
     assert (empty.new_today, empty.new_waiting) == (1, 1)
+
+
+def test_a_session_of_chosen_cards_blames_no_daily_limit(make_session, clock):
+    """Chosen cards ignore the limits, so when they run out no limit is "reached" (a cram of two
+    cards used to end with "the daily limit of 1 new card is reached (0 introduced today)")."""
+    lib = flash_library(4)
+    session = make_session(lib, cards=["alpha-000", "alpha-001"], new_limit=1)
+    _study_all(session)
+    empty = why_empty(session)
+    assert (empty.new_waiting, empty.reviews_waiting) == (0, 0)
+    assert empty.limit_reasons() == []

@@ -9,6 +9,8 @@ from typing import Any, Callable
 
 from textual import events
 from textual.app import App
+from textual.command import CommandList, CommandPalette
+from textual.widget import Widget
 from textual.widgets import Static
 
 DECKS = Path(__file__).parent / "fixtures" / "decks"
@@ -65,6 +67,14 @@ async def wait_until(pilot: Any, condition: Callable[[], bool]) -> None:
         await pilot.pause()
 
 
+async def markdown_drawn(pilot: Any) -> None:
+    """Wait until every shown CardMarkdown has laid out its text (Textual's Markdown parses and
+    mounts its blocks in the background)."""
+    from quizapp.tui.widgets.card_markdown import CardMarkdown
+
+    await wait_until(pilot, lambda: all(md.ready for md in pilot.app.screen.query(CardMarkdown) if md.display))
+
+
 async def settle(pilot: Any) -> None:
     """Let the app finish what the last action started: every worker (the stats, the browser's
     index, a drill's checks run in threads) and the screen updates they send back."""
@@ -84,3 +94,27 @@ def drawn_rows(table: Any) -> list[str]:
     """The rows a table (TopicTable, CardTable) draws under its header, as plain text."""
     shown = min(table.row_count - int(table.scroll_offset.y), table.size.height - 1)
     return [table.render_line(y).text for y in range(1, 1 + max(0, shown))]
+
+
+def highlighted_command(app: App) -> str:
+    """The command the palette would run on enter (its matches arrive from a worker)."""
+    option = app.screen.query_one(CommandList).highlighted_option
+    return "" if option is None else str(option.prompt)
+
+
+async def palette_run(pilot: Any, words: str) -> None:
+    """Open the command palette, type ``words`` and run the best match (which must contain them)."""
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: CommandPalette.is_open(pilot.app))
+    await type_text(pilot, words)
+    await wait_until(pilot, lambda: words.lower() in highlighted_command(pilot.app).lower())
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def scroll_mouse(pilot: Any, widget: Widget, up: bool = False) -> None:
+    """Turn the mouse wheel once over ``widget`` (Pilot has no wheel of its own: this sends the
+    events a terminal sends, through the same private helper its clicks use)."""
+    wheel = events.MouseScrollUp if up else events.MouseScrollDown
+    await pilot._post_mouse_events([wheel], widget)
+    await settle(pilot)

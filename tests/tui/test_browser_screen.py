@@ -250,7 +250,7 @@ async def test_search_on_ten_thousand_cards_finds_exactly_the_matches(tmp_path):
 
 
 async def test_inside_the_real_app_study_now_opens_a_study_screen(make_app):
-    # QuizApp (tests/tui/conftest.py, its fixture decks) loads browser.tcss and implements
+    # QuizApp (tests/tui/conftest.py, its fixture decks) implements
     # start_session: "s" on a card's detail starts studying exactly that card.
     from quizapp.tui.screens.study import StudyScreen
 

@@ -181,10 +181,12 @@ async def test_80x24_shows_every_tab_readably(stats_library, history_store):
         await settle(pilot)
         shown = screen_text(app)
         assert "Misconception" in shown and "Truth:" in shown
+        detail = text_of(app, "#misconception-detail")
+        assert "The mistake: You " in detail and "You: You" not in detail  # the belief says "you" itself
 
 
 async def test_opens_inside_the_real_app_with_its_stylesheets(make_app):
-    # QuizApp (tests/tui/conftest.py) loads stats.tcss itself; the screen must lay out under it.
+    # Inside the real QuizApp (tests/tui/conftest.py) the screen lays out with its own styles.
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -192,4 +194,4 @@ async def test_opens_inside_the_real_app_with_its_stylesheets(make_app):
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
         assert "No reviews yet" in text_of(app, "#summary")
-        assert app.screen.query_one("#states-box").outer_size.width == 30  # from stats.tcss
+        assert app.screen.query_one("#states-box").outer_size.width == 30  # from StatsScreen.DEFAULT_CSS

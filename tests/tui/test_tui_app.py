@@ -4,7 +4,7 @@ browser screens wired in, and a database that cannot be opened."""
 from __future__ import annotations
 
 import pytest
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandPalette
 
 from quizapp.cli import main
 from quizapp.store import StoreError
@@ -16,7 +16,7 @@ from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
-from .support import SIZE, presented, screen_text, start, type_text, wait_until
+from .support import SIZE, highlighted_command, presented, screen_text, start, type_text, wait_until
 
 
 # -- help ----------------------------------------------------------------------------------------------
@@ -31,10 +31,12 @@ async def test_help_lists_the_keys_of_every_screen(make_app):
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(".help-section, .help-keys"))
         for section in ("Home", "While studying", "Flashcard", "Choice", "True or false", "Exercise",
-                        "Code drill", "After an answer", "Session summary"):
+                        "Code drill", "After an answer", "Session summary", "Nothing to study", "Browser",
+                        "Card detail"):
             assert section in text
         for words in ("Study all due", "Undo the last grade", "Bury the card until tomorrow", "Show the answer",
-                      "Run checks", "Submit", "Light/dark theme", "Next card"):
+                      "Run checks", "Submit", "Light/dark theme", "Next card", "Settings: change the daily limits",
+                      "Suspend the card, or unsuspend it", "Undo the last suspend, unsuspend or unbury"):
             assert words in text
         assert "1-9, a-h" in text  # picking options, grouped
         assert "^r" in text and "^b" in text
@@ -56,12 +58,6 @@ async def test_help_opens_while_studying_and_returns_to_the_card(make_app):
 
 
 # -- command palette ------------------------------------------------------------------------------------
-
-
-def highlighted_command(app) -> str:
-    """The command the palette would run on enter (its matches arrive from a worker)."""
-    option = app.screen.query_one(CommandList).highlighted_option
-    return "" if option is None else str(option.prompt)
 
 
 async def test_palette_opens_and_starts_a_topic(make_app):

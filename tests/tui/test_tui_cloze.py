@@ -45,7 +45,7 @@ async def test_a_cloze_card_is_answered_by_typing_the_hidden_text(tmp_path, cloc
             assert "GroupNorm splits the [...] into groups and normalizes each group per" in screen_text(app)
             await pilot.press("enter")  # nothing typed: nothing graded
             await settle(pilot)
-            assert reviews(app.ctx.store) == [] and "Type the hidden text first." in static_text(app, ".hint")
+            assert reviews(app.ctx.store) == [] and "Type the hidden text first." in static_text(app, "Hint")
             await type_text(pilot, "Channel")
             await pilot.press("enter")
             await settle(pilot)

@@ -63,7 +63,7 @@ async def test_ctrl_r_runs_the_checks_without_grading(make_app):
         finally:
             released.set()
         await settle(pilot)
-        assert static_text(app, "#report").startswith("PASS")
+        assert static_text(app, "#report-text").startswith("PASS")
         assert static_text(app, "#status") == ""
         assert reviews(app.ctx.store) == []
         assert app.ctx.store.load_code("tui-code") == RIGHT
@@ -101,6 +101,6 @@ async def test_unchanged_starter_is_not_graded_and_says_why(make_app):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, StudyScreen) and not isinstance(app.screen.view, FeedbackView)
-        assert "starter is unchanged" in static_text(app, "#report")
+        assert "starter is unchanged" in static_text(app, "#report-text")
         assert reviews(app.ctx.store) == []
         assert "Submit" in screen_text(app)  # the buttons are back for another try

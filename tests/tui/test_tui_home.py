@@ -10,10 +10,11 @@ from quizapp.store import Store
 from quizapp.tui.app import QuizApp
 from quizapp.tui.context import AppContext
 from quizapp.tui.screens.home import FIRST_RUN, HomeScreen
+from quizapp.tui.screens.nothing_to_study import NothingToStudyScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.widgets.topic_table import TopicTable
 
-from .support import DECKS, NOW, SIZE, drawn_rows, presented, screen_text, start, static_text
+from .support import DECKS, NOW, SIZE, drawn_rows, presented, screen_text, settle, start, static_text
 
 
 def table_rows(app) -> list[list[str]]:
@@ -38,7 +39,7 @@ async def test_topics_listed_in_library_order_with_counts(make_app):
         drawn = drawn_rows(app.screen.query_one(TopicTable))
         assert drawn[0].split()[:5] == ["Normalization", "(fixture)", "0", "6", "6"]
         today = static_text(app, "#today")
-        assert "0 reviewed" in today and "0 due" in today and "8 new available" in today
+        assert "0 reviewed" in today and "0 due" in today and "New today 0/20" in today
 
 
 async def test_first_run_explains_itself_in_two_lines_then_stops(make_app, db_path):
@@ -122,16 +123,20 @@ async def test_e_on_a_topic_without_exercises_says_so_and_stays(make_app):
         assert any("no exercises" in n.message for n in app._notifications)
 
 
-async def test_nothing_to_study_is_a_message_not_an_empty_screen(make_app, db_path):
+async def test_nothing_to_study_says_why_instead_of_an_empty_screen(make_app, db_path):
     with Store.open(db_path) as store:
         store.save_settings(new_per_day=0)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, NothingToStudyScreen)
+        reasons = [str(reason.render()) for reason in app.screen.query(".reason")]
+        assert reasons[0] == "The daily limit of 0 new cards is reached (0 introduced today); 8 new cards wait for tomorrow."
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert any("No cards due or new" in n.message for n in app._notifications)
 
 
 async def test_broken_content_is_one_line_on_home_and_the_rest_is_served(tmp_path, db_path, clock):

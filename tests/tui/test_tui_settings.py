@@ -54,7 +54,7 @@ async def test_enter_saves_a_field_and_every_setting_is_shown(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(app, pilot)
         shown = {field.id.removeprefix("set-"): field.value for field in app.screen.query(Input)}
-        assert shown["learning_steps"] == "1m 10m" and shown["interview_date"] == "none" and len(shown) == 9
+        assert shown["learning_steps"] == "1m 10m" and shown["interview_date"] == "none" and len(shown) == 10
         await set_field(pilot, app, "new_per_day", "3")
         assert app.ctx.store.settings().new_per_day == 3
         assert static_text(app, "#settings-status") == "Saved: new_per_day 3 (was 20)"

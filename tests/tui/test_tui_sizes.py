@@ -48,14 +48,14 @@ async def test_home(make_app, size):
 @pytest.mark.parametrize(
     "card, essentials, key",
     [
-        ("tui-flash", ["which axes does", "Show answer (space)"], "Answer / Good"),
+        ("tui-flash", ["which axes does", "Show answer (space)"], "Show answer"),
         ("tui-choice", ["What does BatchNorm normalize with in eval mode?", "The batch statistics",
                         "The running statistics", "Nothing, it is the identity", "Answer (enter)"], "Answer"),
         ("tui-multi", ["Which layers average over the batch axis N?", "BatchNorm1d", "LayerNorm",
                        "BatchNorm2d", "GroupNorm"], "Answer"),
         ("tui-tf", ["True or false?", "unbiased variance", "True", "False", "Answer (enter)"], "True"),
         ("tui-exercise", ["What is the BatchNorm output y (2x3)?", "your answer"], "Answer"),
-        ("tui-code", ["def batch_norm_train(", "Run checks (ctrl+r)", "Submit (ctrl+s)"], "Run checks"),
+        ("tui-code", ["def batch_norm_train(", "Run (ctrl+r)", "Submit (ctrl+s)", "Solution (ctrl+o)"], "Run checks"),
     ],
 )
 async def test_study_each_card_kind(make_app, size, card, essentials, key):
@@ -111,7 +111,8 @@ async def test_browser_and_palette(history_app, size):
         assert_whole(footer(app), "Search", PALETTE_HINT)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        assert_whole(screen_text(app), "Study all due", "Open stats")
+        # the highlighted card's actions come first, then the app's
+        assert_whole(screen_text(app), "Suspend card bn-axes", "Reset card bn-axes", "Study all due")
         await pilot.press(*"keys")  # the palette's Keys command lists every key of the screen
         await settle(pilot)
         assert_whole(screen_text(app), "Keys", "available keys")

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from quizapp.engine.answers import format_answer
 
-from .support import SIZE
+from .support import SIZE, markdown_drawn
 
 
 def _steady_cursors(app: Any) -> None:
@@ -33,6 +33,7 @@ def _session(*cards: str, keys: tuple[str, ...] = (), then: Any = None):
         if keys:
             await pilot.press(*keys)
             await pilot.pause()
+        await markdown_drawn(pilot)
         _steady_cursors(app)
         await pilot.pause()
 

@@ -17,7 +17,7 @@ from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from quizapp.tui.widgets.feedback import FeedbackView
 
-from .support import NOW, SIZE, paste, presented, reviews, screen_text, start, static_text, type_text
+from .support import NOW, SIZE, markdown_drawn, paste, presented, reviews, screen_text, start, static_text, type_text
 
 
 # -- flashcards -----------------------------------------------------------------------------------
@@ -85,6 +85,7 @@ async def test_choice_wrong_by_letter_shows_the_right_option(make_app):
         right_line = next(line for line in options.splitlines() if "The running statistics" in line)
         mine = next(line for line in options.splitlines() if "Nothing, it is the identity" in line)
         assert right_line.startswith("✔") and mine.startswith("✘") and "you" in mine
+        await markdown_drawn(pilot)
         assert "running_mean" in screen_text(app)  # the card's explain
         assert reviews(app.ctx.store) == [("tui-choice", 1, 0, None)]
 
@@ -96,11 +97,11 @@ async def test_enter_with_nothing_picked_grades_nothing(make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen.view, FeedbackView)
-        assert "Pick an option first" in static_text(app, ".hint")
+        assert "Pick an option first" in static_text(app, "Hint")
         assert reviews(app.ctx.store) == []
         await pilot.press("1")  # picking puts the instructions back
         await pilot.pause()
-        assert "press 1-3" in static_text(app, ".hint")
+        assert "press 1-3" in static_text(app, "Hint")
 
 
 async def test_multiple_choice_toggles_and_needs_every_right_option(make_app):

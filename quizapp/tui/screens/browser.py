@@ -1,10 +1,10 @@
-"""The card browser: find cards by text and filters, open one, see its history, study it now.
+"""The card browser: find cards by text and filters, open one, see its history, study it now,
+suspend or unsuspend it, unbury it, reset it (the keys of :mod:`quizapp.tui.screens.card_actions`).
 
 The search line takes words and filters (``topic:``, ``tag:``, ``kind:``, ``state:``; the syntax
 is in :mod:`quizapp.tui.widgets.browser_query` and on the screen's help line) and updates the
 results as you type.  The index is built once when the screen opens (in a worker thread), and
-the results table draws only the rows on screen, so 10,000 cards stay instant.  Styles:
-quizapp/tui/browser.tcss (loaded by the app).
+the results table draws only the rows on screen, so 10,000 cards stay instant.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from quizapp.tui.card_changes import CardChanges
+from quizapp.tui.screens.card_actions import CARD_BINDINGS, CardActionsScreen
 from quizapp.tui.widgets.browser_detail import card_markdown, card_meta, history_rows, state_text
 from quizapp.tui.widgets.browser_query import STATES, CardEntry, CardIndex
 from quizapp.tui.widgets.browser_table import CardTable, Column
+from quizapp.tui.widgets.markdown_text import inline_content
+from quizapp.tui.widgets.card_markdown import CardMarkdown
 
 __all__ = ["BrowserScreen", "CardDetailScreen", "HELP_LINE"]
 
@@ -32,10 +35,37 @@ HELP_LINE = (
 )
 
 
-class BrowserScreen(Screen):
+def plain_title(card: Any) -> str:
+    """The card's question on one line as read, its inline Markdown dropped (`code`, **bold**);
+    whole, since the table cuts it to the column with an ellipsis."""
+    return inline_content(" ".join(card.question.split())).plain
+
+
+class BrowserScreen(CardActionsScreen):
     """Search every card; enter opens one (its text, state and review history)."""
 
-    CSS_PATH = "../browser.tcss"  # parsed when the screen is first shown, not at start-up
+    PLACE = "the browser"  # where the summary of a session started here returns
+
+    DEFAULT_CSS = """
+    BrowserScreen #search {
+        margin: 0 1;
+    }
+
+    BrowserScreen #browser-help {
+        height: auto;
+        color: $text-muted;
+        padding: 0 2;
+    }
+
+    BrowserScreen #browser-status {
+        height: 1;
+        padding: 0 2;
+    }
+
+    BrowserScreen #results {
+        margin-top: 1;
+    }
+    """
 
     TITLE = "Browse cards"
 
@@ -45,10 +75,11 @@ class BrowserScreen(Screen):
         Binding("slash", "focus_search", "Search"),
         Binding("s", "study_card", "Study card"),
         Binding("S", "study_all", "Study all shown"),
+        *CARD_BINDINGS,
     ]
 
     def __init__(self, ctx: Any, query: str = "") -> None:
-        super().__init__()
+        super().__init__(CardChanges(ctx.store, ctx.now))
         self.ctx = ctx
         self.index: CardIndex | None = None
         self.results: list[CardEntry] = []
@@ -144,7 +175,7 @@ class BrowserScreen(Screen):
 
         def row(i: int) -> tuple[str, ...]:
             e = results[i]
-            return (e.id, e.topic_id, e.kind, e.state_label(), e.due_label(now), e.card.title)
+            return (e.id, e.topic_id, e.kind, e.state_label(), e.due_label(now), plain_title(e.card))
 
         keys = [e.id for e in results]
         table.set_rows(keys, row)
@@ -181,7 +212,13 @@ class BrowserScreen(Screen):
     def open_card(self, card_id: str) -> None:
         entry = next((e for e in self.results if e.id == card_id), None)
         if entry is not None:
-            self.app.push_screen(CardDetailScreen(self.ctx, entry))
+            self.app.push_screen(CardDetailScreen(self.ctx, entry, self.changes))
+
+    def acted_on(self) -> str | None:
+        return self.query_one(CardTable).cursor_key
+
+    def card_changed(self) -> None:
+        self._build_index()  # the state column; the cursor stays on its card
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -201,20 +238,44 @@ class BrowserScreen(Screen):
         self.app.pop_screen()
 
 
-class CardDetailScreen(Screen):
+class CardDetailScreen(CardActionsScreen):
     """One card in full: text, explanation, references, state and review history."""
 
-    CSS_PATH = "../browser.tcss"
+    PLACE = "the card"  # where the summary of a session started here returns
 
+    DEFAULT_CSS = """
+    CardDetailScreen #detail {
+        padding: 0 2;
+    }
+
+    CardDetailScreen #detail-heading {
+        margin: 1 0 0 0;
+    }
+
+    CardDetailScreen .section-title {
+        text-style: bold;
+        color: $text-accent;
+        margin-top: 1;
+    }
+
+    CardDetailScreen #detail-meta {
+        margin-top: 1;
+    }
+
+    CardDetailScreen #history {
+        height: auto;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
         Binding("s", "study", "Study now"),
+        *CARD_BINDINGS,
     ]
 
-    def __init__(self, ctx: Any, entry: CardEntry) -> None:
-        super().__init__()
+    def __init__(self, ctx: Any, entry: CardEntry, changes: CardChanges) -> None:
+        super().__init__(changes)
         self.ctx = ctx
         self.entry = entry
         self.card = entry.card
@@ -230,9 +291,9 @@ class CardDetailScreen(Screen):
             if card.source:
                 heading.append(f"  ·  {card.source}", "dim")
             yield Static(heading, id="detail-heading")
-            yield Markdown(card_markdown(card), id="detail-body")
+            yield CardMarkdown(card_markdown(card), id="detail-body")
             yield Static("Why", classes="section-title")
-            yield Markdown(card.explain or "-", id="detail-explain")
+            yield CardMarkdown(card.explain or "-", id="detail-explain")
             yield Static(card_meta(card), id="detail-meta")
             yield Static("Schedule", classes="section-title")
             yield Static(id="detail-state")
@@ -268,7 +329,7 @@ class CardDetailScreen(Screen):
             return
         tz = getattr(self.ctx, "tz", None)
         now = self.ctx.now()
-        self.query_one("#detail-state", Static).update(state_text(state, now, tz, leech_lapses))
+        self.query_one("#detail-state", Static).update(state_text(state, now, tz, leech_lapses, len(reviews)))
         self.query_one("#history-title", Static).update(f"Review history ({len(reviews)})")
         table = self.query_one("#history", DataTable)
         table.clear()
@@ -282,6 +343,12 @@ class CardDetailScreen(Screen):
         empty = self.query_one("#history-empty", Static)
         empty.display = not rows
         empty.update(Text("Not reviewed yet.", "italic"))
+
+    def acted_on(self) -> str | None:
+        return self.card.id
+
+    def card_changed(self) -> None:
+        self._load()
 
     def action_study(self) -> None:
         self.app.start_session(cards=[self.card.id], title=f"Card {self.card.id}")

@@ -13,8 +13,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from quizapp.tui.screens.browser import BrowserScreen
+from quizapp.tui.screens.browser import BrowserScreen, CardDetailScreen
 from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.mock import MockScreen
+from quizapp.tui.screens.nothing_to_study import NothingToStudyScreen
 from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import StatsScreen
 from quizapp.tui.screens.study import StudyScreen
@@ -24,16 +26,15 @@ from quizapp.tui.widgets.code import CodeView
 from quizapp.tui.widgets.exercise import AnswerInput, ExerciseView
 from quizapp.tui.widgets.feedback import FeedbackView
 from quizapp.tui.widgets.flashcard import FlashcardView
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.topic_table import TopicTable
 from quizapp.tui.widgets.truefalse import TrueFalseView
 
-#: Longer words for grouped bindings (the footer keeps its short labels).
 KEY_WIDTH = 12
-GROUP_HELP = {"pick": "Pick an option (toggles when several are right)"}
 
 NOTES = (
     "Keys that are letters act only when no text field has focus: escape leaves an answer field "
-    "or the code editor, then u, s and q work again.",
+    "or the code editor, then u, s, b and q work again.",
     "Every grade is saved the moment it is given; leaving a session never loses an answer.",
 )
 
@@ -54,8 +55,11 @@ def sections(app_class: type) -> list[tuple[str, type]]:
         ("Code drill", CodeView),
         ("After an answer", FeedbackView),
         ("Session summary", SummaryScreen),
+        ("Mock interview", MockScreen),
         ("Stats", StatsScreen),
+        ("Nothing to study", NothingToStudyScreen),
         ("Browser", BrowserScreen),
+        ("Card detail", CardDetailScreen),
         ("Settings", SettingsScreen),
     ]
 
@@ -93,9 +97,9 @@ def key_rows(cls: type, display: Any) -> list[tuple[str, str]]:
         if binding.system:
             continue
         action = re.sub(r"\(.*\)$", "", binding.action)
-        description = GROUP_HELP.get(action) or binding.tooltip or binding.description or action.replace("_", " ")
+        description = binding.tooltip or binding.description or action.replace("_", " ")
         keys = [display(Binding(key.strip(), binding.action)) for key in binding.key.split(",")]
-        name = f"{action}:{description}" if action not in GROUP_HELP else action
+        name = f"{action}:{description}"  # pick(1) ... pick(9) share their tooltip: one row
         if name in groups:
             groups[name][0].extend(k for k in keys if k not in groups[name][0])
         else:
@@ -145,19 +149,21 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close help")]
 
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(section title, [(keys, what they do)]) for every section that has keys."""
+        found = ((title, key_rows(cls, self.app.get_key_display)) for title, cls in sections(type(self.app)))
+        return [(title, rows) for title, rows in found if rows]
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static("Keys", id="help-title")
             with VerticalScroll(id="help-body"):
                 for note in NOTES:
                     yield Static(Content.styled(note, "dim"), classes="help-note")
-                for title, cls in sections(type(self.app)):
-                    rows = key_rows(cls, self.app.get_key_display)
-                    if not rows:
-                        continue
+                for title, rows in self.help_sections():
                     yield Static(title, classes="help-section")
                     yield Static(section_content(rows), classes="help-keys")
-            yield Static("escape closes", classes="hint")
+            yield Hint("escape closes")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

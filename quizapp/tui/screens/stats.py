@@ -5,11 +5,12 @@
 - **Topics**: mastery per topic as a table with bars.
 - **Misconceptions**: the wrong beliefs your exercise answers matched most often; enter studies
   the cards that teach the truth.
+- **Interview**: cram and mock answers, the trend across mock interviews, and each
+  misconception's status (active, improving, fixed), as ``quizapp stats`` prints them.
 
 The figures come from :func:`quizapp.stats.compute` (the same call ``quizapp stats`` prints) and
 :mod:`quizapp.history` for the longer spans; this module only lays them out.  They are computed
-in a worker thread, so a large history never freezes the screen.  Styles: quizapp/tui/stats.tcss
-(loaded by the app).
+in a worker thread, so a large history never freezes the screen.
 """
 
 from __future__ import annotations
@@ -56,11 +57,13 @@ class StatsView:
     weeks: tuple  # quizapp.history.WeekRetention, oldest first
     streak: int
     desired_retention: float
+    interview: Any = None  # quizapp.interview.stats.InterviewStats
 
 
 def load_stats(ctx: Any) -> StatsView:
     """Compute the screen's figures from the context's library and store (no UI)."""
     from quizapp import history
+    from quizapp.interview.stats import interview_stats
     from quizapp.stats import compute
 
     tz = getattr(ctx, "tz", None)
@@ -70,7 +73,8 @@ def load_stats(ctx: Any) -> StatsView:
     days = history.daily_reviews(ctx.store, now, 7 * (HEATMAP_WEEKS - 1) + 7, tz)
     span = 7 * (RETENTION_WEEKS - 1) + days[-1].day.weekday() + 1
     weeks = history.weekly_retention(days[-span:])
-    return StatsView(stats, days, weeks, history.streak(days), ctx.store.settings().desired_retention)
+    interview = interview_stats(ctx.library, ctx.store, now, tz)
+    return StatsView(stats, days, weeks, history.streak(days), ctx.store.settings().desired_retention, interview)
 
 
 def _catalog() -> dict[str, Any]:
@@ -82,7 +86,89 @@ def _catalog() -> dict[str, Any]:
 class StatsScreen(Screen):
     """Reviews per day, retention, forecast, mastery per topic and misconceptions."""
 
-    CSS_PATH = "../stats.tcss"  # parsed when the screen is first shown, not at start-up
+    PLACE = "the stats"  # where the summary of a session started here returns
+
+    DEFAULT_CSS = """
+    StatsScreen TabPane {
+        padding: 0 1;
+    }
+
+    StatsScreen #activity-scroll {
+        height: 1fr;
+    }
+
+    StatsScreen #summary {
+        height: auto;
+        margin: 0 0 1 0;
+    }
+
+    StatsScreen .section-title {
+        text-style: bold;
+        color: $text-accent;
+        height: 1;
+    }
+
+    StatsScreen #activity-top {
+        height: auto;
+    }
+
+    StatsScreen #heatmap-box {
+        width: 1fr;
+        max-width: 54;
+        height: auto;
+        margin-right: 3;
+    }
+
+    StatsScreen #heatmap {
+        width: 1fr;
+    }
+
+    StatsScreen #states-box {
+        width: 30;
+        height: auto;
+    }
+
+    StatsScreen #charts {
+        height: 13;
+        margin-top: 1;
+    }
+
+    StatsScreen #retention {
+        margin-right: 2;
+    }
+
+    StatsScreen #activity-scroll.-empty #heatmap-box,
+    StatsScreen #activity-scroll.-empty #charts {
+        display: none;
+    }
+
+    StatsScreen .caption {
+        height: auto;
+        margin-bottom: 1;
+    }
+
+    StatsScreen #mastery {
+        height: 1fr;
+    }
+
+    StatsScreen #misconception-table {
+        height: auto;
+        max-height: 1fr;
+    }
+
+    StatsScreen #misconception-detail {
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        border-left: thick $accent;
+    }
+
+    StatsScreen #misconceptions.-empty #misconception-table,
+    StatsScreen #misconceptions.-empty #misconception-detail {
+        display: none;
+    }
+    StatsScreen #interview-text { padding: 0 1; }
+    """
 
     TITLE = "Stats"
 
@@ -92,6 +178,7 @@ class StatsScreen(Screen):
         Binding("a", "show_tab('activity')", "Activity"),
         Binding("t", "show_tab('topics')", "Topics"),
         Binding("m", "show_tab('misconceptions')", "Misconceptions"),
+        Binding("i", "show_tab('interview')", "Interview"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -125,6 +212,9 @@ class StatsScreen(Screen):
                 yield Static(id="misconceptions-caption", classes="caption")
                 yield DataTable(id="misconception-table", cursor_type="row")
                 yield Static(id="misconception-detail")
+            with TabPane("Interview", id="interview"):
+                with VerticalScroll(id="interview-scroll"):
+                    yield Static(id="interview-text", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -175,6 +265,12 @@ class StatsScreen(Screen):
         self._show_activity(view)
         self._show_mastery(view)
         self._show_misconceptions(view)
+        self._show_interview(view)
+
+    def _show_interview(self, view: StatsView) -> None:
+        from quizapp.interview.text import interview_lines  # with the figures, off the start-up path
+
+        self.query_one("#interview-text", Static).update("\n".join(interview_lines(view.interview)))
 
     def _show_activity(self, view: StatsView) -> None:
         stats = view.stats
@@ -317,7 +413,7 @@ class StatsScreen(Screen):
         text.append(m.name, "bold")
         text.append(f"  ({m.count} time{'s' if m.count != 1 else ''})\n")
         if known:
-            text.append("You: ", "bold red")
+            text.append("The mistake: ", "bold red")  # the belief is a sentence about "you" already
             text.append(known.belief + "\n")
             text.append("Truth: ", "bold green")
             text.append(known.truth + "\n")
@@ -357,6 +453,8 @@ class StatsScreen(Screen):
             self.query_one("#misconception-table", DataTable).focus()
         elif tab == "topics":
             self.query_one("#mastery", DataTable).focus()
+        elif tab == "interview":
+            self.query_one("#interview-scroll").focus()
         else:
             self.query_one("#activity-scroll").focus()
 

@@ -7,7 +7,7 @@ that was answered.
     card shown --answer--> feedback (1-4 changes the grade) --enter--> next card ... --> summary
     flashcard: front --space--> back + grade buttons --1-4--> next card
 
-Keys that would clash with typing (u, s, q, !) act only when no answer field has focus; escape
+Keys that would clash with typing (u, s, q, b, !) act only when no answer field has focus; escape
 leaves a field.  ctrl+b buries from anywhere.
 """
 
@@ -21,6 +21,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header
 
@@ -28,6 +29,7 @@ from quizapp.grading import AnswerError
 from quizapp.session import SessionError
 from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
+from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.widgets.card_header import CardHeader, card_facts
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.feedback import FeedbackView
@@ -52,185 +54,29 @@ class StudyScreen(Screen):
     #: Below 70 columns (a phone in a browser) the screen has the class -narrow.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     DEFAULT_CSS = """
-    #card-header {
-        padding: 0 1;
-        background: $boost;
-    }
-
-    #study-body {
-        height: 1fr;
-    }
-
-    CardView, FeedbackView {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-gutter: stable;
-    }
-
-    CardView:focus, FeedbackView:focus {
-        background-tint: $foreground 0%;
-    }
-
-    CardView .prompt, CardView .front {
-        margin-top: 1;
-    }
-
-    /* flashcard */
-
-    FlashcardView .rule {
-        height: 1;
-        border-top: solid $foreground 20%;
-        margin-top: 1;
-    }
-
-    FlashcardView .explain {
-        margin-top: 1;
-    }
-
-    FlashcardView .explain {
-        color: $text-muted;
-    }
-
-    StudyScreen.-narrow FlashcardView .grade {
-        min-width: 0;  /* all four fit a phone's 60 columns, even at intervals of months */
-        padding: 0;
-    }
-
-    /* choice and true/false */
-
-    ChoiceView .options {
-        height: auto;
-    }
-
-    ChoiceView OptionRow, TrueFalseView OptionRow {
-        margin-top: 1;
-    }
-
-    /* exercise */
-
-    #answer {
-        margin-top: 1;
-    }
-
-    #reading {
-        height: auto;
-        padding: 0 1;
-    }
-
-    /* code */
-
-    CodeView #editor {
-        height: 1fr;
-        min-height: 8;
-        margin-top: 1;
-    }
-
-    CodeView {
-        scrollbar-gutter: auto;
-    }
-
-    CodeView #status {
-        width: auto;
-        padding: 0 1;
-    }
-
-    CodeView #report {
-        height: auto;
-        max-height: 12;
-        padding: 0 1;
-    }
-
-    /* feedback */
-
-    #verdict {
-        text-style: bold;
-        margin-top: 1;
-        padding: 0 1;
-    }
-
-    FeedbackView.-right #verdict {
-        background: $success 15%;
-    }
-
-    FeedbackView.-wrong #verdict {
-        background: $error 15%;
-    }
-
-    FeedbackView .recap {
-        color: $text-muted;
-        padding: 0 1;
-    }
-
-    FeedbackView .section {
-        text-style: bold;
-        margin-top: 1;
-        color: $text-accent;
-    }
-
-    FeedbackView .expected, FeedbackView #options, FeedbackView #report {
-        margin-top: 1;
-    }
-
-    FeedbackView .answers {
-        height: auto;
-        margin-top: 1;
-    }
-
-    FeedbackView .answer-box {
-        width: auto;
-        min-width: 24;
-        max-width: 50%;
-        height: auto;
-        border: round $foreground 30%;
-        padding: 0 1;
-    }
-
-    FeedbackView .answer-box > Static {
-        width: auto;
-    }
-
-    FeedbackView .answer-box.yours {
-        margin-right: 1;
-    }
-
-    FeedbackView .box-title {
-        text-style: bold;
-        color: $text-muted;
-    }
-
-    #misconception {
-        height: auto;
-        margin-top: 1;
-        border: round $warning;
-        padding: 0 1;
-    }
-
-    FeedbackView #grade {
-        margin-top: 1;
-        padding: 0 1;
-    }
-
-    FeedbackView .refs {
-        color: $text-muted;
-        margin-top: 1;
-    }
+    StudyScreen #study-body { height: 1fr; }
+    /* the screen owns the breakpoint: all four grades fit a phone's 60 columns, even at months */
+    StudyScreen.-narrow FlashcardView .grade { min-width: 0; padding: 0; }
     """
 
     BINDINGS = [
         Binding("u", "undo", "Undo", tooltip="Undo the last grade: the card comes back"),
         Binding("s", "skip", "Skip", tooltip="Skip: the card goes to the back of the queue"),
-        Binding("exclamation_mark,ctrl+b", "bury", "Bury", tooltip="Bury the card until tomorrow"),
+        Binding("b,exclamation_mark,ctrl+b", "bury", "Bury", tooltip="Bury the card until tomorrow"),
         Binding("q,escape", "leave", "End", tooltip="End the session (every answer is already saved)"),
     ]
+
+    #: What the body shows now; the keys offered depend on it.
+    view: reactive[CardView | FeedbackView | None] = reactive(None, bindings=True)
+    #: A drill is being checked in a worker thread: no key may change the card meanwhile.
+    busy: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, ctx: AppContext, session: Any, title: str = "") -> None:
         super().__init__()
         self.ctx = ctx
         self.session = session
         self.sub_title = title or "Study"
-        self.view: CardView | FeedbackView | None = None  # what the body shows now
         self._views: dict[str, CardView] = {}  # one per card kind, reused card after card
-        self.busy = False  # a drill is being checked in a worker thread
         self.finished = False
 
     def compose(self) -> ComposeResult:
@@ -244,9 +90,13 @@ class StudyScreen(Screen):
 
     # -- moving between cards --------------------------------------------------------------------
 
+    def next_card(self) -> Any:
+        """The card to show next, or None when the session is over."""
+        return self.session.next()
+
     @_leave_on_store_error
     async def advance(self) -> None:
-        presented = self.session.next()
+        presented = self.next_card()
         if presented is None:
             self.finish()
             return
@@ -288,7 +138,6 @@ class StudyScreen(Screen):
             await previous.remove()
         elif previous is not None:
             previous.display = False
-        self.refresh_bindings()
 
     async def _view_for(self, kind: str) -> CardView:
         """This screen's view for ``kind``, built and mounted (hidden) the first time."""
@@ -328,8 +177,11 @@ class StudyScreen(Screen):
         raise ValueError(f"no view for {kind} cards")
 
     def _load_drill(self, view: Any, presented: Any) -> None:
-        from quizapp.drills import check, get_task
+        # Here, not at the top: the tasks and the engine they check against load with the first
+        # code card (python -X importtime: ~38 ms that a session without one never waits).
+        from quizapp.drills import check, get_task, warm_up
 
+        warm_up()  # start the checker process now, so the first ctrl+r does not wait for it
         card = presented.card
         task = get_task(card.task)
         store = self.ctx.store
@@ -346,8 +198,16 @@ class StudyScreen(Screen):
             return
         self.finished = True
         from quizapp.tui.screens.summary import SummaryScreen
+        from quizapp.why_empty import why_empty
 
-        self.app.switch_screen(SummaryScreen(self.session.summary(), self.ctx.now(), title=self.sub_title))
+        stack = self.app.screen_stack
+        back_to = getattr(stack[-2], "PLACE", "the previous screen") if len(stack) > 1 else "the topics"
+        figures = self.session.summary()
+        # the limits matter once the queue is done; before, limit_reasons would count the cards
+        # still queued as held back
+        limits = why_empty(self.session).limit_reasons() if figures.remaining.total == 0 else []
+        summary = SummaryScreen(figures, self.ctx.now(), title=self.sub_title, back_to=back_to, limits=limits)
+        self.app.switch_screen(summary)
 
     # -- answers ---------------------------------------------------------------------------------
 
@@ -369,7 +229,6 @@ class StudyScreen(Screen):
         if view.presented.kind == "code":
             self.busy = True
             view.set_busy(True, "checking your code for a grade...")
-            self.refresh_bindings()
             self._submit_in_thread(message.answer, message.shown)
             return
         await self._submit(message.answer, message.shown)
@@ -404,7 +263,6 @@ class StudyScreen(Screen):
         self.busy = False
         if isinstance(self.view, CardView):
             self.view.show_error(message)
-        self.refresh_bindings()
 
     async def _submitted(self, outcome: Any, shown: Any) -> None:
         self.busy = False
@@ -430,7 +288,37 @@ class StudyScreen(Screen):
             return not self.busy and isinstance(self.view, CardView)
         if action == "leave":
             return not self.busy
+        if action == "show_solution":
+            return not self.busy and isinstance(self.view, CardView) and self.view.presented.kind == "code"
         return True
+
+    def palette_commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        """This screen's entries in the command palette (the card shown decides which)."""
+        if not self.check_action("show_solution", ()):
+            return []
+        return [("Show solution", self.action_show_solution, "Give up on this drill: a model solution, graded Again")]
+
+    def action_show_solution(self) -> None:
+        """After a confirmation: grade the drill Again and show a model solution."""
+        if not self.check_action("show_solution", ()):
+            return
+        question = ConfirmScreen(
+            "Show a model solution?",
+            "The card is graded Again and comes back soon; your code is kept.",
+            yes="show it",
+        )
+        self.app.push_screen(question, callback=self._give_up)
+
+    @_leave_on_store_error
+    async def _give_up(self, confirmed: bool | None) -> None:
+        view = self.view
+        if not confirmed or not isinstance(view, CardView) or view.presented.kind != "code":
+            return
+        from quizapp.drills import get_task  # loaded with the code card already (_load_drill)
+
+        self._save_code()
+        solution = get_task(view.card.task).solution
+        await self.show_feedback(self.session.give_up(solution, answer_text=view.code), None)
 
     @_leave_on_store_error
     async def action_undo(self) -> None:

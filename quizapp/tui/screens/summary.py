@@ -1,7 +1,10 @@
-"""The end of a session: what was done, how it went, and when the next cards fall due."""
+"""The end of a session: what was done, how it went, when the next cards fall due, and the daily
+limits that held cards back.  Enter returns to the screen the session was started from (the
+topics, the stats, the browser), and says which."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +15,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quizapp.tui.widgets.text import duration_words
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.key_bar import KeyBar
+from quizapp.tui.widgets.text import duration_words
 
 RATING_WORDS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
@@ -59,7 +63,7 @@ def summary_lines(summary: Any, now: datetime) -> list[Content]:
 
 class SummaryScreen(Screen):
     DEFAULT_CSS = """
-    #summary {
+    SummaryScreen #summary {
         height: auto;
         max-width: 90;
         margin: 1 2;
@@ -67,19 +71,25 @@ class SummaryScreen(Screen):
         border: round $accent;
     }
 
-    #summary-title {
+    SummaryScreen #summary-title {
         text-style: bold;
         color: $text-accent;
         margin-bottom: 1;
     }
     """
 
-    BINDINGS = [Binding("enter,escape,q", "home", "Back to home")]
+    BINDINGS = [Binding("enter,escape,q", "back", "Back")]
 
-    def __init__(self, summary: Any, now: datetime, title: str = "") -> None:
+    def __init__(
+        self, summary: Any, now: datetime, title: str = "", back_to: str = "the topics", limits: Sequence[str] = ()
+    ) -> None:
+        """``back_to``: where Enter returns, as words; ``limits``: the daily limits that held cards
+        back, one sentence each (quizapp.why_empty)."""
         super().__init__()
         self.summary = summary
         self.now = now
+        self.back_to = back_to
+        self.limits = limits
         self.sub_title = f"{title}: summary" if title else "Summary"
 
     def compose(self) -> ComposeResult:
@@ -89,11 +99,10 @@ class SummaryScreen(Screen):
             yield Static("Session complete" if done else "Session ended", id="summary-title")
             for line in summary_lines(self.summary, self.now):
                 yield Static(line, classes="summary-line")
-            yield Static(
-                "Every answer was saved the moment you gave it. Enter returns to the topics.",
-                classes="hint",
-            )
+            for line in self.limits:
+                yield Static(Content.styled(line, "$text-warning"), classes="summary-line")
+            yield Hint(f"Every answer was saved the moment you gave it. Enter returns to {self.back_to}.", markup=False)
         yield KeyBar()
 
-    def action_home(self) -> None:
+    def action_back(self) -> None:
         self.app.pop_screen()

@@ -71,14 +71,20 @@ def _when(moment: datetime | None, tz: Any) -> str:
     return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
 
 
-def state_text(state: CardState, now: datetime, tz: Any, leech_lapses: int) -> Text:
-    """One card's scheduling state in a few lines."""
+def state_text(state: CardState, now: datetime, tz: Any, leech_lapses: int, reviews: int = 0) -> Text:
+    """One card's scheduling state in a few lines (``reviews``: how many the log holds)."""
     out = Text()
     if state.is_new:
         out.append("New", "bold")
-        out.append(": never reviewed.")
+        if reviews:  # reset by hand
+            kept = f"{reviews} earlier review stays" if reviews == 1 else f"{reviews} earlier reviews stay"
+            out.append(f": reset; its {kept} in the history.")
+        else:
+            out.append(": never reviewed.")
         if state.suspended:
-            out.append(" Suspended.", "yellow")
+            out.append("  ·  suspended", "yellow")
+        if state.is_buried(now):
+            out.append(f"  ·  buried until {_when(state.buried_until, tz)}", "yellow")
         return out
     out.append(state.state_name.capitalize(), "bold")
     if state.due is not None:

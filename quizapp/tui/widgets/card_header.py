@@ -14,16 +14,18 @@ KIND_NAMES = {"truefalse": "true/false", "code": "code drill"}
 
 
 def card_facts(presented: Any) -> Content:
-    """``BatchNorm · exercise · level 2 · new`` (and a leech flag)."""
+    """``exercise · level 2 · new · ⚑ leech · Batch normalization``: the short facts first, so a
+    narrow screen cuts the topic's title (which the title bar shows too), not the card's state."""
     card = presented.card
     topic = presented.topic.title if presented.topic is not None else card.topic
-    parts: list[Any] = [(topic, "bold"), " · ", KIND_NAMES.get(card.kind, card.kind), " · ", f"level {card.level}", " · "]
+    parts: list[Any] = [KIND_NAMES.get(card.kind, card.kind), " · ", f"level {card.level}", " · "]
     if presented.is_new:
         parts.append(("new", "$text-success"))
     else:
         parts.append((presented.state.state_name, "$text-accent"))
     if presented.leech:
-        parts.extend(["  ", ("⚑ leech", "bold $text-warning")])
+        parts.extend([" · ", ("⚑ leech", "bold $text-warning")])
+    parts.extend([" · ", (topic, "bold")])
     return Content.assemble(*parts)
 
 
@@ -40,7 +42,7 @@ class CardHeader(Horizontal):
     """One line: card facts on the left, the cards left in the session on the right."""
 
     DEFAULT_CSS = """
-    CardHeader { height: 1; width: 1fr; }
+    CardHeader { height: 1; width: 1fr; padding: 0 1; background: $boost; }
     CardHeader #facts { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     CardHeader #left { width: auto; height: 1; padding-left: 2; }
     """

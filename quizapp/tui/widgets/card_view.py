@@ -13,13 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
+from quizapp.tui.widgets.hint import Hint
+from quizapp.tui.widgets.pane import StudyPane
 
-class CardView(VerticalScroll, can_focus=True):
+
+class CardView(StudyPane):
     """A scrollable view of one card; focused while the card is shown."""
+
+    DEFAULT_CSS = """
+    CardView .prompt { margin-top: 1; }
+    """
 
     class Answered(Message):
         """The user's answer to an auto-graded card, in the form ``Session.submit`` takes."""
@@ -56,13 +63,9 @@ class CardView(VerticalScroll, can_focus=True):
     def show_error(self, message: str) -> None:
         """The answer could not be used: say why in the view's hint line (a toast when it has
         none); the user may fix it and try again."""
-        from textual.content import Content
-        from textual.widgets import Static
-
-        hints = self.query(".hint")
+        hints = self.query(Hint)
         if hints:
-            hint = hints.first(Static)
-            hint.update(Content.assemble(("✘ ", "bold $text-error"), (message, "$text-error")))
+            hints.first().update(Content.assemble(("✘ ", "bold $text-error"), (message, "$text-error")))
         else:
             self.notify(message, severity="error")
 

@@ -10,11 +10,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.containers import Vertical
+from textual.widgets import Button
 
-from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.buttons import ActionRow, ClickButton
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.option_row import OptionRow
 
@@ -22,8 +23,9 @@ LETTERS = "abcdefgh"
 
 
 def _pick_bindings() -> list[Binding]:
-    out = [Binding(str(n), f"pick({n - 1})", f"Pick {n}", show=False) for n in range(1, 10)]
-    out += [Binding(letter, f"pick({i})", f"Pick {letter}", show=False) for i, letter in enumerate(LETTERS)]
+    what = "Pick an option (toggles when several are right)"
+    out = [Binding(str(n), f"pick({n - 1})", f"Pick {n}", show=False, tooltip=what) for n in range(1, 10)]
+    out += [Binding(letter, f"pick({i})", f"Pick {letter}", show=False, tooltip=what) for i, letter in enumerate(LETTERS)]
     return out
 
 
@@ -35,6 +37,10 @@ def option_keys(position: int) -> str:
 
 
 class ChoiceView(CardView):
+    DEFAULT_CSS = """
+    ChoiceView .options { height: auto; }
+    """
+
     BINDINGS = [
         *_pick_bindings(),
         Binding("enter", "submit", "Answer"),
@@ -48,9 +54,9 @@ class ChoiceView(CardView):
 
     def compose(self) -> ComposeResult:
         yield MarkdownText(classes="prompt")
-        yield Static("", classes="hint")
+        yield Hint()
         yield Vertical(classes="options")
-        with Horizontal(classes="actions"):
+        with ActionRow():
             yield ClickButton("Answer (enter)", id="submit", variant="primary")
 
     def load(self, presented: Any) -> None:
@@ -76,7 +82,7 @@ class ChoiceView(CardView):
         count = len(self.options)
         keys = f"1-{min(count, 9)}" + (f" or a-{LETTERS[count - 1]}" if count <= len(LETTERS) else "")
         how = "Choose all that apply" if self.multiple else "Choose one"
-        self.query_one(".hint", Static).update(f"{how}: press {keys} to pick, Enter to answer.")
+        self.query_one(Hint).update(f"{how}: press {keys} to pick, Enter to answer.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":

@@ -8,20 +8,25 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.exercise import AnswerInput
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText
 
 HINT = "Type what the blank hides; case, spaces and punctuation do not matter."
 
 
 class ClozeView(CardView):
+    DEFAULT_CSS = """
+    ClozeView #answer { margin-top: 1; }
+    """
+
     BINDINGS = [Binding("enter", "submit", "Answer", show=False)]
 
     def compose(self) -> ComposeResult:
-        yield Static("Fill in the blank", classes="hint")
+        yield Hint("Fill in the blank")
         yield MarkdownText(classes="prompt")
         yield AnswerInput(id="answer", placeholder="the hidden text")
 
@@ -32,7 +37,7 @@ class ClozeView(CardView):
         with field.prevent(Input.Changed):
             field.value = ""
         field.remove_class("-invalid")
-        self.query_one(".hint", Static).update(HINT)
+        self.query_one(Hint).update(HINT)
 
     def focus_target(self) -> Widget:
         return self.query_one("#answer", AnswerInput)

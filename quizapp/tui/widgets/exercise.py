@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.text import shape_words
 
@@ -69,7 +70,9 @@ def entry_hint(shape: tuple[int, ...]) -> str:
     if not shape:
         return "Type one number: 1.5, -1/3, 2e-3 and sqrt(2)/2 all read."
     if len(shape) == 1:
-        return f"Type {shape[0]} numbers: [1, 2, 3] or 1 2 3."
+        n = shape[0]
+        shown = [str(i) for i in range(1, n + 1)] if n <= 4 else ["1", "2", "3", "...", str(n)]
+        return f"Type {n} number{'s' if n != 1 else ''}: [{', '.join(shown)}] or {' '.join(shown)}."
     if len(shape) == 2:
         rows, cols = shape
         example = "; ".join(", ".join(str(r * cols + c + 1) for c in range(min(cols, 3))) + (", ..." if cols > 3 else "") for r in range(min(rows, 2)))
@@ -79,6 +82,11 @@ def entry_hint(shape: tuple[int, ...]) -> str:
 
 
 class ExerciseView(CardView):
+    DEFAULT_CSS = """
+    ExerciseView #answer { margin-top: 1; }
+    ExerciseView #reading { height: auto; padding: 0 1; }
+    """
+
     BINDINGS = [Binding("enter", "submit", "Answer", show=False)]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -90,7 +98,7 @@ class ExerciseView(CardView):
         yield MarkdownText(classes="prompt")
         yield AnswerInput(id="answer")
         yield Static("", id="reading")
-        yield Static("", classes="hint")
+        yield Hint()
 
     def load(self, presented: Any) -> None:
         super().load(presented)
@@ -105,7 +113,7 @@ class ExerciseView(CardView):
         field.placeholder = f"your answer: {shape_words(self.shape)}"
         field.remove_class("-invalid")
         self.query_one("#reading", Static).update(reading("", self.shape)[0])
-        self.query_one(".hint", Static).update(entry_hint(self.shape))
+        self.query_one(Hint).update(entry_hint(self.shape))
 
     def focus_target(self) -> Widget:
         return self.query_one("#answer", AnswerInput)

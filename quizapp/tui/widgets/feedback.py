@@ -3,8 +3,8 @@
 - the verdict in colour and the checker's message;
 - the right answer; for exercises the user's answer beside it, wrong entries marked;
 - a recognised misconception: the belief, the truth, and the cards that teach it;
-- for exercises the worked steps; for drills the checker's report;
-- the card's ``explain`` as Markdown;
+- for exercises the worked steps; for drills the checker's report (or the model solution);
+- the card's ``explain``, drawn as the browser's card detail draws it (tables, images, code);
 - the grade given: the suggested one (right Good, wrong Again) preselected, each grade with the
   interval it gives; 1-4 changes it before moving on.
 Enter or space moves on (keeping the grade); u takes the grade back.
@@ -18,14 +18,17 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from quizapp.cardstate import format_interval
-from quizapp.tui.widgets.steps import StepsTable
+from quizapp.tui.widgets.card_markdown import CardMarkdown
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText, inline_content
+from quizapp.tui.widgets.pane import StudyPane
+from quizapp.tui.widgets.steps import StepsTable
 from quizapp.tui.widgets.text import array_content
 
 
@@ -62,17 +65,44 @@ def grade_content(chosen: int, options: Mapping[Any, timedelta]) -> Content:
 
 
 def misconception_parts(name: str, library: Any) -> tuple[str, str, list[tuple[str, str]]]:
-    """(belief, truth, [(card id, card title)]) for a misconception name."""
+    """(belief, truth, [(card id, card question on one line)]) for a misconception name.  The
+    question is whole (a card's title is cut at 120 characters, mid-word): the list's lines end
+    in an ellipsis where the screen is too narrow."""
     from quizapp.engine.exercises.misconceptions import CATALOG
 
     known = CATALOG.get(name)
     belief = known.belief if known else f"This is the answer the misconception '{name}' gives."
     truth = known.truth if known else ""
-    cards = [(cid, card.title) for cid, card in library.cards.items() if name in card.teaches]
+    cards = [(cid, " ".join(card.question.split())) for cid, card in library.cards.items() if name in card.teaches]
     return belief, truth, cards
 
 
-class FeedbackView(VerticalScroll, can_focus=True):
+class FeedbackView(StudyPane):
+    DEFAULT_CSS = """
+    FeedbackView #verdict { text-style: bold; margin-top: 1; padding: 0 1; }
+    FeedbackView.-right #verdict { background: $success 15%; }
+    FeedbackView.-wrong #verdict { background: $error 15%; }
+    FeedbackView .recap { color: $text-muted; padding: 0 1; }
+    FeedbackView .section { text-style: bold; margin-top: 1; color: $text-accent; }
+    FeedbackView .expected, FeedbackView #options, FeedbackView #drill-report { margin-top: 1; }
+    FeedbackView .answers { height: auto; margin-top: 1; }
+    FeedbackView .answer-box {
+        width: auto;
+        min-width: 24;
+        max-width: 50%;
+        height: auto;
+        border: round $foreground 30%;
+        padding: 0 1;
+    }
+    FeedbackView .answer-box > Static { width: auto; }
+    FeedbackView .answer-box.yours { margin-right: 1; }
+    FeedbackView .box-title { text-style: bold; color: $text-muted; }
+    FeedbackView #misconception { height: auto; margin-top: 1; border: round $warning; padding: 0 1; }
+    FeedbackView .teaching { text-wrap: nowrap; text-overflow: ellipsis; }  /* one line per card */
+    FeedbackView #grade { margin-top: 1; padding: 0 1; }
+    FeedbackView .refs { color: $text-muted; margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("enter", "next", "Next card"),
         Binding("space", "next", "Next card", show=False),
@@ -110,8 +140,10 @@ class FeedbackView(VerticalScroll, can_focus=True):
         card = outcome.card
         yield Static(verdict_content(outcome), id="verdict")
         exercise = outcome.presented.exercise
-        asked = f"{exercise.asks[:1].upper()}{exercise.asks[1:]}?" if exercise is not None and exercise.asks else card.title
-        yield Static(Content.assemble(("Q: ", "bold"), _inline(asked)), classes="recap")
+        if exercise is not None and exercise.asks:  # a noun phrase, kept as written ("dL/dx", not "DL/dx?")
+            yield Static(Content.assemble(("Asked for: ", "bold"), _inline(exercise.asks)), classes="recap")
+        else:
+            yield Static(Content.assemble(("Q: ", "bold"), _inline(card.title)), classes="recap")
         kind = card.kind
         if kind == "exercise":
             yield from self._exercise()
@@ -127,11 +159,11 @@ class FeedbackView(VerticalScroll, can_focus=True):
             yield from self._misconception(outcome.misconception)
         if card.explain and card.explain.strip():
             yield Static("Why", classes="section")
-            yield MarkdownText(card.explain.strip(), classes="explain")
+            yield CardMarkdown(card.explain.strip(), classes="explain")
         if card.refs:
             yield Static(Content("\n").join([Content.styled("Read more:", "bold"), *("  " + ref for ref in card.refs)]), classes="refs")
         yield Static(grade_content(outcome.rating, self.grades), id="grade")
-        yield Static("Enter or space: next card   1-4: change the grade   u: undo this grade   q: end the session", classes="hint")
+        yield Hint("Enter or space: next card   1-4: change the grade   u: undo this grade   q: end the session")
 
     # -- per kind -------------------------------------------------------------------------------
 
@@ -190,6 +222,9 @@ class FeedbackView(VerticalScroll, can_focus=True):
         report = self.outcome.detail
         if report is not None and hasattr(report, "lines"):
             yield Static(report_content(report), id="drill-report")
+        elif self.outcome.expected:  # the user gave up: the model solution
+            yield Static("Model solution", classes="section")
+            yield MarkdownText(f"```python\n{self.outcome.expected.rstrip()}\n```", id="solution")
 
     def _misconception(self, name: str) -> ComposeResult:
         belief, truth, cards = misconception_parts(name, self.library)
@@ -199,8 +234,9 @@ class FeedbackView(VerticalScroll, can_focus=True):
             if truth:
                 yield Static(Content.assemble(("Truth: ", "bold"), truth))
             if cards:
-                listed = [Content.assemble("  · ", (cid, "$text-accent"), ": ", _inline(title)) for cid, title in cards[:5]]
-                yield Static(Content("\n").join([Content.styled("Cards that teach it:", "bold"), *listed]))
+                yield Static(Content.styled("Cards that teach it:", "bold"))
+                for cid, question in cards[:5]:
+                    yield Static(Content.assemble("  · ", (cid, "$text-accent"), ": ", _inline(question)), classes="teaching")
 
     def action_next(self) -> None:
         self.post_message(self.Next())

@@ -13,10 +13,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.widgets import Button, Static
 
-from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.buttons import ActionRow, ClickButton
+from quizapp.tui.widgets.card_markdown import CardMarkdown
 from quizapp.tui.widgets.card_view import CardView
 from quizapp.tui.widgets.markdown_text import MarkdownText
 
@@ -31,9 +32,18 @@ def format_interval(delta: timedelta) -> str:
 
 
 class FlashcardView(CardView):
+    DEFAULT_CSS = """
+    FlashcardView .front { margin-top: 1; }
+    FlashcardView .rule { height: 1; border-top: solid $foreground 20%; margin-top: 1; }
+    FlashcardView .explain { margin-top: 1; color: $text-muted; }
+    """
+
     BINDINGS = [
-        Binding("space", "reveal_or_good", "Answer / Good", tooltip="Show the answer; once shown, grade Good"),
-        Binding("enter", "reveal_or_good", "Answer / Good", show=False, tooltip="Show the answer; once shown, grade Good"),
+        # One key, two meanings: the footer shows the one that applies now (check_action).
+        Binding("space", "reveal", "Show answer", tooltip="Show the answer"),
+        Binding("enter", "reveal", "Show answer", show=False, tooltip="Show the answer"),
+        Binding("space", "grade(3)", "Good", tooltip="Once the answer is shown: Good"),
+        Binding("enter", "grade(3)", "Good", show=False, tooltip="Once the answer is shown: Good"),
         # the grade buttons show these keys with their intervals; the footer stays short
         Binding("1", "grade(1)", "Again", show=False, tooltip="Again: forgot it (see it again in minutes)"),
         Binding("2", "grade(2)", "Hard", show=False, tooltip="Hard: recalled with effort"),
@@ -41,17 +51,19 @@ class FlashcardView(CardView):
         Binding("4", "grade(4)", "Easy", show=False, tooltip="Easy: recalled at once"),
     ]
 
+    #: The back is shown: space means Good now, and the grade keys work.
+    revealed: reactive[bool] = reactive(False, bindings=True)
+
     def __init__(self, preview: Callable[[], Mapping[Any, timedelta]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._preview = preview
-        self.revealed = False
 
     def compose(self) -> ComposeResult:
         yield MarkdownText(classes="front")
         yield Static("", classes="rule answer-part")
         yield MarkdownText(classes="back answer-part")
-        yield MarkdownText(classes="explain answer-part")
-        with Horizontal(classes="actions"):
+        yield CardMarkdown(classes="explain answer-part")
+        with ActionRow():
             yield ClickButton("Show answer (space)", id="reveal", variant="primary")
             for rating, word, variant in GRADES:
                 yield ClickButton(f"{rating} {word}", id=f"grade-{rating}", variant=variant, classes="grade")
@@ -60,40 +72,38 @@ class FlashcardView(CardView):
         super().load(presented)
         self.revealed = False
         self.query_one(".front", MarkdownText).show(self.card.front)
-        self._set_revealed(False)
 
-    def _set_revealed(self, revealed: bool) -> None:
+    def watch_revealed(self, revealed: bool) -> None:
         for widget in self.query(".answer-part"):
             widget.display = revealed
         self.query_one("#reveal").display = not revealed
         for button in self.query(".grade"):
             button.display = revealed
 
-    def action_reveal_or_good(self) -> None:
-        if self.revealed:
-            self.post_message(self.Rated(3))
-        else:
-            self.reveal()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return not self.revealed
+        if action == "grade":
+            return self.revealed
+        return True
 
     def action_grade(self, rating: int) -> None:
-        # The keys stay in the footer; before the answer is shown they do nothing.
-        if self.revealed:
+        if self.revealed:  # a click on a grade button never comes before the answer is shown
             self.post_message(self.Rated(int(rating)))
 
-    def reveal(self) -> None:
+    def action_reveal(self) -> None:
         if self.revealed or self.presented is None:
             return
-        self.revealed = True
         card = self.card
         self.query_one(".back", MarkdownText).show(card.back)
         explain = (card.explain or "").strip()
-        self.query_one(".explain", MarkdownText).show(explain if explain != card.back.strip() else "")
+        self.query_one(".explain", CardMarkdown).update(explain if explain != card.back.strip() else "")
         preview = self._preview()
         for rating, word, _variant in GRADES:
             interval = preview.get(rating)  # keyed by fsrs.Rating, an IntEnum: 1 finds Again
             label = f"{rating} {word} {format_interval(interval)}" if interval is not None else f"{rating} {word}"
             self.query_one(f"#grade-{rating}", Button).label = label
-        self._set_revealed(True)
+        self.revealed = True
         if not explain or explain == card.back.strip():
             self.query_one(".explain").display = False
 
@@ -101,6 +111,6 @@ class FlashcardView(CardView):
         event.stop()
         button_id = event.button.id or ""
         if button_id == "reveal":
-            self.reveal()
+            self.action_reveal()
         elif button_id.startswith("grade-"):
             self.action_grade(int(button_id.removeprefix("grade-")))

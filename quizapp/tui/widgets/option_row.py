@@ -15,7 +15,7 @@ class OptionRow(Static):
     for another card's option."""
 
     DEFAULT_CSS = """
-    OptionRow { width: 1fr; height: auto; padding: 0 1; }
+    OptionRow { width: 1fr; height: auto; padding: 0 1; margin-top: 1; }
     OptionRow:hover { background: $boost; }
     OptionRow.-picked { background: $accent 20%; }
     """

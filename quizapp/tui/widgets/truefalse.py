@@ -6,11 +6,11 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
-from quizapp.tui.widgets.buttons import ClickButton
+from quizapp.tui.widgets.buttons import ActionRow, ClickButton
 from quizapp.tui.widgets.card_view import CardView
+from quizapp.tui.widgets.hint import Hint
 from quizapp.tui.widgets.markdown_text import MarkdownText
 from quizapp.tui.widgets.option_row import OptionRow
 
@@ -27,18 +27,18 @@ class TrueFalseView(CardView):
         self.choice: bool | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("True or false?", classes="hint")
+        yield Hint("True or false?")
         yield MarkdownText(classes="prompt")
         yield OptionRow(0, "True", keys="t 1", id="option-true")
         yield OptionRow(1, "False", keys="f 2", id="option-false")
-        with Horizontal(classes="actions"):
+        with ActionRow():
             yield ClickButton("Answer (enter)", id="submit", variant="primary")
 
     def load(self, presented: Any) -> None:
         super().load(presented)
         self.choice = None
         self.query_one(".prompt", MarkdownText).show(self.card.statement)
-        self.query_one(".hint", Static).update("True or false?")
+        self.query_one(Hint).update("True or false?")
         self.query_one("#option-true", OptionRow).picked = False
         self.query_one("#option-false", OptionRow).picked = False
 
@@ -46,7 +46,7 @@ class TrueFalseView(CardView):
         self.choice = bool(value)
         self.query_one("#option-true", OptionRow).picked = self.choice is True
         self.query_one("#option-false", OptionRow).picked = self.choice is False
-        self.query_one(".hint", Static).update("True or false?")
+        self.query_one(Hint).update("True or false?")
 
     def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
         event.stop()
