@@ -240,6 +240,23 @@ def format_interval(delta: timedelta) -> str:
     return f"{years:.1f}y".replace(".0y", "y")
 
 
+#: FSRS's default decay (``-w[20]`` of fsrs 6's default parameters), for the figures a start-up
+#: draws without importing fsrs; tests/store/test_stats_figures.py checks it against fsrs.
+DEFAULT_DECAY = -0.1542
+
+
+def mastery_ratio(desired_retention: float, decay: float = DEFAULT_DECAY) -> float:
+    """The largest (whole days since the last review) / stability at which FSRS still predicts
+    recall with at least ``desired_retention``.
+
+    FSRS's forgetting curve is R = (1 + F * t / S) ** D with decay D = -w[20] and F chosen so that
+    R = 0.9 at t = S; solving R = desired retention for t / S gives this ratio (the same factor
+    fsrs multiplies a stability by to schedule the next interval).
+    """
+    factor = 0.9 ** (1 / decay) - 1
+    return (desired_retention ** (1 / decay) - 1) / factor
+
+
 def day_start(now: datetime, starts_at: int = 4, tz: Any = None) -> datetime:
     """The start of the study day containing ``now``: ``starts_at`` o'clock local time (``tz``,
     default the system's), as an aware UTC datetime.  Reviews at 1 a.m. count for the day before."""

@@ -16,15 +16,14 @@ milliseconds and the home screen opens in a blink.  Per topic:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from quizapp.cardstate import NEW, day_start
-from quizapp.scheduler import scheduler_for
+from quizapp.cardstate import NEW, day_start, mastery_ratio
 from quizapp.store import CardSets, Store
 
-__all__ = ["Today", "TopicLike", "TopicStats", "home_figures", "topic_figures", "topic_stats"]
+__all__ = ["Today", "TopicLike", "TopicStats", "card_ids", "home_figures", "topic_figures", "topic_outlines", "topic_stats"]
 
 
 class TopicLike(Protocol):
@@ -70,10 +69,16 @@ class Today(NamedTuple):
         return self.unseen - self.new_available
 
 
-def _card_ids(topic: Any) -> set[str]:
+def topic_outlines(library: Any) -> Sequence[Any]:
+    """Each topic's id, title and card ids, without decoding the cards (when the library can)."""
+    outlines = getattr(library, "outlines", None)
+    return outlines if outlines is not None else library.topics
+
+
+def card_ids(topic: Any) -> Sequence[str]:
     """A topic's card ids (``topic.card_ids`` when it has them)."""
     ids = getattr(topic, "card_ids", None)
-    return set(ids if ids is not None else (card.id for card in topic.cards))
+    return ids if ids is not None else [card.id for card in topic.cards]
 
 
 def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats, ...]:
@@ -81,7 +86,7 @@ def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats
     docstring) by the store's :class:`~quizapp.store.CardSets`."""
     out = []
     for topic in topics:
-        ids = _card_ids(topic)
+        ids = set(card_ids(topic))
         shown = ids - sets.hidden
         out.append(
             TopicStats(
@@ -99,8 +104,19 @@ def topic_stats(topics: Iterable[TopicLike], sets: CardSets) -> tuple[TopicStats
 def topic_figures(topics: Iterable[TopicLike], store: Store, now: datetime, today: datetime) -> tuple[TopicStats, ...]:
     """:func:`topic_stats` at ``now``, in the study day that began at ``today`` (mastery by the
     database's own FSRS parameters)."""
-    sets = store.card_sets(now, today + timedelta(days=1), scheduler_for(store).mastery_ratio())
+    sets = store.card_sets(now, today + timedelta(days=1), _mastery_ratio(store))
     return topic_stats(topics, sets)
+
+
+def _mastery_ratio(store: Store) -> float:
+    """The database's mastery ratio; with FSRS's default parameters (no ``quizapp optimize``
+    yet) worked out without importing fsrs: importing quizapp.scheduler and fsrs costs the home
+    screen 6 ms of CPU at start-up (farm-bench, 15 pairs, 2-core machine)."""
+    if store.fsrs_parameters() is None:
+        return mastery_ratio(store.settings().desired_retention)
+    from quizapp.scheduler import scheduler_for  # see above: fitted parameters need fsrs
+
+    return scheduler_for(store).mastery_ratio()
 
 
 def home_figures(

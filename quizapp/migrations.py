@@ -30,6 +30,17 @@ instead of bringing the old schedule back.
 **Schema v4: mock interview rounds.**  ``mock_round`` holds each round's window (uid, start, end,
 minutes, device); its answers are the mock reviews that device logged in the window, so a round's
 report is recomputed from the log.
+
+**The tallies migration (:data:`TALLIES`): derived data, so the figures need not read the whole log.**
+
+- ``review_tally`` (reviews and right answers per UTC quarter-hour), ``review_total`` (reviews
+  per mode) and ``misconception_tally`` (how often and when last a wrong answer matched each
+  misconception: a re-test answered right is not counted):
+  kept by triggers in the transaction of every change to ``review_log``, whoever makes it, and
+  filled from the log by the migration (:data:`TALLY_REBUILD` recounts them).  Derived data: the
+  log stays the source of truth.
+- ``card_state_unusable`` and ``review_log_unusable``: partial indexes of the rows holding a value
+  the app cannot use (see the rules below), so the store checks a read in an index seek.
 """
 
 from __future__ import annotations
@@ -37,11 +48,137 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 #: A step of a migration: SQL text, or a Python function given the connection (same transaction).
 Step = str | Callable[[sqlite3.Connection], None]
+
+
+# -- what a stored value may be ------------------------------------------------------------------
+# The store reads every row through these rules, so a value that a hand edit (or a bug) left where
+# the app cannot use it is one StoreError naming the card and the column.  :data:`TALLIES` indexes the
+# rows that break a rule (``card_state_unusable``, ``review_log_unusable``): asking whether any
+# row is unusable reads that index, usually empty, instead of every row.  Changing a rule is a
+# schema change: append a migration that re-creates both indexes (as TALLIES creates them), or the
+# store's question no longer matches the indexes and reads every row again (right, but slow).
+
+
+class Rule(NamedTuple):
+    """A column's values that the app can use: ``valid`` is SQL, true for a usable value."""
+
+    column: str
+    valid: str
+    means: str  # what the value should be, for the message: "not a time"
+
+
+#: The latest time a datetime can hold (9999-12-31 23:59:59.999 UTC), in ms.
+LAST_MS = 253_402_300_799_999
+#: The span of one row of the review tally (:data:`TALLIES`): a quarter of an hour, in ms.
+QUARTER_MS = 900_000
+
+
+def _or_null(column: str, check: str, required: str) -> str:
+    """``check`` holds, or the value is NULL where ``required`` (SQL) does not hold."""
+    return f"CASE WHEN {required} THEN {check} ELSE {column} IS NULL OR {check} END"
+
+
+def _number(column: str, low: float, high: float, required: str = "1") -> str:
+    """A number in [low, high] (text and blobs sort above every number, so BETWEEN refuses them)."""
+    return _or_null(column, f"{column} BETWEEN {low} AND {high}", required)
+
+
+def _whole(column: str, low: int, high: int, required: str = "1") -> str:
+    return _or_null(column, f"typeof({column}) = 'integer' AND {column} BETWEEN {low} AND {high}", required)
+
+
+def _time(column: str, required: str = "0") -> str:
+    """A time in ms that a datetime can hold."""
+    return _number(column, 0, LAST_MS, required)
+
+
+def _text(column: str, required: bool = True) -> str:
+    return f"typeof({column}) = 'text'" if required else f"{column} IS NULL OR typeof({column}) = 'text'"
+
+
+_STARTED = "state != 0"
+CARD_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("card_id", _text("card_id"), "a card id"),
+        Rule("state", "state IN (0, 1, 2, 3)", "a state number 0-3"),
+        # fsrs needs a step in (re)learning and stability and difficulty once past the first review
+        Rule("step", _whole("step", 0, 1000, "state IN (1, 3)"), "a learning step"),
+        Rule("stability", _number("stability", 0.001, 1e9, "state IN (2, 3)"), "a stability in days"),
+        Rule("difficulty", _number("difficulty", 1, 10, "state IN (2, 3)"), "a difficulty from 1 to 10"),
+        Rule("due", _time("due", _STARTED), "a time"),
+        Rule("last_review", _time("last_review", _STARTED), "a time"),
+        Rule("reps", _whole("reps", 0, 10**9), "a count"),
+        Rule("lapses", _whole("lapses", 0, 10**9), "a count"),
+        Rule("buried_until", _time("buried_until"), "a time"),
+        Rule("suspended", "suspended IN (0, 1)", "0 or 1"),
+    )
+}
+REVIEW_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("id", "typeof(id) = 'integer'", "a row number"),
+        Rule("card_id", _text("card_id"), "a card id"),
+        Rule("reviewed_at", _time("reviewed_at", "1"), "a time"),
+        Rule("rating", "rating IN (1, 2, 3, 4)", "a rating 1-4"),
+        Rule("duration_ms", _whole("duration_ms", 0, 10**12, "0"), "a duration in ms"),
+        Rule("kind", _text("kind"), "a card kind"),
+        Rule("prev_state", "prev_state IN (0, 1, 2, 3)", "a state number 0-3"),
+        Rule("correct", "correct IS NULL OR correct IN (0, 1)", "0 or 1"),
+        Rule("answer", _text("answer", False), "text"),
+        Rule("seed", _whole("seed", 0, 2**62, "0"), "a seed"),
+        Rule("verdict", _text("verdict", False), "text"),
+        Rule("misconception", _text("misconception", False), "a misconception name"),
+        Rule("uid", _text("uid"), "a review id"),
+        Rule("device", _text("device", False), "a device id"),
+        Rule("mode", "mode IN ('review', 'cram', 'mock')", "review, cram or mock"),
+    )
+}
+TOMBSTONE_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("uid", _text("uid"), "a review id"),
+        Rule("undone_at", _time("undone_at", "1"), "a time"),
+        Rule("device", _text("device", False), "a device id"),
+    )
+}
+RESET_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("uid", _text("uid"), "a reset id"),
+        Rule("card_id", _text("card_id"), "a card id"),
+        Rule("reset_at", _time("reset_at", "1"), "a time"),
+        Rule("device", _text("device", False), "a device id"),
+    )
+}
+MOCK_ROUND_RULES = {
+    rule.column: rule
+    for rule in (
+        Rule("uid", _text("uid"), "a round id"),
+        Rule("started_at", _time("started_at", "1"), "a time"),
+        Rule("ended_at", _time("ended_at", "1"), "a time"),
+        Rule("minutes", _whole("minutes", 0, 10**6), "a length in minutes"),
+        Rule("device", _text("device", False), "a device id"),
+    )
+}
+
+
+def first_bad(rules: dict[str, Rule], columns: Sequence[str]) -> str:
+    """SQL naming the first of ``columns`` whose value breaks its rule (NULL when all are fine)."""
+    cases = " ".join(f"WHEN coalesce(({rules[c].valid}), 0) = 0 THEN '{c}'" for c in columns)
+    return f"CASE {cases} END"
+
+
+#: SQL true for a row with any value the app cannot use: the condition of the indexes :data:`TALLIES` makes, which
+#: a query must repeat word for word for SQLite to read the index.
+CARD_UNUSABLE = f"{first_bad(CARD_RULES, tuple(CARD_RULES))} IS NOT NULL"
+REVIEW_UNUSABLE = f"{first_bad(REVIEW_RULES, tuple(REVIEW_RULES))} IS NOT NULL"
 
 
 @dataclass(frozen=True)
@@ -200,8 +337,96 @@ V4 = Migration(
     ),
 )
 
+#: The statistics' tallies of the review log, recounted from it (:data:`TALLIES` fills them this way;
+#: :meth:`quizapp.store.Store.rebuild_tallies` runs them again).
+TALLY_REBUILD: tuple[str, ...] = (
+    "DELETE FROM review_tally",
+    "DELETE FROM review_total",
+    "DELETE FROM misconception_tally",
+    "INSERT INTO review_tally (quarter, reviewed, recalled) "
+    f"SELECT CAST(reviewed_at / {QUARTER_MS} AS INTEGER) AS quarter, count(*), sum(rating > 1) "
+    "FROM review_log GROUP BY quarter",
+    "INSERT INTO review_total (mode, reviewed) SELECT mode, count(*) FROM review_log GROUP BY mode",
+    "INSERT INTO misconception_tally (name, seen, last_seen) "
+    "SELECT misconception, count(*), max(reviewed_at) FROM review_log "
+    "WHERE misconception IS NOT NULL AND coalesce(correct, 0) = 0 GROUP BY misconception",
+)
+
+
+def _count_in(row: str) -> str:
+    """Trigger statements adding review ``row`` (NEW) to the tallies."""
+    return f"""
+        INSERT INTO review_tally (quarter, reviewed, recalled)
+        VALUES (CAST({row}.reviewed_at / {QUARTER_MS} AS INTEGER), 1, {row}.rating > 1)
+        ON CONFLICT (quarter) DO UPDATE SET reviewed = reviewed + 1, recalled = recalled + excluded.recalled;
+        INSERT INTO review_total (mode, reviewed) VALUES ({row}.mode, 1)
+        ON CONFLICT (mode) DO UPDATE SET reviewed = reviewed + 1;
+        INSERT INTO misconception_tally (name, seen, last_seen)
+        SELECT {row}.misconception, 1, {row}.reviewed_at
+        WHERE {row}.misconception IS NOT NULL AND coalesce({row}.correct, 0) = 0
+        ON CONFLICT (name) DO UPDATE SET seen = seen + 1, last_seen = max(last_seen, excluded.last_seen);
+    """
+
+
+def _count_out(row: str) -> str:
+    """Trigger statements taking review ``row`` (OLD) out of the tallies, after it left the log:
+    a misconception's last sighting is looked up again (an index seek), an emptied row deleted."""
+    quarter = f"CAST({row}.reviewed_at / {QUARTER_MS} AS INTEGER)"
+    return f"""
+        UPDATE review_tally SET reviewed = reviewed - 1, recalled = recalled - ({row}.rating > 1)
+        WHERE quarter = {quarter};
+        DELETE FROM review_tally WHERE quarter = {quarter} AND reviewed = 0;
+        UPDATE review_total SET reviewed = reviewed - 1 WHERE mode = {row}.mode;
+        DELETE FROM review_total WHERE mode = {row}.mode AND reviewed = 0;
+        UPDATE misconception_tally SET seen = seen - 1, last_seen = coalesce(
+            (SELECT max(reviewed_at) FROM review_log
+             WHERE misconception = {row}.misconception AND coalesce(correct, 0) = 0), 0)
+        WHERE name = {row}.misconception AND coalesce({row}.correct, 0) = 0;
+        DELETE FROM misconception_tally WHERE name = {row}.misconception AND seen = 0;
+    """
+
+
+TALLIES = Migration(
+    version=5,
+    description="tallies of the review log for the statistics; indexes of unusable stored values",
+    tables=("review_tally", "review_total", "misconception_tally"),
+    steps=(
+        f"CREATE INDEX card_state_unusable ON card_state (card_id) WHERE {CARD_UNUSABLE}",
+        f"CREATE INDEX review_log_unusable ON review_log (id) WHERE {REVIEW_UNUSABLE}",
+        # the misconceptions' last sightings, for the tallies: a seek, not a scan of the name's rows
+        "DROP INDEX IF EXISTS review_log_misconception",
+        "CREATE INDEX review_log_misconception ON review_log (misconception, coalesce(correct, 0), reviewed_at) "
+        "WHERE misconception IS NOT NULL",
+        # Reviews (of every mode) and right answers per UTC quarter-hour: every time zone's study
+        # day starts on a quarter-hour, so any study day is a sum of whole rows.
+        """
+        CREATE TABLE review_tally (
+            quarter  INTEGER PRIMARY KEY,
+            reviewed INTEGER NOT NULL,
+            recalled INTEGER NOT NULL
+        )
+        """,
+        "CREATE TABLE review_total (mode TEXT PRIMARY KEY, reviewed INTEGER NOT NULL)",
+        """
+        CREATE TABLE misconception_tally (
+            name      TEXT PRIMARY KEY,
+            seen      INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL
+        )
+        """,
+        # Kept in the transaction of every change to the log, whoever makes it (a grade, an undo,
+        # a merge's inserts, a hand edit).  The store turns recursive_triggers on, so a row that
+        # INSERT OR REPLACE deletes is counted out too.
+        f"CREATE TRIGGER review_log_tally_insert AFTER INSERT ON review_log BEGIN {_count_in('NEW')} END",
+        f"CREATE TRIGGER review_log_tally_delete AFTER DELETE ON review_log BEGIN {_count_out('OLD')} END",
+        "CREATE TRIGGER review_log_tally_update AFTER UPDATE OF reviewed_at, rating, mode, misconception, correct "
+        f"ON review_log BEGIN {_count_out('OLD')} {_count_in('NEW')} END",
+        *TALLY_REBUILD,
+    ),
+)
+
 #: Every migration, oldest first.  The last one's version is the current schema.
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, TALLIES)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

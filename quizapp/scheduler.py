@@ -45,6 +45,7 @@ from quizapp.cardstate import (
     day_start,
     day_starts,
     format_interval,
+    mastery_ratio,
 )
 from quizapp.dbfile import StoreError
 
@@ -165,16 +166,8 @@ class Scheduler:
         return self.recall_probability(state.stability, state.last_review, now)
 
     def mastery_ratio(self) -> float:
-        """The largest (whole days since the last review) / stability at which FSRS still predicts
-        recall with at least the desired retention.
-
-        FSRS's forgetting curve is R = (1 + F * t / S) ** D with D = -w[20] and F chosen so that
-        R = 0.9 at t = S; solving R = desired retention for t / S gives this ratio (the same
-        factor fsrs multiplies a stability by to schedule the next interval).
-        """
-        decay = -self._fsrs.parameters[20]
-        factor = 0.9 ** (1 / decay) - 1
-        return (self.settings.desired_retention ** (1 / decay) - 1) / factor
+        """:func:`quizapp.cardstate.mastery_ratio` with this scheduler's retention and decay."""
+        return mastery_ratio(self.settings.desired_retention, -self._fsrs.parameters[20])
 
     def recall_probability(self, stability: float | None, last_review: datetime | None, now: datetime) -> float:
         """The same from the two numbers it depends on (stats over thousands of cards use this

@@ -23,13 +23,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from quizapp.cardstate import LEARNING, NEW, RELEARNING, REVIEW, STATE_NAMES, day_start
-from quizapp.figures import TopicStats, topic_figures
+from quizapp.figures import TopicStats, card_ids, topic_figures, topic_outlines
 from quizapp.history import daily_reviews, local_date
-from quizapp.store import Store, to_ms
+from quizapp.store import Store
 
 __all__ = ["DayCount", "MisconceptionCount", "Stats", "compute"]
-
-_DAY_MS = 86_400_000
 
 
 class DayCount(NamedTuple):
@@ -80,35 +78,23 @@ def compute(
     per_day = [DayCount(d.day, d.reviewed) for d in history]
     reviewed, right = sum(d.reviewed for d in history), sum(d.right for d in history)
 
-    rows = store.state_rows()
-    by_state = {STATE_NAMES[s]: 0 for s in (NEW, LEARNING, REVIEW, RELEARNING)}
-    by_state["suspended"] = 0
+    outlines = topic_outlines(library)
+    cards = {card_id for topic in outlines for card_id in card_ids(topic)}
+    groups = store.card_groups(today, forecast_days)
+    by_state = {STATE_NAMES[s]: len(cards & groups.by_state[s]) for s in (LEARNING, REVIEW, RELEARNING)}
+    by_state = {STATE_NAMES[NEW]: len(cards) - sum(by_state.values()), **by_state}  # stored as new, or never
+    by_state["suspended"] = len(cards & groups.suspended)
     forecast = [0] * forecast_days
-    today_ms = to_ms(today)
-    for card_id in dict.fromkeys(card.id for topic in library.topics for card in topic.cards):
-        row = rows.get(card_id)
-        if row is None:
-            by_state["new"] += 1
-            continue
-        by_state[STATE_NAMES[row.state]] += 1
-        if row.suspended:
-            by_state["suspended"] += 1
-        elif row.started and row.due is not None:
-            index = max(0, (row.due - today_ms) // _DAY_MS)
-            if index < forecast_days:
-                forecast[index] += 1
+    for card_id, day in groups.due_day.items():
+        if card_id in cards:
+            forecast[day] += 1
     forecast_counts = tuple(
         DayCount(local_date(today + timedelta(days=i), tz), forecast[i]) for i in range(forecast_days)
     )
 
-    teaching: dict[str, list[str]] = {}
-    for topic in library.topics:
-        for card in topic.cards:
-            for name in card.teaches:
-                if card.id not in teaching.setdefault(name, []):
-                    teaching[name].append(card.id)
+    teaching = library.teaching()
     misconceptions = tuple(
-        MisconceptionCount(m.name, m.count, m.last_seen, tuple(teaching.get(m.name, ())))
+        MisconceptionCount(m.name, m.count, m.last_seen, teaching.get(m.name, ()))
         for m in store.misconception_counts(top_misconceptions)
     )
     return Stats(
@@ -118,7 +104,7 @@ def compute(
         right_30d=right,
         by_state=by_state,
         forecast=forecast_counts,
-        topics=topic_figures(library.topics, store, now, today),
+        topics=topic_figures(outlines, store, now, today),
         misconceptions=misconceptions,
         total_reviews=store.review_count(),
         mastery_target=settings.desired_retention,

@@ -23,8 +23,12 @@ A user's review history is weeks of work, so this module is careful with it:
 - **Every stored value is read defensively.**  A value a hand edit (or a bug) left in a column
   that cannot be used there gives one :class:`StoreError` naming the card and the column
   ("card 'bn-axes': column 'due' holds 'notanumber', not a time"), never a TypeError or an
-  OverflowError later.  The rules are one table per database table (``_CARD_RULES``,
-  ``_REVIEW_RULES``), checked in SQL by the query that reads the row.
+  OverflowError later.  The rules are one table per database table (``CARD_RULES``,
+  ``REVIEW_RULES`` in quizapp.migrations), checked in SQL by the query that reads the row; a
+  query over many rows first asks the schema's index of unusable rows (an index seek).
+- **The figures come from tallies.**  The statistics read the review log's tallies (per
+  quarter-hour, per mode, per misconception), which triggers keep in the transaction of every
+  change to the log: their cost does not grow with years of history.
 - **Schema migrations** (quizapp.migrations) bring an older database up to date in order, after
   backing the old file up to ``backups/`` beside it with SQLite's online backup API.
 
@@ -57,12 +61,31 @@ from quizapp.dbfile import (
     not_ours,
     open_untrusted,
 )
-from quizapp.migrations import MIGRATIONS, Migration, check_order, latest_version, random_uid, tables_at
+from quizapp.migrations import (
+    CARD_RULES,
+    CARD_UNUSABLE,
+    MIGRATIONS,
+    MOCK_ROUND_RULES,
+    QUARTER_MS,
+    RESET_RULES,
+    REVIEW_RULES,
+    REVIEW_UNUSABLE,
+    TALLY_REBUILD,
+    TOMBSTONE_RULES,
+    Migration,
+    Rule,
+    check_order,
+    first_bad,
+    latest_version,
+    random_uid,
+    tables_at,
+)
 from quizapp.sanitize import short_repr
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "MODES",
+    "CardGroups",
     "CardSets",
     "ForeignLog",
     "MergeCounts",
@@ -84,8 +107,7 @@ T = TypeVar("T")
 
 #: What a review was: scheduled study, or cram and mock reviews that leave FSRS state alone.
 MODES = ("review", "cram", "mock")
-#: The latest time a datetime can hold (9999-12-31 23:59:59.999 UTC), in ms.
-_LAST_MS = 253_402_300_799_999
+_DAY_MS = 86_400_000
 
 
 def to_ms(moment: datetime | None) -> int | None:
@@ -168,6 +190,16 @@ class CardSets(NamedTuple):
     mastered: frozenset[str]
 
 
+class CardGroups(NamedTuple):
+    """Which stored cards are in each state (indexed NEW, LEARNING, REVIEW, RELEARNING), which
+    are suspended, and on which day from a study day's start each started, unsuspended card falls
+    due (overdue ones on day 0), for the days asked for.  Cards without a row are in none."""
+
+    by_state: tuple[frozenset[str], ...]
+    suspended: frozenset[str]
+    due_day: dict[str, int]
+
+
 class Tombstone(NamedTuple):
     """A review taken back by undo: its uid, when, and on which device."""
 
@@ -223,108 +255,40 @@ class MockRoundRow(NamedTuple):
     device: str | None
 
 
-# -- what a stored value may be ------------------------------------------------------------------
-
-
-class _Rule(NamedTuple):
-    """A column's values that the app can use: ``valid`` is SQL, true for a usable value."""
-
-    column: str
-    valid: str
-    means: str  # what the value should be, for the message: "not a time"
-
-
-def _or_null(column: str, check: str, required: str) -> str:
-    """``check`` holds, or the value is NULL where ``required`` (SQL) does not hold."""
-    return f"CASE WHEN {required} THEN {check} ELSE {column} IS NULL OR {check} END"
-
-
-def _number(column: str, low: float, high: float, required: str = "1") -> str:
-    """A number in [low, high] (text and blobs sort above every number, so BETWEEN refuses them)."""
-    return _or_null(column, f"{column} BETWEEN {low} AND {high}", required)
-
-
-def _whole(column: str, low: int, high: int, required: str = "1") -> str:
-    return _or_null(column, f"typeof({column}) = 'integer' AND {column} BETWEEN {low} AND {high}", required)
-
-
-def _time(column: str, required: str = "0") -> str:
-    """A time in ms that a datetime can hold."""
-    return _number(column, 0, _LAST_MS, required)
-
-
-def _text(column: str, required: bool = True) -> str:
-    return f"typeof({column}) = 'text'" if required else f"{column} IS NULL OR typeof({column}) = 'text'"
-
-
-_STARTED = "state != 0"
-_CARD_RULES = {
-    rule.column: rule
-    for rule in (
-        _Rule("card_id", _text("card_id"), "a card id"),
-        _Rule("state", "state IN (0, 1, 2, 3)", "a state number 0-3"),
-        # fsrs needs a step in (re)learning and stability and difficulty once past the first review
-        _Rule("step", _whole("step", 0, 1000, "state IN (1, 3)"), "a learning step"),
-        _Rule("stability", _number("stability", 0.001, 1e9, "state IN (2, 3)"), "a stability in days"),
-        _Rule("difficulty", _number("difficulty", 1, 10, "state IN (2, 3)"), "a difficulty from 1 to 10"),
-        _Rule("due", _time("due", _STARTED), "a time"),
-        _Rule("last_review", _time("last_review", _STARTED), "a time"),
-        _Rule("reps", _whole("reps", 0, 10**9), "a count"),
-        _Rule("lapses", _whole("lapses", 0, 10**9), "a count"),
-        _Rule("buried_until", _time("buried_until"), "a time"),
-        _Rule("suspended", "suspended IN (0, 1)", "0 or 1"),
-    )
-}
-_REVIEW_RULES = {
-    rule.column: rule
-    for rule in (
-        _Rule("id", "typeof(id) = 'integer'", "a row number"),
-        _Rule("card_id", _text("card_id"), "a card id"),
-        _Rule("reviewed_at", _time("reviewed_at", "1"), "a time"),
-        _Rule("rating", "rating IN (1, 2, 3, 4)", "a rating 1-4"),
-        _Rule("duration_ms", _whole("duration_ms", 0, 10**12, "0"), "a duration in ms"),
-        _Rule("kind", _text("kind"), "a card kind"),
-        _Rule("prev_state", "prev_state IN (0, 1, 2, 3)", "a state number 0-3"),
-        _Rule("correct", "correct IS NULL OR correct IN (0, 1)", "0 or 1"),
-        _Rule("answer", _text("answer", False), "text"),
-        _Rule("seed", _whole("seed", 0, 2**62, "0"), "a seed"),
-        _Rule("verdict", _text("verdict", False), "text"),
-        _Rule("misconception", _text("misconception", False), "a misconception name"),
-        _Rule("uid", _text("uid"), "a review id"),
-        _Rule("device", _text("device", False), "a device id"),
-        _Rule("mode", "mode IN ('review', 'cram', 'mock')", "review, cram or mock"),
-    )
-}
-_CARD_COLUMNS = tuple(_CARD_RULES)
-_REVIEW_COLUMNS = tuple(_REVIEW_RULES)
+_CARD_COLUMNS = tuple(CARD_RULES)
+_REVIEW_COLUMNS = tuple(REVIEW_RULES)
 _STATE_ROW_COLUMNS = ("card_id", *StateRow._fields)
 
 
-def _first_bad(rules: dict[str, _Rule], columns: Sequence[str]) -> str:
-    """SQL naming the first of ``columns`` whose value breaks its rule (NULL when all are fine)."""
-    cases = " ".join(f"WHEN coalesce(({rules[c].valid}), 0) = 0 THEN '{c}'" for c in columns)
-    return f"CASE {cases} END"
-
-
-def _select(rules: dict[str, _Rule], columns: Sequence[str], table: str) -> str:
+def _select(rules: dict[str, Rule], columns: Sequence[str], table: str) -> str:
     """``SELECT columns..., <first bad column> FROM table``."""
-    return f"SELECT {', '.join(columns)}, {_first_bad(rules, columns)} FROM {table}"
+    return f"SELECT {', '.join(columns)}, {first_bad(rules, columns)} FROM {table}"
 
 
-_SELECT_CARD = _select(_CARD_RULES, _CARD_COLUMNS, "card_state")
+_SELECT_CARD = _select(CARD_RULES, _CARD_COLUMNS, "card_state")
 _CARD_SET_COLUMNS = ("card_id", "state", "due", "stability", "last_review", "suspended", "buried_until")
-_CARD_SETS = f"""
+_CARD_SETS = """
     SELECT json_group_array(card_id) FILTER (WHERE suspended != 0 OR buried_until > :now),
            json_group_array(card_id) FILTER (WHERE state != 0),
            json_group_array(card_id) FILTER (WHERE state != 0 AND due < :tomorrow),
            json_group_array(card_id) FILTER (
-               WHERE state = 2 AND max(0, CAST((:now - last_review) / 86400000 AS INTEGER)) <= stability * :ratio),
-           max({_first_bad(_CARD_RULES, _CARD_SET_COLUMNS)})
+               WHERE state = 2 AND max(0, CAST((:now - last_review) / 86400000 AS INTEGER)) <= stability * :ratio)
     FROM card_state
 """
-_SELECT_REVIEW = _select(_REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
-_REVIEW_BAD = _first_bad(_REVIEW_RULES, _REVIEW_COLUMNS)
-_RESET_VALID = f"{_text('card_id')} AND {_time('reset_at', '1')}"
+_CARD_GROUP_COLUMNS = ("card_id", "state", "due", "suspended")
+_CARD_GROUPS = f"""
+    SELECT json_group_array(card_id) FILTER (WHERE state = 0),
+           json_group_array(card_id) FILTER (WHERE state = 1),
+           json_group_array(card_id) FILTER (WHERE state = 2),
+           json_group_array(card_id) FILTER (WHERE state = 3),
+           json_group_array(card_id) FILTER (WHERE suspended != 0),
+           json_group_object(card_id, max(0, CAST((due - :start) / {_DAY_MS} AS INTEGER)))
+               FILTER (WHERE suspended = 0 AND state != 0 AND due < :end)
+    FROM card_state
+"""
+_SELECT_REVIEW = _select(REVIEW_RULES, _REVIEW_COLUMNS, "review_log")
+_REVIEW_BAD = first_bad(REVIEW_RULES, _REVIEW_COLUMNS)
+_RESET_VALID = " AND ".join(f"({RESET_RULES[c].valid})" for c in ("card_id", "reset_at"))
 
 _UPSERT_STATE = f"""
     INSERT INTO card_state ({', '.join(_CARD_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -433,13 +397,18 @@ def _review_params(r: Review, prev_state: int, uid: str, device: str | None) -> 
     )
 
 
+def _id_set(ids: str | None) -> frozenset[str]:
+    """The ids of a ``json_group_array`` (NULL when no row matched)."""
+    return frozenset(json.loads(ids)) if ids else frozenset()
+
+
 def _bad_review(path: Path, row: Sequence[Any]) -> StoreError:
     """The message for a review row whose last item names its first unusable column."""
     column = row[-1]
     value = row[_REVIEW_COLUMNS.index(column)]
     return StoreError(
         f"{path}: review {short_repr(row[0])} of card {short_repr(row[1])}: column {column!r} "
-        f"holds {short_repr(value)}, not {_REVIEW_RULES[column].means}"
+        f"holds {short_repr(value)}, not {REVIEW_RULES[column].means}"
     )
 
 
@@ -565,21 +534,31 @@ class Store:
     def card_sets(self, now: datetime, tomorrow: datetime, mastery_ratio: float) -> CardSets:
         """The :class:`CardSets` at ``now`` (due: before ``tomorrow``), in one pass over the
         stored states and with no object per card: the home screen opens on these."""
+        self._check_cards(_CARD_SET_COLUMNS)
         params = {"now": to_ms(now), "tomorrow": to_ms(tomorrow), "ratio": float(mastery_ratio)}
-        try:
-            *lists, bad = self._conn.execute(_CARD_SETS, params).fetchone()
-        except sqlite3.OperationalError:  # "JSON cannot hold BLOB values": name the row that has one
-            self._check_cards(_CARD_SET_COLUMNS)
-            raise
-        if bad is not None:
-            self._check_cards(_CARD_SET_COLUMNS)
-        return CardSets(*(frozenset(json.loads(ids)) if ids else frozenset() for ids in lists))
+        return CardSets(*map(_id_set, self._conn.execute(_CARD_SETS, params).fetchone()))
+
+    @_guarded
+    def card_groups(self, start: datetime, days: int) -> CardGroups:
+        """The :class:`CardGroups`, due days counted from ``start`` for ``days`` days: one pass
+        over the stored states with no object per card, for the statistics."""
+        self._check_cards(_CARD_GROUP_COLUMNS)
+        start_ms = to_ms(start)
+        *states, suspended, due_day = self._conn.execute(
+            _CARD_GROUPS, {"start": start_ms, "end": start_ms + days * _DAY_MS}
+        ).fetchone()
+        return CardGroups(
+            tuple(_id_set(ids) for ids in states), _id_set(suspended), json.loads(due_day) if due_day else {}
+        )
 
     def _check_cards(self, columns: Sequence[str]) -> None:
-        """Raise for the first stored state whose ``columns`` hold a value the app cannot use
-        (a scan in SQL, a few ms for 10,000 cards, before anything is converted)."""
+        """Raise for the first stored state whose ``columns`` hold a value the app cannot use,
+        before anything is converted: a seek in the index of unusable rows, then the rules of
+        ``columns`` on those few."""
         row = self._conn.execute(
-            f"{_select(_CARD_RULES, columns, 'card_state')} WHERE {_first_bad(_CARD_RULES, columns)} IS NOT NULL LIMIT 1"
+            f"{_select(CARD_RULES, columns, 'card_state')} "
+            f"WHERE rowid IN (SELECT rowid FROM card_state WHERE {CARD_UNUSABLE}) "
+            f"AND {first_bad(CARD_RULES, columns)} IS NOT NULL LIMIT 1"
         ).fetchone()
         if row is not None:
             raise self._bad_card_value(row, columns)
@@ -647,7 +626,7 @@ class Store:
 
     def _bad_card_value(self, row: Sequence[Any], columns: Sequence[str]) -> StoreError:
         column = row[-1]
-        rule = _CARD_RULES[column]
+        rule = CARD_RULES[column]
         value = row[columns.index(column)]
         return StoreError(
             f"{self.path}: card {short_repr(row[0])}: column {column!r} holds {short_repr(value)}, not {rule.means}"
@@ -824,16 +803,20 @@ class Store:
         return _bad_review(self.path, row)
 
     def _check_reviews(self, where: str, params: Sequence[Any]) -> None:
-        """Raise for the first unusable row among the reviews ``where`` selects."""
+        """Raise for the first unusable row among the reviews ``where`` selects (a seek in the
+        index of unusable rows)."""
         row = self._conn.execute(
-            f"{_SELECT_REVIEW} WHERE ({where}) AND {_REVIEW_BAD} IS NOT NULL LIMIT 1", tuple(params)
+            f"{_SELECT_REVIEW} WHERE id IN (SELECT id FROM review_log WHERE {REVIEW_UNUSABLE}) "
+            f"AND ({where}) AND {_REVIEW_BAD} IS NOT NULL LIMIT 1",
+            tuple(params),
         ).fetchone()
         if row is not None:
             raise self._bad_review_value(row)
 
     @_guarded
     def review_count(self) -> int:
-        return int(self._conn.execute("SELECT count(*) FROM review_log").fetchone()[0])
+        """How many reviews the log holds, of every mode (from the tally)."""
+        return int(self._conn.execute("SELECT coalesce(sum(reviewed), 0) FROM review_total").fetchone()[0])
 
     @_guarded
     def has_reviews(self) -> bool:
@@ -861,15 +844,23 @@ class Store:
     @_guarded
     def daily_counts(self, start: datetime, days: int) -> list[tuple[int, int]]:
         """(reviews, right answers) on each of ``days`` 24-hour spans from ``start``; right is
-        any rating but Again."""
+        any rating but Again.  Summed from the quarter-hour tally when ``start`` is on a quarter
+        hour (the start of a study day in every time zone), else counted in the log."""
         start_ms = to_ms(start)
-        where, params = "reviewed_at >= ? AND reviewed_at < ?", (start_ms, start_ms + days * 86_400_000)
+        where, params = "reviewed_at >= ? AND reviewed_at < ?", (start_ms, start_ms + days * _DAY_MS)
         self._check_reviews(where, params)
-        rows = self._conn.execute(
-            f"SELECT (reviewed_at - ?) / 86400000 AS day, count(*), sum(rating > 1) FROM review_log "
-            f"WHERE {where} GROUP BY day",
-            (start_ms, *params),
-        )
+        if start_ms % QUARTER_MS == 0:
+            rows = self._conn.execute(
+                f"SELECT (quarter * {QUARTER_MS} - ?) / {_DAY_MS} AS day, sum(reviewed), sum(recalled) "
+                "FROM review_tally WHERE quarter >= ? AND quarter < ? GROUP BY day",
+                (start_ms, start_ms // QUARTER_MS, (start_ms + days * _DAY_MS) // QUARTER_MS),
+            )
+        else:
+            rows = self._conn.execute(
+                f"SELECT (reviewed_at - ?) / {_DAY_MS} AS day, count(*), sum(rating > 1) FROM review_log "
+                f"WHERE {where} GROUP BY day",
+                (start_ms, *params),
+            )
         counts = {int(day): (int(n), int(right)) for day, n, right in rows}
         return [counts.get(day, (0, 0)) for day in range(days)]
 
@@ -877,14 +868,21 @@ class Store:
     def misconception_counts(self, limit: int) -> list[MisconceptionRow]:
         """The misconceptions wrong answers matched most often (then most recently), at most
         ``limit``, with how often and when last (re-tests answered right are not counted)."""
-        where = "misconception IS NOT NULL AND coalesce(correct, 0) = 0"
-        self._check_reviews(where, ())
+        self._check_reviews("misconception IS NOT NULL AND coalesce(correct, 0) = 0", ())
         rows = self._conn.execute(
-            f"SELECT misconception, count(*) AS n, max(reviewed_at) AS last FROM review_log WHERE {where} "
-            "GROUP BY misconception ORDER BY n DESC, last DESC LIMIT ?",
+            "SELECT name, seen, last_seen FROM misconception_tally ORDER BY seen DESC, last_seen DESC LIMIT ?",
             (int(limit),),
         )
         return [MisconceptionRow(name, int(n), from_ms(last)) for name, n, last in rows]
+
+    @_guarded
+    def rebuild_tallies(self) -> None:
+        """Recount the review log's tallies from the log, in one transaction.  Triggers keep them
+        right through every change to the log, a merge's included; this mends tallies that a
+        hand edit changed or emptied."""
+        with self._writing():
+            for statement in TALLY_REBUILD:
+                self._conn.execute(statement)
 
     # -- interview day: misconceptions, first answers, cram and mock ------------------------
 
@@ -1137,6 +1135,7 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA recursive_triggers = ON")  # the tallies count out rows REPLACE deletes
     except sqlite3.Error as exc:
         raise describe(exc, path) from None
     if str(mode).lower() != "wal":
@@ -1219,36 +1218,9 @@ _FOREIGN_TABLES = {
     "settings": ("key", "value"),
     "meta": ("key", "value"),
 }
-_TOMBSTONE_RULES = {
-    rule.column: rule
-    for rule in (
-        _Rule("uid", _text("uid"), "a review id"),
-        _Rule("undone_at", _time("undone_at", "1"), "a time"),
-        _Rule("device", _text("device", False), "a device id"),
-    )
-}
-_SELECT_TOMBSTONE = _select(_TOMBSTONE_RULES, tuple(_TOMBSTONE_RULES), "review_tombstone")
-_RESET_RULES = {
-    rule.column: rule
-    for rule in (
-        _Rule("uid", _text("uid"), "a reset id"),
-        _Rule("card_id", _text("card_id"), "a card id"),
-        _Rule("reset_at", _time("reset_at", "1"), "a time"),
-        _Rule("device", _text("device", False), "a device id"),
-    )
-}
-_SELECT_RESET = _select(_RESET_RULES, tuple(_RESET_RULES), "card_reset")
-_MOCK_ROUND_RULES = {
-    rule.column: rule
-    for rule in (
-        _Rule("uid", _text("uid"), "a round id"),
-        _Rule("started_at", _time("started_at", "1"), "a time"),
-        _Rule("ended_at", _time("ended_at", "1"), "a time"),
-        _Rule("minutes", _whole("minutes", 0, 10**6), "a length in minutes"),
-        _Rule("device", _text("device", False), "a device id"),
-    )
-}
-_SELECT_MOCK_ROUND = _select(_MOCK_ROUND_RULES, tuple(_MOCK_ROUND_RULES), "mock_round")
+_SELECT_TOMBSTONE = _select(TOMBSTONE_RULES, tuple(TOMBSTONE_RULES), "review_tombstone")
+_SELECT_RESET = _select(RESET_RULES, tuple(RESET_RULES), "card_reset")
+_SELECT_MOCK_ROUND = _select(MOCK_ROUND_RULES, tuple(MOCK_ROUND_RULES), "mock_round")
 
 
 def _mock_round_rows(conn: sqlite3.Connection, path: Path) -> list[MockRoundRow]:
@@ -1256,7 +1228,7 @@ def _mock_round_rows(conn: sqlite3.Connection, path: Path) -> list[MockRoundRow]
     select = f"{_SELECT_MOCK_ROUND} ORDER BY started_at, uid"
     return [
         MockRoundRow(uid, from_ms(started), from_ms(ended), int(minutes), device)
-        for uid, started, ended, minutes, device in _checked_rows(conn, path, select, _MOCK_ROUND_RULES, "mock round")
+        for uid, started, ended, minutes, device in _checked_rows(conn, path, select, MOCK_ROUND_RULES, "mock round")
     ]
 
 
@@ -1299,14 +1271,14 @@ def read_foreign_log(path: Path) -> ForeignLog:
             reviews.append(_review_from_row(row[:-1]))
         tombstones = [
             Tombstone(uid, from_ms(at), device)
-            for uid, at, device in _checked_rows(conn, path, _SELECT_TOMBSTONE, _TOMBSTONE_RULES, "undo record")
+            for uid, at, device in _checked_rows(conn, path, _SELECT_TOMBSTONE, TOMBSTONE_RULES, "undo record")
         ]
         settings, problem = _foreign_settings(conn)
         device = conn.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
         device_id = device[0] if device and isinstance(device[0], str) else None
         resets = [  # schema v3 on; none before
             CardReset(uid, card_id, from_ms(at), device)
-            for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, _RESET_RULES, "card reset")
+            for uid, card_id, at, device in _checked_rows(conn, path, _SELECT_RESET, RESET_RULES, "card reset")
         ] if _has_table(conn, "card_reset") else []
         rounds = _mock_round_rows(conn, path) if _has_table(conn, "mock_round") else []  # schema v4 on
         return ForeignLog(path, device_id, reviews, tombstones, settings, problem, resets, rounds)
@@ -1324,7 +1296,7 @@ def _has_table(conn: sqlite3.Connection, table: str) -> bool:
     return conn.execute("SELECT type FROM sqlite_master WHERE name = ?", (table,)).fetchone() == ("table",)
 
 
-def _checked_rows(conn: sqlite3.Connection, path: Path, select: str, rules: dict[str, _Rule], what: str) -> list[list[Any]]:
+def _checked_rows(conn: sqlite3.Connection, path: Path, select: str, rules: dict[str, Rule], what: str) -> list[list[Any]]:
     """The rows ``select`` reads (its last column names the first bad one), or a one-line
     StoreError naming the first row that breaks ``rules``."""
     rows = []

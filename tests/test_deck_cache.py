@@ -294,6 +294,8 @@ HEAD_DAMAGE = {
     "an extra field": lambda h: h.update(extra=1) or h,
     "problems that are not pairs": lambda h: h.update(problems=[1, 2]) or h,
     "a negative line": lambda h: h.update(topic_line=-3) or h,
+    "teaching that is not pairs": lambda h: h["outline"].update(teaches=[["cache-a"]]) or h,
+    "a misconception that is a number": lambda h: h["outline"].update(teaches=[["cache-a", 5]]) or h,
     "card lines that disagree with the outline": lambda h: h.update(card_lines=[["cache-a", 5]]) or h,
     "not an object": lambda h: [h],
 }
@@ -488,6 +490,29 @@ def test_cards_are_decoded_only_when_asked_for(decks):
     assert library._topics is None  # outlines only
     assert library.card_topic("cache-b").id == "cache-topic"
     assert library._topics is not None
+
+
+TEACHING = DECK.replace("""    explain: Parsing YAML""", """    teaches: [no_eps, unbiased_variance]
+    explain: Parsing YAML""").replace("""    explain: The cache is keyed""", """    teaches: [no_eps]
+    explain: The cache is keyed""")
+
+
+def test_which_cards_teach_a_misconception_is_known_without_decoding_a_card(decks, parsed):
+    (decks / "deck.yaml").write_text(TEACHING)
+    # a later file's copy of cache-b is skipped, and so is what that copy teaches
+    (decks / "z_dup.yaml").write_text(TEACHING.replace("topic: cache-topic", "topic: dup-topic")
+                                      .replace("teaches: [no_eps]", "teaches: [std_for_var]"))
+    cold = load_library([decks], include_shipped=False, use_cache=False)
+    by_hand: dict[str, list[str]] = {}
+    for card in cold.cards.values():
+        for name in card.teaches:
+            by_hand.setdefault(name, []).append(card.id)
+    assert by_hand == {"no_eps": ["cache-a", "cache-b"], "unbiased_variance": ["cache-a"]}
+    load_library([decks], include_shipped=False)
+    parsed.clear()
+    warm = load_library([decks], include_shipped=False)
+    assert warm.teaching() == {name: tuple(ids) for name, ids in by_hand.items()} == cold.teaching()
+    assert parsed == [] and warm._topics is None  # from the outlines: no YAML read, no card decoded
 
 
 def test_cards_whose_entry_vanished_after_the_start_are_read_from_the_yaml(decks, cache, parsed):

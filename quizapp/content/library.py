@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from quizapp.content.problem import Problem
@@ -27,7 +27,9 @@ class BadRecord(ValueError):
 
 @dataclass(frozen=True)
 class TopicOutline:
-    """A topic without its cards: its header and the ids of its cards, in order."""
+    """A topic without its cards: its header, the ids of its cards, in order, and which of them
+    teach which misconception (card id, name), so the statistics name the cards that correct a
+    misconception without decoding every card."""
 
     id: str
     title: str
@@ -36,16 +38,24 @@ class TopicOutline:
     refs: tuple[str, ...] = ()
     source: str = ""
     order: int | None = None
+    teaches: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, topic: Topic) -> TopicOutline:
         card_ids = tuple(card.id for card in topic.cards)
-        return cls(topic.id, topic.title, topic.summary, card_ids, topic.refs, topic.source, topic.order)
+        teaches = tuple((card.id, name) for card in topic.cards for name in card.teaches)
+        return cls(topic.id, topic.title, topic.summary, card_ids, topic.refs, topic.source, topic.order, teaches)
+
+    def keeping(self, card_ids: tuple[str, ...]) -> TopicOutline:
+        """This outline with only ``card_ids`` (an earlier file took the others)."""
+        kept = set(card_ids)
+        return replace(self, card_ids=card_ids, teaches=tuple(pair for pair in self.teaches if pair[0] in kept))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "summary": self.summary, "card_ids": list(self.card_ids),
             "refs": list(self.refs), "source": self.source, "order": self.order,
+            "teaches": [list(pair) for pair in self.teaches],
         }
 
     @classmethod
@@ -56,9 +66,12 @@ class TopicOutline:
         order = data["order"]
         if order is not None and type(order) is not int:
             raise BadRecord("'order' is not a whole number")
+        pairs = [texts(pair) for pair in items(data["teaches"], list)]
+        if any(len(pair) != 2 for pair in pairs):
+            raise BadRecord("'teaches' holds something other than (card id, misconception) pairs")
         return cls(
             text(data["id"]), text(data["title"]), text(data["summary"]), texts(data["card_ids"]),
-            texts(data["refs"]), text(data["source"]), order,
+            texts(data["refs"]), text(data["source"]), order, tuple((card_id, name) for card_id, name in pairs),
         )
 
 
@@ -164,6 +177,17 @@ class Library:
     def card_topic(self, card_id: str) -> Topic:
         self.topics
         return self._card_topic[card_id]
+
+    def teaching(self) -> dict[str, tuple[str, ...]]:
+        """Misconception name -> the ids of the cards that teach it, in content order (from the
+        outlines: no card is decoded)."""
+        out: dict[str, list[str]] = {}
+        for outline in self.outlines:
+            for card_id, name in outline.teaches:
+                ids = out.setdefault(name, [])
+                if card_id not in ids:
+                    ids.append(card_id)
+        return {name: tuple(ids) for name, ids in out.items()}
 
     def __repr__(self) -> str:
         cards = sum(len(o.card_ids) for o in self.outlines)

@@ -11,7 +11,6 @@ A file's bytes are read once (:mod:`quizapp.content.files`); when the deck cache
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -164,7 +163,7 @@ class _IdsSeen:
             else:
                 where = f"{first_file}:{first.card_lines[card_id]}"
                 problems.append(Problem(shown, entry.card_lines[card_id], f"duplicate id {quote(card_id)} (first at {where})"))
-        return dataclasses.replace(outline, card_ids=tuple(kept))
+        return outline.keeping(tuple(kept))
 
 
 def load_library(

@@ -4,8 +4,9 @@ No study logic lives here: sessions come from :func:`quizapp.study.open_session`
 the first session starts, with the engine and the drills, so the home screen opens fast).  Everything the screens
 need is in :class:`~quizapp.tui.context.AppContext`, which tests build on a temporary database.
 
-``QUIZAPP_EXIT_WHEN_READY=1`` (for tests/bench/bench_startup.py) prints ``quizapp-ready <time>``
-once the home screen is mounted and filled in, then exits.
+``QUIZAPP_EXIT_WHEN_READY=1`` (for tests/bench/bench_startup.py) prints ``quizapp-ready <time>
+<cpu>`` (the clock, and the process's CPU seconds so far) once the home screen is mounted and
+filled in, then exits.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class QuizApp(SafeApp):
             start, self._start = self._start, None
             self.start_session(**start)
         if self.exit_when_ready:
-            os.write(1, f"{READY_MARKER} {time.time():.6f}\n".encode())
+            os.write(1, f"{READY_MARKER} {time.time():.6f} {time.process_time():.6f}\n".encode())
             self.exit()
             return
         self.run_worker(self._back_up_daily, thread=True, group="backup", exit_on_error=False)

@@ -14,7 +14,7 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
-from quizapp.tui.screens.home import topic_outlines
+from quizapp.figures import topic_outlines
 
 Command = tuple[str, Callable[[], Any], str]  # name, what it runs, one line of help
 

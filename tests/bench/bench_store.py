@@ -51,7 +51,8 @@ def synthetic_library(cards: int) -> Library:
 
 def build_database(path: Path, library: Library, reviews: int, now: datetime, seed: int = 0) -> None:
     """85% of the cards started (mostly in review, due from 10 days ago to 200 days ahead),
-    the rest new; the log spread over three years, in time order, ~100 reviews today."""
+    the rest new; the log spread over three years, in time order, ~100 reviews today, 6% of the
+    reviews with a misconception."""
     rng = random.Random(seed)
     ids = list(library.cards)
     started = ids[: int(len(ids) * 0.85)]
@@ -71,11 +72,13 @@ def build_database(path: Path, library: Library, reviews: int, now: datetime, se
     three_years = 3 * 365 * DAY_MS
     times = sorted(now_ms - rng.randint(DAY_MS, three_years) for _ in range(reviews - 100))
     times += sorted(now_ms - rng.randint(0, 3_600_000) for _ in range(100))
-    log = [
-        (rng.choice(started), t, rng.choice((1, 3, 3, 3, 4)), rng.randint(2_000, 30_000), "flashcard",
-         rng.choice((1, 2, 2, 2)), None, None, None, None, None, f"{number:032x}")
-        for number, t in enumerate(times)
-    ]
+    log = []
+    for number, t in enumerate(times):
+        rating = rng.choice((1, 3, 3, 3, 4))
+        # a wrong answer matched one of 40 misconceptions now and then, as exercises' answers do
+        misconception = f"misconception-{rng.randrange(40):02d}" if rating == 1 and rng.random() < 0.3 else None
+        log.append((rng.choice(started), t, rating, rng.randint(2_000, 30_000), "flashcard",
+                    rng.choice((1, 2, 2, 2)), None, None, None, None, misconception, f"{number:032x}"))
     with Store.open(path) as store:
         conn = store._conn  # bulk load: one transaction, executemany
         conn.execute("BEGIN")

@@ -228,7 +228,9 @@ HOSTILE = {
         "its review_tombstone is a view",
     ),
     "a missing column": (
-        lambda src, dst: _copy_with(src, dst, "DROP INDEX review_log_misconception", "ALTER TABLE review_log DROP COLUMN misconception"),
+        lambda src, dst: _copy_with(src, dst, "DROP INDEX review_log_misconception", "DROP INDEX review_log_unusable",
+                                    *(f"DROP TRIGGER review_log_tally_{change}" for change in ("insert", "delete", "update")),
+                                    "ALTER TABLE review_log DROP COLUMN misconception"),
         "review_log has no misconception",
     ),
     "schema v1": (lambda src, dst: _copy_with(src, dst, "UPDATE schema_version SET version = 1"), "older quizapp (schema v1)"),

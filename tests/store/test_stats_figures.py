@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta, timezone
 
+import fsrs.scheduler
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from quizapp.cardstate import DEFAULT_DECAY, FittedParameters, mastery_ratio
 from quizapp.content.model import Flashcard
 from quizapp.figures import home_figures
 from quizapp.scheduler import LEARNING, NEW, RELEARNING, REVIEW, CardState, Scheduler, Settings
@@ -189,6 +191,33 @@ def test_the_mastery_ratio_inverts_fsrs_recall():
                 if abs(recall - retention) > 1e-9:
                     assert (days <= stability * ratio) == (recall >= retention), (retention, stability, days)
     assert Scheduler(Settings()).mastery_ratio() == pytest.approx(1.0)  # FSRS: R = 0.9 after S days
+
+
+def test_fsrs_default_decay_is_the_one_the_home_screen_uses_without_fsrs():
+    """The home screen works out the mastery ratio without importing fsrs while no parameters are
+    fitted: with fsrs's own default decay, so the same ratio as the scheduler's."""
+    assert DEFAULT_DECAY == -fsrs.scheduler.DEFAULT_PARAMETERS[20]
+    for retention in (0.7, 0.8, 0.9, 0.97):
+        assert mastery_ratio(retention) == Scheduler(Settings(desired_retention=retention)).mastery_ratio()
+
+
+@pytest.mark.parametrize("decay", [None, 0.6])  # FSRS's default parameters, or fitted ones with another decay
+def test_mastered_cards_are_counted_by_the_database_s_own_parameters(store, decay):
+    """At 80% desired retention a card is mastered while FSRS (with the database's parameters)
+    predicts recall of at least 80%; each card is checked with fsrs's own recall."""
+    store.save_settings(desired_retention=0.8)
+    parameters = None
+    if decay is not None:
+        parameters = (*fsrs.scheduler.DEFAULT_PARAMETERS[:20], decay)
+        store.save_fsrs_parameters(FittedParameters(parameters, T0, 1000))
+    scheduler = Scheduler(Settings(desired_retention=0.8), parameters)
+    cards = [flash(f"m{days}") for days in range(5, 40, 3)]
+    for card, days in zip(cards, range(5, 40, 3)):
+        store.put_state(CardState(card.id, state=REVIEW, stability=10.0, difficulty=5.0, due=T0 + timedelta(days=30),
+                                  last_review=T0 - timedelta(days=days), reps=3))
+    expected = sum(scheduler.recall_probability(10.0, T0 - timedelta(days=days), T0) >= 0.8 for days in range(5, 40, 3))
+    [figures], _ = home_figures(library(topic("alpha", cards)).topics, store, T0, tz=UTC)
+    assert figures.mastered == expected and 0 < expected < len(cards)
 
 
 def test_today_counts_reviews_since_the_day_began_and_new_cards_left(store, lib):

@@ -336,7 +336,7 @@ def test_a_newer_database_is_refused(db_path):
 
 
 def test_a_failing_migration_is_rolled_back_whole(db_path):
-    broken = Migration(latest_version() + 1, "half good", ("half",), ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
+    broken = Migration(NEXT.version, "half good", ("half",), ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
     Store.open(db_path).close()
     with pytest.raises(StoreError):
         Store.open(db_path, migrations=(*MIGRATIONS, broken))
@@ -348,7 +348,7 @@ def test_a_failing_migration_is_rolled_back_whole(db_path):
 def test_migration_versions_must_be_consecutive(db_path):
     with pytest.raises(ValueError, match="1, 2, 3"):
         Store.open(db_path, migrations=(V1, replace(V2, version=3)))
-    assert MIGRATIONS == (V1, V2, V3, V4)
+    assert MIGRATIONS[:4] == (V1, V2, V3, V4) and latest_version() == len(MIGRATIONS)
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")

@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quizapp.figures import Today, TopicStats, home_figures
+from quizapp.figures import Today, TopicStats, home_figures, topic_outlines
 from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
 from quizapp.tui.widgets.topic_table import TopicTable
@@ -33,12 +33,6 @@ FIRST_RUN = (  # two lines that fit 80 columns
     "New here? Pick a topic and press Enter, or press a to study every topic.",
     "Each answer is saved when given, so q can leave any time; ? lists every key.",
 )
-
-
-def topic_outlines(library: Any) -> Sequence[Any]:
-    """Each topic's id, title and card ids, without decoding the cards (when the library can)."""
-    outlines = getattr(library, "outlines", None)
-    return outlines if outlines is not None else library.topics
 
 
 def interview_lines(line: Any) -> Content:

@@ -22,12 +22,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from quizapp.cardstate import day_start
-from quizapp.figures import topic_figures
+from quizapp.figures import topic_figures, topic_outlines
 from quizapp.scheduler import Scheduler, scheduler_for
 from quizapp.settings_text import INFO, KEYS, SettingError, check_setting, format_setting, setting_warning
 from quizapp.store import StoreError
 from quizapp.tui.context import AppContext
-from quizapp.tui.screens.home import topic_outlines
 from quizapp.tui.widgets.key_bar import KeyBar
 from quizapp.workload import daily_reviews
 
