@@ -76,11 +76,14 @@ async def markdown_drawn(pilot: Any) -> None:
 
 
 async def settle(pilot: Any) -> None:
-    """Let the app finish what the last action started: every worker (the stats, the browser's
-    index, a drill's checks run in threads) and the screen updates they send back."""
-    await pilot.pause()  # messages the last key posted may start a worker
-    while pilot.app.workers:
-        await pilot.app.workers.wait_for_complete()
+    """Let the app finish what the last action started: a screen it pushed mounted (its on_mount
+    may start a worker), every worker (the stats, the browser's index, a drill's checks run in
+    threads) and the screen updates they send back.  Decided by state, never by a count of pauses:
+    on a busy machine a pushed screen can take several turns of the loop to mount."""
+    await pilot.pause()  # messages the last key posted may push a screen or start a worker
+    while not pilot.app.screen.is_mounted or pilot.app.workers:
+        if pilot.app.workers:
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
