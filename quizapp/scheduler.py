@@ -28,7 +28,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, NamedTuple, Sequence
 
 import fsrs
 from fsrs import Rating
@@ -132,6 +132,11 @@ class Scheduler:
     @property
     def parameters(self) -> tuple[float, ...]:
         return tuple(self._fsrs.parameters)
+
+    def fsrs_description(self) -> dict[str, Any]:
+        """Everything fsrs schedules by (parameters, retention, steps, maximum interval, fuzz),
+        as the fsrs package lists it: JSON values, equal for schedulers that review alike."""
+        return self._fsrs.to_dict()
 
     def review(self, state: CardState, rating: Rating, now: datetime) -> CardState:
         """The state after rating ``state`` at ``now`` (a pure function of its inputs)."""

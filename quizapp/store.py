@@ -89,6 +89,7 @@ __all__ = [
     "CardSets",
     "ForeignLog",
     "MergeCounts",
+    "MisconceptionCover",
     "MisconceptionEvent",
     "MisconceptionRow",
     "MockRoundRow",
@@ -242,6 +243,24 @@ class MisconceptionEvent(NamedTuple):
     reviewed_at: datetime
     correct: bool
     card_id: str
+
+
+class MisconceptionCover(NamedTuple):
+    """What identifies the log's misconception rows (those up to a row id): a value derived from
+    them (quizapp.interview.memory_cache) records it, and still holds while the cover is equal.
+
+    New rows get the highest row id plus one, so an id at or below ``max_id`` is given again
+    only after the row at ``max_id`` was deleted: while that row is there with its uid, the rows
+    up to it can only have lost some, which ``count`` tells."""
+
+    count: int
+    max_id: int  # 0 for none
+    last_ms: int  # the latest review time, ms since the epoch (0 for none)
+    last_uid: str | None  # the uid of the row at max_id
+
+    @property
+    def last_at(self) -> datetime | None:
+        return from_ms(self.last_ms) if self.count else None
 
 
 class MockRoundRow(NamedTuple):
@@ -887,16 +906,49 @@ class Store:
     # -- interview day: misconceptions, first answers, cram and mock ------------------------
 
     @_guarded
-    def misconception_events(self) -> list[MisconceptionEvent]:
+    def misconception_events(self, after_id: int = 0) -> list[MisconceptionEvent]:
         """Every review that concerned a misconception (see :class:`MisconceptionEvent`), oldest
-        first: what each misconception's own memory state is replayed from."""
-        where = "misconception IS NOT NULL"
-        self._check_reviews(where, ())
+        first: what each misconception's own memory state is replayed from.  ``after_id``: only
+        the rows after that row id (those a :class:`MisconceptionCover` up to it leaves out)."""
+        where, params = "misconception IS NOT NULL AND id > ?", (int(after_id),)
+        self._check_reviews(where, params)
         rows = self._conn.execute(
             f"SELECT misconception, reviewed_at, correct, card_id FROM review_log WHERE {where} "
-            "ORDER BY reviewed_at, id"
+            "ORDER BY reviewed_at, id",
+            params,
         )
         return [MisconceptionEvent(name, from_ms(at), bool(correct), card_id) for name, at, correct, card_id in rows]
+
+    @_guarded
+    def misconception_cover(self, up_to_id: int | None = None) -> MisconceptionCover:
+        """The :class:`MisconceptionCover` of the misconception rows (those with a row id up to
+        ``up_to_id`` when given): one pass over their partial index, not over the log."""
+        where, params = "misconception IS NOT NULL AND id <= ?", (sys.maxsize if up_to_id is None else int(up_to_id),)
+        self._check_reviews(where, params)
+        count, max_id, last_ms = self._conn.execute(
+            f"SELECT count(*), coalesce(max(id), 0), coalesce(max(reviewed_at), 0) FROM review_log WHERE {where}",
+            params,
+        ).fetchone()
+        row = self._conn.execute("SELECT uid FROM review_log WHERE id = ?", (max_id,)).fetchone()
+        return MisconceptionCover(count, max_id, last_ms, row[0] if row else None)
+
+    #: The ``meta`` key of the misconception memories kept by quizapp.interview.memory_cache.
+    MISCONCEPTION_CACHE_KEY = "misconception_memories"
+
+    @_guarded
+    def misconception_cache(self) -> object:
+        """The misconception memories kept for next time, as stored (None if none): derived data,
+        which its reader checks and may ignore."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (self.MISCONCEPTION_CACHE_KEY,)).fetchone()
+        return row[0] if row else None
+
+    @_guarded
+    def save_misconception_cache(self, value: str) -> None:
+        with self._writing():
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (self.MISCONCEPTION_CACHE_KEY, value),
+            )
 
     @_guarded
     def first_answers(self) -> tuple[int, int]:
@@ -1051,6 +1103,20 @@ class Store:
         return "; ".join(str(row[0]) for row in rows)
 
     # -- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read in one transaction: every query inside sees the database as it was at the first
+        (another process's writes meanwhile are not seen), so values read together agree."""
+        try:
+            self._conn.execute("BEGIN DEFERRED")
+        except sqlite3.Error as exc:
+            raise describe(exc, self.path) from None
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
 
     @contextmanager
     def _writing(self, change: str = "change") -> Iterator[None]:

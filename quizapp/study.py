@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from quizapp.drills import session_checker
-from quizapp.interview.misconceptions import due_retests
+from quizapp.interview.retests import due_retests
 from quizapp.session import LibraryLike, Session
 from quizapp.store import Store
 

@@ -8,7 +8,9 @@
 - :mod:`~quizapp.interview.cram`: the cards to cram, weakest at the date first;
 - :mod:`~quizapp.interview.mock`: a timed mock interview that follows up on one concept at a time;
 - :mod:`~quizapp.interview.misconceptions`: each misconception shown gets its own FSRS memory,
-  replayed from the review log, and is re-tested when due.
+  replayed from the review log (:mod:`~quizapp.interview.memory_cache` keeps the memories in the
+  database and replays only what changed), and is re-tested when due
+  (:mod:`~quizapp.interview.retests`).
 
 Nothing here prints or draws: the commands (quizapp.cli.plan, cram, mock) and the screens do.
 """

@@ -5,7 +5,10 @@ log in time order (so a merge of two logs, or a replay, recomputes it): a review
 matched misconception M is a lapse (Again) for M, and a right answer to a re-test of M (logged
 with M's name and ``correct`` set, see quizapp.session) is a success (Good).  Misconceptions are
 scheduled in days, without learning steps: one shown today is due for a re-test tomorrow, then
-at intervals that grow with every right re-test, as a card's do.
+at intervals that grow with every right re-test, as a card's do.  A memory carries what its
+events say (how often shown, how often re-tested right, the run of right re-tests since the last
+lapse), not the events, so it can be continued with later events alone
+(quizapp.interview.memory_cache keeps them in the database that way).
 
 Status, from the same events:
 
@@ -14,9 +17,7 @@ Status, from the same events:
   are spread over at least a week (:data:`FIXED_SPREAD`);
 - **improving**: right on the last re-test, not fixed yet.
 
-When one is due, :func:`due_retests` names the exercise cards whose generator can produce it
-(their drawn wrong-answer variants include it); the study session picks one and draws it until
-the misconception is among the variants.
+When one is due, quizapp.interview.retests names the exercise cards that can re-test it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from quizapp.scheduler import CardState, Rating, Scheduler, scheduler_for
-from quizapp.store import MisconceptionEvent, Store
+from quizapp.scheduler import CardState, Rating, Scheduler
+from quizapp.store import MisconceptionEvent
 
 __all__ = [
     "ACTIVE",
@@ -35,16 +36,14 @@ __all__ = [
     "FIXED_SPREAD",
     "IMPROVING",
     "Memory",
-    "due_retests",
     "memories",
-    "producing_cards",
+    "replay_key",
+    "status",
 ]
 
 ACTIVE, IMPROVING, FIXED = "active", "improving", "fixed"
 #: Right re-tests spread over at least this long (and at least two of them) fix a misconception.
 FIXED_SPREAD = timedelta(days=7)
-#: Seeds drawn per exercise card to learn which misconceptions its generator can produce.
-SAMPLE_DRAWS = 3
 
 
 class Memory(NamedTuple):
@@ -52,13 +51,25 @@ class Memory(NamedTuple):
 
     name: str
     state: CardState
-    events: tuple[MisconceptionEvent, ...]
-    status: str
+    shown: int  # answers that matched it (lapses)
+    right_retests: int  # re-tests answered right
+    last: datetime  # the last event
+    run: int  # right re-tests since the last lapse
+    run_start: datetime | None  # the first of them (None when ``run`` is 0)
     shown_on: tuple[str, ...]  # the cards whose answers matched it, first seen first
 
     @property
     def due(self) -> datetime | None:
         return self.state.due
+
+    @property
+    def status(self) -> str:
+        """Active, improving or fixed (see the module docstring)."""
+        if not self.run:
+            return ACTIVE
+        if self.run >= 2 and self.last - self.run_start >= FIXED_SPREAD:
+            return FIXED
+        return IMPROVING
 
     def is_due(self, now: datetime) -> bool:
         return self.due is not None and self.due <= now
@@ -70,74 +81,54 @@ def _in_days(scheduler: Scheduler) -> Scheduler:
     return Scheduler(settings, scheduler.parameters)
 
 
+def replay_key(scheduler: Scheduler) -> dict[str, Any]:
+    """What a replay through ``scheduler`` depends on (JSON values): its FSRS, as the fsrs
+    package describes it, in whole days.  Memories replayed under another key are stale."""
+    return _in_days(scheduler).fsrs_description()
+
+
+def _unseen(name: str) -> Memory:
+    return Memory(name, CardState(f"misconception:{name}"), 0, 0, datetime.min, 0, None, ())
+
+
+def _counted(memory: Memory, events: Sequence[MisconceptionEvent], state: CardState) -> Memory:
+    """``memory`` with ``events`` (its next ones, oldest first) counted in, and ``state``."""
+    shown, right, run, run_start = memory.shown, memory.right_retests, memory.run, memory.run_start
+    for event in events:
+        if event.correct:
+            right, run = right + 1, run + 1
+            run_start = run_start if run > 1 else event.reviewed_at
+        else:
+            shown, run, run_start = shown + 1, 0, None
+    cards = dict.fromkeys(memory.shown_on)
+    cards.update(dict.fromkeys(event.card_id for event in events if not event.correct))
+    return Memory(memory.name, state, shown, right, events[-1].reviewed_at, run, run_start, tuple(cards))
+
+
 def status(events: Sequence[MisconceptionEvent]) -> str:
     """Active, improving or fixed (see the module docstring); ``events`` oldest first."""
-    if not events or not events[-1].correct:
+    if not events:
         return ACTIVE
-    run = []
-    for event in reversed(events):
-        if not event.correct:
-            break
-        run.append(event.reviewed_at)
-    if len(run) >= 2 and run[0] - run[-1] >= FIXED_SPREAD:
-        return FIXED
-    return IMPROVING
+    blank = _unseen(events[0].name)
+    return _counted(blank, events, blank.state).status
 
 
-def memories(events: Iterable[MisconceptionEvent], scheduler: Scheduler) -> dict[str, Memory]:
+def memories(
+    events: Iterable[MisconceptionEvent], scheduler: Scheduler, after: Mapping[str, Memory] | None = None
+) -> dict[str, Memory]:
     """Every misconception's :class:`Memory`, replayed from ``events`` (oldest first) through
-    ``scheduler``'s FSRS (quizapp.scheduler.scheduler_for: the user's settings and parameters)."""
+    ``scheduler``'s FSRS (quizapp.scheduler.scheduler_for: the user's settings and parameters).
+    ``after``: the memories of the events before these (none: the events are the whole log),
+    continued here; a misconception without new events keeps its memory."""
     scheduler = _in_days(scheduler)
     grouped: dict[str, list[MisconceptionEvent]] = {}
     for event in events:
         grouped.setdefault(event.name, []).append(event)
-    out = {}
+    out = dict(after or {})
     for name, own in grouped.items():
-        state = CardState(f"misconception:{name}")
+        memory = out.get(name) or _unseen(name)
+        state = memory.state
         for event in own:
             state = scheduler.review(state, Rating.Good if event.correct else Rating.Again, event.reviewed_at)
-        shown = tuple(dict.fromkeys(event.card_id for event in own if not event.correct))
-        out[name] = Memory(name, state, tuple(own), status(own), shown)
+        out[name] = _counted(memory, own, state)
     return out
-
-
-_variants_by_card: dict[tuple[Any, ...], frozenset[str]] = {}
-
-
-def _variants(card: Any) -> frozenset[str]:
-    """The misconceptions a few draws of ``card`` can diagnose (kept for the process)."""
-    # Imported here: drawing brings the engine and NumPy, which the home screen's readiness line
-    # (this module's replay) does not need - python -X importtime: about 70 ms of start-up.
-    from quizapp.content.drawing import DrawError, draw_exercise
-
-    key = (card.generator, card.level, repr(sorted(card.params.items())))
-    if key not in _variants_by_card:
-        names: set[str] = set()
-        for seed in range(SAMPLE_DRAWS):
-            try:
-                names.update(variant.name for variant in draw_exercise(card, seed).variants)
-            except DrawError:
-                break
-        _variants_by_card[key] = frozenset(names)
-    return _variants_by_card[key]
-
-
-def producing_cards(library: Any, names: Iterable[str]) -> dict[str, list[str]]:
-    """For each misconception in ``names``: the exercise cards whose generator can produce it, in
-    content order (none for a misconception no exercise diagnoses)."""
-    wanted = set(names)
-    out: dict[str, list[str]] = {name: [] for name in wanted}
-    for topic in library.topics:
-        for card in topic.cards:
-            if card.kind == "exercise":
-                for name in _variants(card) & wanted:
-                    out[name].append(card.id)
-    return out
-
-
-def due_retests(library: Any, store: Store, now: datetime) -> Mapping[str, Sequence[str]]:
-    """The misconceptions due for a re-test at ``now``, each with the cards that can re-test it."""
-    due = [m.name for m in memories(store.misconception_events(), scheduler_for(store)).values() if m.is_due(now)]
-    if not due:
-        return {}
-    return {name: cards for name, cards in producing_cards(library, due).items() if cards}

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from quizapp.interview.misconceptions import ACTIVE, memories
+from quizapp.interview.memory_cache import kept_memories
+from quizapp.interview.misconceptions import ACTIVE
 from quizapp.scheduler import Scheduler, scheduler_for
 from quizapp.store import StateRow, Store, from_ms
 
@@ -99,7 +100,7 @@ def active_by_topic(topics: Iterable[Any], store: Store) -> dict[str, int]:
     """Active misconceptions per topic: each counts once for every topic it was shown in."""
     topic_of = {cid: topic.id for topic in topics for cid in card_ids(topic)}
     out: dict[str, int] = {}
-    for memory in memories(store.misconception_events(), scheduler_for(store)).values():
+    for memory in kept_memories(store).values():
         if memory.status != ACTIVE:
             continue
         for topic_id in {topic_of[cid] for cid in memory.shown_on if cid in topic_of}:

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from quizapp.cardstate import day_start
-from quizapp.interview.misconceptions import ACTIVE, FIXED, IMPROVING, memories
+from quizapp.interview.memory_cache import kept_memories
+from quizapp.interview.misconceptions import ACTIVE, FIXED, IMPROVING
 from quizapp.interview.mock import report
-from quizapp.scheduler import scheduler_for
 from quizapp.store import Store
 
 __all__ = ["InterviewStats", "MisconceptionStatus", "MockTrend", "interview_stats"]
@@ -59,11 +59,8 @@ def interview_stats(library: Any, store: Store, now: datetime, tz: Any = None, d
         result = report(round, store.mock_reviews(round), library)
         mocks.append(MockTrend(round.started_at, round.minutes, result.right, result.answered))
     statuses = [
-        MisconceptionStatus(
-            m.name, m.status, sum(not e.correct for e in m.events), sum(e.correct for e in m.events),
-            m.events[-1].reviewed_at, m.due,
-        )
-        for m in memories(store.misconception_events(), scheduler_for(store)).values()
+        MisconceptionStatus(m.name, m.status, m.shown, m.right_retests, m.last, m.due)
+        for m in kept_memories(store).values()
     ]
     statuses.sort(key=lambda s: (_STATUS_ORDER[s.status], -s.shown, s.name))
     return InterviewStats(modes.get("cram", 0), modes.get("mock", 0), tuple(mocks), tuple(statuses))

@@ -10,7 +10,8 @@ import fsrs
 import numpy as np
 import pytest
 
-from quizapp.interview.misconceptions import ACTIVE, FIXED, IMPROVING, due_retests, memories, status
+from quizapp.interview.misconceptions import ACTIVE, FIXED, IMPROVING, memories, status
+from quizapp.interview.retests import due_retests
 from quizapp.scheduler import Scheduler, Settings, scheduler_for
 from quizapp.store import MisconceptionEvent
 from quizapp.study import open_session
@@ -169,7 +170,8 @@ def test_a_wrong_re_test_that_shows_it_again_is_a_lapse_and_it_comes_back_the_ne
     assert p is not None and p.retest == "difference"
     session.submit(str(float(next(v.answer for v in p.exercise.variants if v.name == "difference"))))
     mem = memories(store.misconception_events(), scheduler_for(store))["difference"]
-    assert mem.status == ACTIVE and [e.correct for e in mem.events] == [False, False]
+    assert mem.status == ACTIVE and (mem.shown, mem.right_retests) == (2, 0)
+    assert [e.correct for e in store.misconception_events()] == [False, False]
     assert mem.due - clock() >= timedelta(days=1)
 
 
