@@ -102,7 +102,7 @@ async def _tui_runs(work: Path, runs: int) -> list[float]:
         await pilot.pause()
         app.screen.query_one("#editor", TextArea).text = SOLUTION
         for _ in range(runs + 1):
-            report = app.screen.view.query_one("#report", Static)
+            report = app.screen.view.query_one("#report-text", Static)  # the text inside the report pane
             report.update("")
             started = time.perf_counter()
             await pilot.press("ctrl+r")
