@@ -43,6 +43,21 @@ def started_processes(printed: str) -> list[tuple[int, float, float]]:
     return [(int(pid), float(after), float(before)) for pid, after, before in found]
 
 
+def left_behind(processes: list[tuple[int, float, float]]) -> list[str]:
+    """Those of ``processes`` still there, each with its state and parent from /proc (``Z`` is a
+    zombie no one reaped, ``S`` one still sleeping): what a failure needs to be explained."""
+    out = []
+    for pid, after, before in processes:
+        if still_running(pid, after, before):
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                    state, parent = f.read().rsplit(")", 1)[1].split()[:2]
+            except OSError:
+                continue  # gone between the two reads
+            out.append(f"pid {pid}: state {state}, parent {parent} (this test is {os.getpid()})")
+    return out
+
+
 def still_running(pid: int, after: float, before: float) -> bool:
     """Whether the process ``pid`` created between ``after`` and ``before`` (seconds since boot)
     exists, a zombie included.  /proc counts in clock ticks, rounded down: a tick of slack."""

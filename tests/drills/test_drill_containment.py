@@ -19,7 +19,7 @@ from quizapp.cli import main
 from quizapp.drills import process, sandbox
 from quizapp.drills.process import Checker, remove_stale_folders
 
-from support import FORK_TOOLS, GENEROUS, HEAD, RIGHT_BODY, run, started_processes, still_running
+from support import FORK_TOOLS, GENEROUS, HEAD, RIGHT_BODY, left_behind, run, started_processes, still_running
 
 #: On the first call: fork; the child starts a new session, forks a grandchild that ignores
 #: SIGTERM and sleeps, and leaves (so the grandchild is an orphan).  Each parent prints its child's
@@ -54,7 +54,7 @@ def test_fork_setsid_fork_leaves_no_process_after_a_passing_check():
     assert report.passed, report.lines()
     forked = started_processes(report.printed)
     assert len(forked) == 2
-    assert not any(still_running(*process) for process in forked)
+    assert left_behind(forked) == []
 
 
 def test_fork_setsid_fork_leaves_no_process_after_a_time_out():
@@ -63,7 +63,7 @@ def test_fork_setsid_fork_leaves_no_process_after_a_time_out():
     forked = started_processes(report.printed)
     # The child is printed by the solution at once; the grandchild only if the child got to run.
     assert 1 <= len(forked) <= 2
-    assert not any(still_running(*process) for process in forked)
+    assert left_behind(forked) == []
 
 
 def test_the_solution_gets_a_minimal_environment_and_its_own_folder(monkeypatch):

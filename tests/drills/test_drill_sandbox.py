@@ -16,7 +16,7 @@ import pytest
 from quizapp.drills import DEFAULT_TIMEOUT, Limits, check
 from quizapp.drills.process import Checker
 
-from support import FORK_TOOLS, GENEROUS, HEAD, RIGHT_BODY, SHORT, run, started_processes, still_running
+from support import FORK_TOOLS, GENEROUS, HEAD, RIGHT_BODY, SHORT, left_behind, run, started_processes
 
 
 class NoProcess(Checker):
@@ -139,7 +139,7 @@ def test_a_fork_is_killed_with_its_parent():
     assert report.timed_out
     forked = started_processes(report.printed)
     assert len(forked) == 1
-    assert not any(still_running(*process) for process in forked)
+    assert left_behind(forked) == []
 
 
 def test_a_thread_left_running_does_not_hold_the_check():
